@@ -1,0 +1,171 @@
+/**
+ * npm run bench: engine figures printed as JSON (not timed tests).
+ * - overhead: `voxnote transcribe` on 10 minutes of 16 kHz audio against a plain
+ *   loop calling libvosk directly on the same file, each in its own process.
+ * - latency: per chunk that produced a partial or final, the worker's time beyond
+ *   libvosk's own calls (VOXNOTE_TRACE), from the chunk's arrival to its line written.
+ * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
+ * Audio and model are the synthetic tone model's (no real model can be had here).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { WorkerClient } from '../src/host/workerClient';
+import { SAMPLE_RATE } from '../src/worker/capture/capture';
+import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
+import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
+import { buildToneModel } from '../test/support/toneModel';
+
+const DIST = __dirname;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-bench-'));
+
+/** A WAV of `minutes` of tone speech, written by repeating one minute. */
+function longWav(minutes: number): string {
+  const items: Array<string | number> = [0.5];
+  const words = ['yes', 'open', 'file', 'save', 'run', 'close', 'no'];
+  for (let i = 0; items.length < 200; i++) items.push(words[i % words.length], i % 4 === 3 ? 1.2 : 0.35);
+  const minute = toneScript(items);
+  const block = new Float32Array(60 * SAMPLE_RATE);
+  block.set(minute.samples.subarray(0, block.length));
+  const pcm = toS16le(block);
+  const file = path.join(work, `${minutes}min.wav`);
+  const header = encodeWav(new Float32Array(0), SAMPLE_RATE, 'pcm16').subarray(0, 44);
+  header.writeUInt32LE(36 + pcm.length * minutes, 4);
+  header.writeUInt32LE(pcm.length * minutes, 40);
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, header);
+  for (let i = 0; i < minutes; i++) fs.writeSync(fd, pcm);
+  fs.closeSync(fd);
+  return file;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** The baseline: read the file, 100 ms chunks straight into libvosk, print finals. */
+function directLoop(file: string, modelPath: string): void {
+  const model = VoskModel.load(modelPath)!;
+  const rec = new VoskRecognizer(model, SAMPLE_RATE);
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(3200);
+  let n: number;
+  let pos = 44;
+  let lines = 0;
+  while ((n = fs.readSync(fd, chunk, 0, chunk.length, pos)) > 0) {
+    pos += n;
+    if (rec.accept(chunk.subarray(0, n)) && rec.result().text) lines++;
+  }
+  if (rec.finalResult().text) lines++;
+  process.stdout.write(`${lines}\n`);
+}
+
+function timeMs(args: string[]): { ms: number; stdout: string } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return { ms: performance.now() - t, stdout: r.stdout };
+}
+
+function overhead(modelPath: string) {
+  const file = longWav(10);
+  const cli = [], direct = [];
+  let finals = 0;
+  for (let i = 0; i < 5; i++) {
+    const c = timeMs([path.join(DIST, 'cli.js'), 'transcribe', file, '--model', modelPath, '--format', 'text']);
+    const d = timeMs([path.join(DIST, 'bench.js'), 'direct', file, modelPath]);
+    cli.push(c.ms);
+    direct.push(d.ms);
+    finals = c.stdout.trim().split('\n').length;
+    if (String(finals) !== d.stdout.trim()) throw new Error(`finals differ: cli ${finals}, direct ${d.stdout.trim()}`);
+  }
+  return {
+    audioMinutes: 10,
+    finals,
+    cliMs: Math.round(median(cli)),
+    directMs: Math.round(median(direct)),
+    ratio: Math.round((median(cli) / median(direct)) * 1000) / 1000,
+    target: '<= 1.25',
+  };
+}
+
+async function latency(modelPath: string) {
+  const file = longWav(2);
+  const added: number[] = [];
+  const client = new WorkerClient({
+    workerPath: path.join(DIST, 'worker.js'),
+    env: { VOXNOTE_TRACE: '1' },
+    log: (l) => {
+      const m = /^voxnote-trace (\S+)/.exec(l);
+      if (m) added.push(Number(m[1]));
+    },
+  });
+  const stopped = client.next('stopped', 120000);
+  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { words: true } });
+  await stopped;
+  await client.shutdown();
+  return {
+    chunksWithOutput: added.length,
+    p50Ms: Math.round(percentile(added, 50) * 1000) / 1000,
+    p95Ms: Math.round(percentile(added, 95) * 1000) / 1000,
+    maxMs: Math.round(Math.max(...added) * 1000) / 1000,
+    target: 'p95 <= 5',
+  };
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function memory(modelPath: string) {
+  const file = longWav(60);
+  const client = new WorkerClient({ workerPath: path.join(DIST, 'worker.js') });
+  const rss: Record<string, number> = {};
+  client.onEvent((e) => {
+    if (e.type === 'progress' && (e.seconds === 60 || e.seconds === 3599)) rss[e.seconds] = rssBytes(client.pid!);
+  });
+  const stopped = client.next('stopped', 600000);
+  const t = performance.now();
+  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { partials: true } });
+  await stopped;
+  const seconds = (performance.now() - t) / 1000;
+  await client.shutdown();
+  const mb = (b: number) => Math.round((b / 1048576) * 100) / 100;
+  return {
+    audioMinutes: 60,
+    wallSeconds: Math.round(seconds * 10) / 10,
+    rssAfter1MinMB: mb(rss[60]),
+    rssAfter60MinMB: mb(rss[3599]),
+    growthMB: mb(rss[3599] - rss[60]),
+    target: 'growth <= 5 MB',
+  };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4]);
+  const modelPath = path.join(work, 'model');
+  buildToneModel(modelPath);
+  const results = {
+    machine: { cpus: os.cpus().length, node: process.version },
+    engine: {
+      overhead: overhead(modelPath),
+      addedLatency: await latency(modelPath),
+      memory: await memory(modelPath),
+    },
+  };
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench failed: ${e.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,168 @@
+/**
+ * The one owner of a worker child process: spawns it, frames its stdio into
+ * typed events, and turns an unexpected exit (a libvosk abort, a kill) into an
+ * `error` event a person can act on. Used by the extension and the CLI alike;
+ * no VS Code API here.
+ */
+import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { EventEmitter } from 'events';
+import * as readline from 'readline';
+import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../protocol';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface WorkerClientOptions {
+  /** Path of the bundled worker (dist/worker.js). */
+  workerPath: string;
+  env?: NodeJS.ProcessEnv;
+  /** Receives the worker's stderr (libvosk and capture logs) line by line. */
+  log?: (line: string) => void;
+}
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when we asked it to go (shutdown or dispose). */
+  expected: boolean;
+}
+
+const STDERR_TAIL = 20;
+const SHUTDOWN_GRACE_MS = 2000;
+
+export class WorkerClient implements Disposable {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly events = new EventEmitter();
+  private readonly stderrTail: string[] = [];
+  /** What the worker was doing, for crash messages. */
+  private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
+  private modelPath = '';
+  private leaving = false;
+  private exitInfo?: WorkerExit;
+  readonly exited: Promise<WorkerExit>;
+
+  constructor(private readonly options: WorkerClientOptions) {
+    this.child = spawn(process.execPath, [options.workerPath], {
+      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // Writes to a dead worker fail with EPIPE; the exit handler reports the death.
+    this.child.stdin.on('error', () => undefined);
+    readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
+    readline.createInterface({ input: this.child.stderr }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+      options.log?.(line);
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        this.exitInfo = { code, signal, expected: this.leaving };
+        if (!this.leaving) this.dispatch(this.crashEvent(code, signal));
+        this.events.emit('exit', this.exitInfo);
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exitInfo;
+  }
+
+  send(command: Command): void {
+    if (command.type === 'start' || command.type === 'load') {
+      this.phase = 'loading';
+      this.modelPath = command.modelPath;
+    }
+    if (command.type === 'shutdown') this.leaving = true;
+    if (this.alive) this.child.stdin.write(encode(command));
+  }
+
+  onEvent(listener: (event: WorkerEvent) => void): Disposable {
+    this.events.on('event', listener);
+    return { dispose: () => this.events.off('event', listener) };
+  }
+
+  onExit(listener: (exit: WorkerExit) => void): Disposable {
+    this.events.on('exit', listener);
+    return { dispose: () => this.events.off('exit', listener) };
+  }
+
+  /** The next event of a type; rejects on a fatal error or exit first, or after the timeout. */
+  next<T extends WorkerEvent['type']>(type: T, timeoutMs = 30000): Promise<EventOf<T>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`no "${type}" from the worker within ${timeoutMs} ms`)), timeoutMs);
+      const sub = this.onEvent((e) => {
+        if (e.type === type) done(undefined, e as EventOf<T>);
+        else if (e.type === 'error' && e.fatal) done(Object.assign(new Error(e.message), { event: e }));
+      });
+      const exitSub = this.onExit(() => done(new Error('the worker exited')));
+      const done = (err?: Error, event?: EventOf<T>) => {
+        clearTimeout(timer);
+        sub.dispose();
+        exitSub.dispose();
+        if (err) reject(err);
+        else resolve(event!);
+      };
+    });
+  }
+
+  /** Asks the worker to flush and exit; kills it if it does not within a grace period. */
+  async shutdown(): Promise<WorkerExit> {
+    this.send({ type: 'shutdown' });
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+
+  dispose(): void {
+    void this.shutdown();
+  }
+
+  private onLine(line: string): void {
+    let event: WorkerEvent;
+    try {
+      event = parseEvent(line);
+    } catch {
+      this.options.log?.(`[stdout] ${line}`);
+      return;
+    }
+    if (event.type === 'ready' || event.type === 'started') this.phase = 'recognizing';
+    if (event.type === 'stopped' || (event.type === 'error' && event.fatal)) this.phase = 'idle';
+    this.dispatch(event);
+  }
+
+  private dispatch(event: WorkerEvent): void {
+    this.events.emit('event', event);
+  }
+
+  private crashEvent(code: number | null, signal: NodeJS.Signals | null): WorkerEvent {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const lastError = [...this.stderrTail].reverse().find((l) => /ERROR|error|abort/i.test(l));
+    const detail = lastError ? ` Last engine message: ${lastError.trim()}` : '';
+    if (this.phase === 'loading') {
+      return {
+        type: 'error',
+        code: 'worker-crashed',
+        message: `The speech engine crashed (${how}) while loading the model at ${this.modelPath}.${detail}`,
+        hint: 'The model folder is damaged or not a Vosk model: download it again, or choose another with "Voxnote: Select Model".',
+        fatal: true,
+      };
+    }
+    return {
+      type: 'error',
+      code: 'worker-crashed',
+      message: `The speech engine stopped unexpectedly (${how}) while ${this.phase === 'recognizing' ? 'recognizing speech' : 'idle'}.${detail}`,
+      hint: this.phase === 'recognizing'
+        ? 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.'
+        : 'Start again; Voxnote starts a new engine when needed.',
+      fatal: true,
+    };
+  }
+}

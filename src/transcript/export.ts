@@ -1,0 +1,38 @@
+/**
+ * Transcript text formats built from timed utterances: SRT and WebVTT cues and
+ * Markdown lines. Each is written one utterance at a time, so a transcript can
+ * stream to a terminal or a file as it is recognized.
+ */
+
+export interface TimedText {
+  /** Seconds from the start of the session. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+function clock(seconds: number, fractionSeparator: ',' | '.' | null): string {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const hms = `${pad(Math.floor(ms / 3600000))}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}`;
+  return fractionSeparator ? `${hms}${fractionSeparator}${pad(ms % 1000, 3)}` : hms;
+}
+
+/** hh:mm:ss, as used in notes. */
+export const clockTime = (seconds: number): string => clock(seconds, null);
+
+/** One SRT cue; `index` counts from 1. */
+export function srtCue(index: number, u: TimedText): string {
+  return `${index}\n${clock(u.start, ',')} --> ${clock(u.end, ',')}\n${u.text}\n\n`;
+}
+
+export const VTT_HEADER = 'WEBVTT\n\n';
+
+export function vttCue(u: TimedText): string {
+  return `${clock(u.start, '.')} --> ${clock(u.end, '.')}\n${u.text}\n\n`;
+}
+
+/** `[00:12:03] **Others:** text`, or without a label `[00:12:03] text`. */
+export function markdownLine(u: TimedText, label?: string): string {
+  return `[${clockTime(u.start)}] ${label ? `**${label}:** ` : ''}${u.text}\n`;
+}

@@ -1,0 +1,79 @@
+/** Runs the real bundled worker (dist/worker.js) for tests, through the real client. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { WorkerClient } from '../../src/host/workerClient';
+import type { Command, WorkerEvent } from '../../src/protocol';
+import { buildToneModel } from './toneModel';
+import { encodeWav, toneScript, ToneScript } from './toneAudio';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const WORKER = path.join(ROOT, 'dist', 'worker.js');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `voxnote-${prefix}-`));
+}
+
+/** A fresh tone model folder. */
+export function toneModel(): string {
+  const dir = tempDir('model');
+  buildToneModel(dir);
+  return dir;
+}
+
+/** Writes a tone script as a 16-bit WAV (or the given rate) and returns its path and truth. */
+export function toneWav(items: Array<string | number>, opts: { sampleRate?: number; stereo?: boolean } = {}): { path: string; script: ToneScript } {
+  const script = toneScript(items, { sampleRate: opts.sampleRate });
+  const file = path.join(tempDir('audio'), 'tones.wav');
+  fs.writeFileSync(file, encodeWav(opts.stereo ? [script.samples, script.samples] : script.samples, script.sampleRate, 'pcm16'));
+  return { path: file, script };
+}
+
+export class TestWorker {
+  readonly client: WorkerClient;
+  readonly events: WorkerEvent[] = [];
+  readonly stderr: string[] = [];
+
+  constructor(env?: NodeJS.ProcessEnv) {
+    this.client = new WorkerClient({ workerPath: WORKER, env, log: (l) => this.stderr.push(l) });
+    this.client.onEvent((e) => this.events.push(e));
+  }
+
+  send(command: Command): void {
+    this.client.send(command);
+  }
+
+  /** Resolves with the first event (from now or already seen) that matches. */
+  waitFor<T extends WorkerEvent>(match: (e: WorkerEvent) => e is T, timeoutMs?: number): Promise<T>;
+  waitFor(match: (e: WorkerEvent) => boolean, timeoutMs?: number): Promise<WorkerEvent>;
+  waitFor(match: (e: WorkerEvent) => boolean, timeoutMs = 20000): Promise<WorkerEvent> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`timed out; events: ${JSON.stringify(this.events.filter((e) => e.type !== 'level' && e.type !== 'progress'))}\nstderr: ${this.stderr.slice(-5).join('\n')}`));
+      }, timeoutMs);
+      const sub = this.client.onEvent((e) => {
+        if (!match(e)) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(e);
+      });
+    });
+  }
+
+  of<T extends WorkerEvent['type']>(type: T): Extract<WorkerEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<WorkerEvent, { type: T }> => e.type === type);
+  }
+
+  async close(): Promise<void> {
+    if (this.client.alive) await this.client.shutdown();
+  }
+}
+
+export const isType =
+  <T extends WorkerEvent['type']>(type: T) =>
+  (e: WorkerEvent): e is Extract<WorkerEvent, { type: T }> =>
+    e.type === type;
