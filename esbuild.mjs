@@ -25,9 +25,19 @@ const options = {
   logLevel: 'warning',
 };
 
+// The transcript panel's script runs in the webview, a browser.
+const webview = {
+  entryPoints: { transcript: 'src/webview/transcript.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  logLevel: 'warning',
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of [options, webview]) await (await esbuild.context(o)).watch();
 } else {
-  await esbuild.build(options);
+  await Promise.all([esbuild.build(options), esbuild.build(webview)]);
 }

@@ -6,7 +6,10 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import type { MicSource } from '../../src/protocol';
+import type { CaptureError, OpenCapture } from '../../src/worker/capture/capture';
 
 const run = promisify(execFile);
 
@@ -169,4 +172,135 @@ export async function startVirtualAudio(parent: string): Promise<VirtualAudio> {
     });
 
   return { dir, daemonPid, play, stop };
+}
+
+/** The test signal: 1 kHz bursts at half scale, (start, end) in seconds, in a 2.2 s file. */
+export const TONE = { hz: 1000, amplitude: 0.5, bursts: [[0.3, 1.1], [1.5, 1.9]] as const, seconds: 2.2 };
+
+/** Writes the test signal as a 48 kHz mono s16 WAV (the rate of the virtual devices, so only capture resamples). */
+export function writeToneWav(file: string): void {
+  const rate = 48000;
+  const n = Math.round(TONE.seconds * rate);
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const on = TONE.bursts.some(([a, b]) => t >= a && t < b);
+    data.writeInt16LE(on ? Math.round(TONE.amplitude * 32767 * Math.sin(2 * Math.PI * TONE.hz * t)) : 0, i * 2);
+  }
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(data.length, 40);
+  fs.writeFileSync(file, Buffer.concat([h, data]));
+}
+
+export interface ToneAnalysis {
+  /** Seconds into the capture where the first burst begins. */
+  onset: number;
+  /** RMS (full scale = 1) inside each burst, edges trimmed. */
+  burstRms: number[];
+  /** RMS in the gap between the bursts, and after the second. */
+  gapRms: number;
+  tailRms: number;
+  /** Frequency inside the first burst, from zero crossings. */
+  hz: number;
+}
+
+/** Finds the played pattern in 16 kHz mono s16le capture; throws if no burst is there. */
+export function analyseTone(pcm: Buffer, rate = 16000): ToneAnalysis {
+  const x = new Float64Array(pcm.length >> 1);
+  for (let i = 0; i < x.length; i++) x[i] = pcm.readInt16LE(i * 2) / 32768;
+  const first = x.findIndex((v) => Math.abs(v) > 0.1);
+  if (first < 0) throw new Error(`no burst in ${(x.length / rate).toFixed(2)} s of capture (peak ${x.reduce((m, v) => Math.max(m, Math.abs(v)), 0).toFixed(4)})`);
+  const at = (s: number): number => Math.max(0, Math.min(x.length, Math.round(first + (s - TONE.bursts[0][0]) * rate)));
+  const rms = (a: number, b: number): number => {
+    const [i, j] = [at(a), at(b)];
+    if (j <= i) return NaN;
+    let sum = 0;
+    for (let k = i; k < j; k++) sum += x[k] * x[k];
+    return Math.sqrt(sum / (j - i));
+  };
+  const [[a1, b1], [a2, b2]] = TONE.bursts;
+  let crossings = 0;
+  for (let k = at(a1 + 0.05) + 1; k < at(b1 - 0.05); k++) if (x[k - 1] < 0 !== x[k] < 0) crossings++;
+  return {
+    onset: first / rate,
+    burstRms: [rms(a1 + 0.05, b1 - 0.05), rms(a2 + 0.05, b2 - 0.05)],
+    gapRms: rms(b1 + 0.05, a2 - 0.05),
+    tailRms: rms(b2 + 0.05, TONE.seconds - 0.02),
+    hz: crossings / 2 / (b1 - a1 - 0.1),
+  };
+}
+
+export interface Recording {
+  pcm: Buffer;
+  chunkSizes: number[];
+  device: string;
+  /** From the open call to the first onData. */
+  firstDataMs: number;
+  /** From the first onData to stop(), for checking the byte rate. */
+  seconds: number;
+  errors: CaptureError[];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Opens a capture, waits for its first data, plays the tone into `target`, and stops 300 ms after playback ends. */
+export async function recordWhilePlaying(
+  audio: VirtualAudio,
+  open: OpenCapture<MicSource>,
+  source: MicSource,
+  target: 'mic' | 'system',
+  wavPath: string,
+): Promise<Recording> {
+  const chunks: Buffer[] = [];
+  const errors: CaptureError[] = [];
+  const t0 = performance.now();
+  let firstAt = 0;
+  let gotFirst!: () => void;
+  const first = new Promise<void>((r) => (gotFirst = r));
+  const capture = await open(source, {
+    onData(pcm) {
+      if (!chunks.length) {
+        firstAt = performance.now();
+        gotFirst();
+      }
+      chunks.push(pcm);
+    },
+    onEnd() {
+      errors.push(new Error('unexpected onEnd') as CaptureError);
+    },
+    onError(e) {
+      errors.push(e);
+    },
+  });
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no data from ${capture.device} within 5 s`)), 5000);
+    });
+    await Promise.race([first, late]).finally(() => clearTimeout(timer));
+    await audio.play(target, wavPath);
+    await sleep(300);
+  } finally {
+    await capture.stop();
+  }
+  const seconds = (performance.now() - firstAt) / 1000;
+  return {
+    pcm: Buffer.concat(chunks),
+    chunkSizes: chunks.map((c) => c.length),
+    device: capture.device,
+    firstDataMs: firstAt - t0,
+    seconds,
+    errors,
+  };
 }

@@ -94,8 +94,10 @@ export type WavFormat = 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32';
 const clamp = (x: number): number => (x > 1 ? 1 : x < -1 ? -1 : Number.isNaN(x) ? 0 : x);
 
 /**
- * Standard RIFF/WAVE: canonical 44-byte header (16-byte fmt chunk, then data).
- * Format tag 1 (PCM) or 3 (IEEE float for 'float32'); 8-bit is unsigned.
+ * Standard RIFF/WAVE. PCM ('pcm8'..'pcm32'): canonical 44-byte header, format
+ * tag 1, 16-byte fmt chunk; 8-bit is unsigned. 'float32': format tag 3 with an
+ * 18-byte fmt chunk (cbSize = 0) and a 'fact' chunk, so data starts at byte 58
+ * (as the spec asks for non-PCM formats; sox warns without it).
  * Multi-channel input is one Float32Array per channel (interleaved on write).
  */
 export function encodeWav(samples: Float32Array | Float32Array[], sampleRate: number, format: WavFormat): Buffer {
@@ -104,24 +106,37 @@ export function encodeWav(samples: Float32Array | Float32Array[], sampleRate: nu
   const frames = channels[0].length;
   if (channels.some((c) => c.length !== frames)) throw new Error('channels differ in length');
   const bytes = { pcm8: 1, pcm16: 2, pcm24: 3, pcm32: 4, float32: 4 }[format];
+  const isFloat = format === 'float32';
   const nch = channels.length;
   const dataLen = frames * nch * bytes;
   const pad = dataLen & 1;
-  const buf = Buffer.alloc(44 + dataLen + pad);
-  buf.write('RIFF', 0, 'latin1');
-  buf.writeUInt32LE(36 + dataLen + pad, 4);
-  buf.write('WAVE', 8, 'latin1');
-  buf.write('fmt ', 12, 'latin1');
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(format === 'float32' ? 3 : 1, 20);
-  buf.writeUInt16LE(nch, 22);
-  buf.writeUInt32LE(sampleRate, 24);
-  buf.writeUInt32LE(sampleRate * nch * bytes, 28);
-  buf.writeUInt16LE(nch * bytes, 32);
-  buf.writeUInt16LE(bytes * 8, 34);
-  buf.write('data', 36, 'latin1');
-  buf.writeUInt32LE(dataLen, 40);
-  let o = 44;
+  const fmtLen = isFloat ? 18 : 16;
+  const header = 12 + 8 + fmtLen + (isFloat ? 12 : 0) + 8;
+  const buf = Buffer.alloc(header + dataLen + pad);
+  let h = 0;
+  buf.write('RIFF', h, 'latin1');
+  buf.writeUInt32LE(buf.length - 8, h + 4);
+  buf.write('WAVE', h + 8, 'latin1');
+  h += 12;
+  buf.write('fmt ', h, 'latin1');
+  buf.writeUInt32LE(fmtLen, h + 4);
+  buf.writeUInt16LE(isFloat ? 3 : 1, h + 8);
+  buf.writeUInt16LE(nch, h + 10);
+  buf.writeUInt32LE(sampleRate, h + 12);
+  buf.writeUInt32LE(sampleRate * nch * bytes, h + 16);
+  buf.writeUInt16LE(nch * bytes, h + 20);
+  buf.writeUInt16LE(bytes * 8, h + 22);
+  if (isFloat) buf.writeUInt16LE(0, h + 24); // cbSize
+  h += 8 + fmtLen;
+  if (isFloat) {
+    buf.write('fact', h, 'latin1');
+    buf.writeUInt32LE(4, h + 4);
+    buf.writeUInt32LE(frames, h + 8);
+    h += 12;
+  }
+  buf.write('data', h, 'latin1');
+  buf.writeUInt32LE(dataLen, h + 4);
+  let o = header;
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < nch; c++) {
       const x = clamp(channels[c][i]);

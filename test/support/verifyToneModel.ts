@@ -231,7 +231,7 @@ function main(): number {
   console.log(`libvosk: ${libPath()}`);
 
   const vosk = loadVosk();
-  vosk.setLogLevel(-1);
+  vosk.setLogLevel(-2); // also hides the ERROR lines of the 8 kHz check
 
   const t0 = process.hrtime.bigint();
   const model = vosk.modelNew(dir);
@@ -283,9 +283,10 @@ function main(): number {
     check(c.ok, `${rate} Hz input: words right, max error ${(c.maxErr * 1000).toFixed(1)} ms`);
   }
   {
-    const s = toneScript(SCRIPT, { sampleRate: 8000 });
-    const r = decode(vosk, model, toS16le(s.samples), 8000, 0.1);
-    check(r.acceptCodes.has(-1), `8000 Hz input: accept_waveform returns ${[...r.acceptCodes].join(',')} (doc: -1)`);
+    // In a child: the resampler ERROR lines ignore vosk_set_log_level.
+    const r = spawnSync(process.execPath, [__filename, '--child-rate', dir, '8000'], { encoding: 'utf8', timeout: 60000 });
+    const codes = r.stdout.trim();
+    check(codes === '-1', `8000 Hz input: accept_waveform returns ${codes || '(nothing)'} (doc: -1)`);
   }
 
   // Pure silence -> {"text": ""} via rule 1.
@@ -312,9 +313,10 @@ function main(): number {
     fault.apply(fdir);
     const o = runChild(fdir, false);
     let outcome = describe(o);
-    let crashed = !!o.signal;
+    const crashed = !!o.signal;
     let o2: ChildOutcome | undefined;
-    if (!crashed && o.rec === 'ok') {
+    if (o.rec === 'ok') {
+      // Same again with vosk_recognizer_set_partial_words(1), for information.
       o2 = runChild(fdir, true);
       if (o2.signal) outcome += `; with partial words: KILLED ${o2.signal} after "${o2.stage}"`;
       else outcome += `; with partial words: no crash`;
@@ -324,7 +326,6 @@ function main(): number {
       const wantRecNull = /recognizer NULL/.test(fault.name);
       ok = !crashed && (wantRecNull ? o.model === 'ok' && o.rec === 'null' : o.model === 'null');
     } else {
-      if (fault.partialWords) crashed = !o.signal && !!o2?.signal;
       ok = crashed;
     }
     check(ok, `[${fault.kind}] ${fault.name}: ${outcome}`);
@@ -339,6 +340,15 @@ function main(): number {
 
 if (process.argv[2] === '--child') {
   child(process.argv[3], process.argv[4] === '1');
+} else if (process.argv[2] === '--child-rate') {
+  // Prints the distinct accept_waveform return codes for SCRIPT at that rate.
+  const vosk = loadVosk();
+  const rate = Number(process.argv[4]);
+  const model = vosk.modelNew(process.argv[3]);
+  const s = toneScript(SCRIPT, { sampleRate: rate });
+  const r = decode(vosk, model, toS16le(s.samples), rate, 0.1);
+  fs.writeSync(1, [...r.acceptCodes].sort().join(',') + '\n');
+  vosk.modelFree(model);
 } else {
   process.exitCode = main();
 }

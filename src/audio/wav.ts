@@ -1,0 +1,180 @@
+/**
+ * WAV header parsing and sample decoding. Only the header is read up front;
+ * the samples are decoded block by block, so file size does not matter.
+ */
+import type { FileHandle } from 'fs/promises';
+
+export type SampleFormat = 'u8' | 's16' | 's24' | 's32' | 'f32';
+
+export interface WavInfo {
+  sampleRate: number;
+  channels: number;
+  format: SampleFormat;
+  /** Byte offset of the first sample in the file. */
+  dataOffset: number;
+  dataBytes: number;
+  durationSeconds: number;
+}
+
+/** The file is not audio Voxnote can read; the message says what was found. */
+export class AudioFormatError extends Error {}
+
+export const SUPPORTED_WAV = 'WAV with PCM 8/16/24/32-bit integer or 32-bit float samples';
+
+export const BYTES_PER_SAMPLE: Record<SampleFormat, number> = { u8: 1, s16: 2, s24: 3, s32: 4, f32: 4 };
+
+const FORMAT_TAGS: Record<number, string> = {
+  0x0002: 'Microsoft ADPCM',
+  0x0006: 'A-law',
+  0x0007: 'mu-law',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG',
+  0x0055: 'MP3',
+  0x00ff: 'AAC',
+};
+
+// Every WAVE_FORMAT_EXTENSIBLE subformat GUID ends this way; its first 2 bytes are the plain format tag.
+const GUID_TAIL = Buffer.from('000000001000800000aa00389b71', 'hex');
+
+/** Names common non-WAV containers, so the error says what the file really is. */
+function sniffContainer(head: Buffer): string {
+  const ascii = (start: number, end: number) => head.toString('latin1', start, end);
+  if (ascii(0, 4) === 'fLaC') return 'FLAC audio';
+  if (ascii(0, 4) === 'OggS') return 'Ogg (Vorbis/Opus) audio';
+  if (ascii(0, 3) === 'ID3' || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return 'MP3 audio';
+  if (ascii(4, 8) === 'ftyp') return 'MP4/M4A';
+  if (head.readUInt32BE(0) === 0x1a45dfa3) return 'Matroska/WebM';
+  if (ascii(0, 4) === 'FORM') return 'AIFF';
+  if (ascii(0, 4) === 'RIFX') return 'big-endian WAV (RIFX)';
+  if (ascii(0, 4) === 'RIFF') return `a RIFF file of type "${ascii(8, 12)}"`;
+  return 'no WAV header';
+}
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+interface Fmt {
+  sampleRate: number;
+  channels: number;
+  format: SampleFormat;
+}
+
+function parseFmt(body: Buffer): Fmt {
+  if (body.length < 16) throw new AudioFormatError(`The WAV "fmt " chunk is truncated (${body.length} bytes).`);
+  let tag = body.readUInt16LE(0);
+  const channels = body.readUInt16LE(2);
+  const sampleRate = body.readUInt32LE(4);
+  const blockAlign = body.readUInt16LE(12);
+  const bits = body.readUInt16LE(14);
+  if (tag === 0xfffe) {
+    if (body.length < 40) throw new AudioFormatError('The WAV is WAVE_FORMAT_EXTENSIBLE but its "fmt " chunk is truncated.');
+    const guid = body.subarray(24, 40);
+    tag = guid.readUInt16LE(0);
+    if (!guid.subarray(2).equals(GUID_TAIL)) {
+      throw new AudioFormatError(`The WAV uses an unknown extensible subformat (${guid.toString('hex')}); supported: ${SUPPORTED_WAV}.`);
+    }
+  }
+  const found = (what: string) => new AudioFormatError(`The WAV holds ${what}; supported: ${SUPPORTED_WAV}.`);
+  let format: SampleFormat;
+  if (tag === 1 && bits === 8) format = 'u8';
+  else if (tag === 1 && bits === 16) format = 's16';
+  else if (tag === 1 && bits === 24) format = 's24';
+  else if (tag === 1 && bits === 32) format = 's32';
+  else if (tag === 3 && bits === 32) format = 'f32';
+  else if (tag === 1) throw found(`${bits}-bit PCM`);
+  else if (tag === 3) throw found(`${bits}-bit float samples`);
+  else throw found(`${FORMAT_TAGS[tag] ?? 'compressed'} data (format tag 0x${tag.toString(16).padStart(4, '0')})`);
+  if (channels < 1) throw new AudioFormatError('The WAV header says it has 0 channels.');
+  if (sampleRate < 1) throw new AudioFormatError('The WAV header says its sample rate is 0.');
+  if (blockAlign !== channels * BYTES_PER_SAMPLE[format]) {
+    throw new AudioFormatError(`The WAV header is inconsistent: block align ${blockAlign} for ${channels} channel(s) of ${bits}-bit samples.`);
+  }
+  return { sampleRate, channels, format };
+}
+
+/** Reads the header of an open file. Throws AudioFormatError for anything that is not a supported WAV. */
+export async function readWavInfo(fh: FileHandle): Promise<WavInfo> {
+  const fileSize = (await fh.stat()).size;
+  const head = await readAt(fh, 0, 12);
+  if (head.length < 12) throw new AudioFormatError(`The file is too short to be a WAV (${head.length} bytes).`);
+  const riff = head.toString('latin1', 0, 4);
+  if ((riff !== 'RIFF' && riff !== 'RF64') || head.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new AudioFormatError(`The file is not a WAV: found ${sniffContainer(head)}. Supported: ${SUPPORTED_WAV}.`);
+  }
+  let fmt: Fmt | undefined;
+  let ds64DataBytes: number | undefined;
+  for (let pos = 12; pos + 8 <= fileSize; ) {
+    const header = await readAt(fh, pos, 8);
+    const id = header.toString('latin1', 0, 4);
+    const size = header.readUInt32LE(4);
+    const body = pos + 8;
+    if (id === 'fmt ') fmt = parseFmt(await readAt(fh, body, Math.min(size, 64)));
+    // RF64 (files over 4 GB) keeps the real data size in the ds64 chunk.
+    else if (id === 'ds64' && size >= 16) ds64DataBytes = Number((await readAt(fh, body, 16)).readBigUInt64LE(8));
+    else if (id === 'data') {
+      if (!fmt) throw new AudioFormatError('The WAV has its "data" chunk before the "fmt " chunk, or no "fmt " chunk.');
+      const toEnd = fileSize - body;
+      let dataBytes = size === 0xffffffff && ds64DataBytes !== undefined ? ds64DataBytes : size;
+      // Streaming writers leave 0 or 0xFFFFFFFF; interrupted recordings claim more than was written.
+      if (dataBytes === 0 || dataBytes === 0xffffffff || dataBytes > toEnd) dataBytes = toEnd;
+      const frameBytes = fmt.channels * BYTES_PER_SAMPLE[fmt.format];
+      return {
+        ...fmt,
+        dataOffset: body,
+        dataBytes,
+        durationSeconds: Math.floor(dataBytes / frameBytes) / fmt.sampleRate,
+      };
+    }
+    // Chunks are word-aligned: an odd size is followed by one pad byte.
+    pos = body + size + (size & 1);
+  }
+  throw new AudioFormatError(fmt ? 'The WAV has no "data" chunk.' : 'The WAV has no "fmt " chunk.');
+}
+
+export interface Decoded {
+  /** One value per frame, channels averaged, in [-1, 1]. */
+  samples: Float32Array;
+  /** Bytes of an incomplete trailing frame: prepend them to the next block. */
+  rest: Buffer;
+}
+
+/** Decodes interleaved little-endian samples to mono float. Pure; any block size. */
+export function decodeToMono(bytes: Buffer, format: SampleFormat, channels: number): Decoded {
+  const width = BYTES_PER_SAMPLE[format];
+  const frameBytes = width * channels;
+  const frames = Math.floor(bytes.length / frameBytes);
+  const samples = new Float32Array(frames);
+  const count = frames * channels;
+  const read = reader(bytes, format);
+  if (channels === 1) {
+    for (let i = 0; i < frames; i++) samples[i] = read(i);
+  } else {
+    const scale = 1 / channels;
+    for (let i = 0, s = 0; s < count; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += read(s++);
+      samples[i] = sum * scale;
+    }
+  }
+  return { samples, rest: bytes.subarray(frames * frameBytes) };
+}
+
+/** Sample number -> float, for one format. */
+function reader(b: Buffer, format: SampleFormat): (index: number) => number {
+  switch (format) {
+    case 'u8':
+      return (i) => (b[i] - 128) / 128;
+    case 's16':
+      return (i) => b.readInt16LE(i * 2) / 32768;
+    case 's24':
+      return (i) => b.readIntLE(i * 3, 3) / 8388608;
+    case 's32':
+      return (i) => b.readInt32LE(i * 4) / 2147483648;
+    case 'f32':
+      return (i) => b.readFloatLE(i * 4);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Typed access to the voxnote.* settings declared in package.json. The one
+ * place that knows setting names and their defaults' fallbacks.
+ */
+import * as vscode from 'vscode';
+import type { FormatOptions } from './dictation/formatter';
+import type { PushToTalkMode } from './dictation/holdDetector';
+import type { CaptureBackend } from './protocol';
+
+const section = () => vscode.workspace.getConfiguration('voxnote');
+
+export interface DictationSettings {
+  modelPath: string;
+  device: string | undefined;
+  backend: CaptureBackend | undefined;
+  pushToTalkMode: PushToTalkMode;
+  releaseTailMs: number;
+  ghostText: boolean;
+  phrases: string[];
+  format: FormatOptions;
+}
+
+export function readDictationSettings(): DictationSettings {
+  const c = section();
+  const backend = c.get<string>('audio.backend', 'auto');
+  return {
+    modelPath: c.get<string>('model.path', '').trim(),
+    device: c.get<string>('microphone.device', '').trim() || undefined,
+    backend: backend === 'pulse' || backend === 'portaudio' ? backend : undefined,
+    pushToTalkMode: c.get<PushToTalkMode>('pushToTalk.mode', 'auto'),
+    releaseTailMs: c.get<number>('pushToTalk.releaseTailMs', 300),
+    ghostText: c.get<boolean>('editor.ghostText', true),
+    phrases: c.get<string[]>('phrases', []),
+    format: {
+      spacing: c.get<boolean>('format.spacing', true),
+      capitalize: c.get<boolean>('format.capitalize', true),
+      spokenPunctuation: c.get<boolean>('format.spokenPunctuation', true),
+      numbersAsDigits: c.get<boolean>('format.numbersAsDigits', false),
+      numbersMinimum: c.get<number>('format.numbersMinimum', 10),
+      commands: c.get<Record<string, string>>('format.commands', {}),
+    },
+  };
+}
+
+export const preloadModel = (): boolean => section().get<boolean>('preloadModel', false);
+export const partialLength = (): number => section().get<number>('statusBar.partialLength', 40);
+
+export async function updateSetting(key: string, value: unknown): Promise<void> {
+  await section().update(key, value, vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,105 @@
+/**
+ * Puts a final utterance where the user is dictating: at every cursor of the
+ * editor it was spoken into (one undo step), or into the terminal. When there
+ * is no writable target it says so, and the caller keeps the text elsewhere.
+ */
+import * as vscode from 'vscode';
+import { FormatOptions, formatUtterance } from './formatter';
+
+/** Where the utterance was aimed when it began. */
+export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };
+
+export type Delivery =
+  | { delivered: true; text: string }
+  /** Nothing could take the text; `text` is formatted for a fresh line and `reason` says why. */
+  | { delivered: false; text: string; reason: string };
+
+/** Enough text before the cursor to decide spacing and capitals. */
+const CONTEXT_CHARS = 200;
+
+interface LastInsertion {
+  document: vscode.TextDocument;
+  version: number;
+  ranges: vscode.Range[];
+}
+
+export class TextInserter {
+  private last?: LastInsertion;
+  private terminalText = '';
+
+  constructor(private readonly options: () => FormatOptions) {}
+
+  async insert(words: string, target: Target | undefined): Promise<Delivery> {
+    const fallback = (reason: string): Delivery => {
+      const formatted = formatUtterance(words, { before: '' }, this.options());
+      return { delivered: false, text: formatted.kind === 'text' ? formatted.text : formatted.rest, reason };
+    };
+    if (!target) return fallback('no editor is open');
+    if (target.kind === 'terminal') return this.toTerminal(words, target.terminal);
+    const editor = vscode.window.activeTextEditor;
+    if (target.document.isClosed) return fallback('the editor was closed');
+    if (!editor || editor.document !== target.document) return fallback('the active editor changed while you spoke');
+    if (vscode.workspace.fs.isWritableFileSystem(editor.document.uri.scheme) === false) {
+      return fallback('the editor is read-only');
+    }
+    return (await this.toEditor(editor, words)) ?? fallback('the editor did not accept the edit (read-only?)');
+  }
+
+  /** A new dictation session: "scratch that" never reaches into an earlier one. */
+  reset(): void {
+    this.last = undefined;
+    this.terminalText = '';
+  }
+
+  private async toEditor(editor: vscode.TextEditor, words: string): Promise<Delivery | undefined> {
+    const doc = editor.document;
+    const options = this.options();
+    let spoken = words;
+    const first = formatUtterance(spoken, { before: this.before(doc, editor.selections[0].start) }, options);
+    if (first.kind === 'scratch') {
+      await this.scratch();
+      spoken = first.rest;
+      if (!spoken) return { delivered: true, text: '' };
+    }
+    // Each cursor gets text formatted against its own context.
+    const texts = editor.selections.map((s) => {
+      const f = formatUtterance(spoken, { before: this.before(doc, s.start) }, options);
+      return f.kind === 'text' ? f.text : '';
+    });
+    const ok = await editor.edit(
+      (b) => editor.selections.forEach((s, i) => b.replace(s, texts[i])),
+      { undoStopBefore: true, undoStopAfter: true },
+    );
+    if (!ok) return undefined;
+    this.last = {
+      document: doc,
+      version: doc.version,
+      ranges: editor.selections.map((s, i) => new vscode.Range(doc.positionAt(doc.offsetAt(s.end) - texts[i].length), s.end)),
+    };
+    return { delivered: true, text: texts[0] };
+  }
+
+  /** Removes the last inserted utterance, if nothing has edited the document since. */
+  private async scratch(): Promise<void> {
+    const last = this.last;
+    this.last = undefined;
+    if (!last || last.document.isClosed || last.document.version !== last.version) return;
+    const edit = new vscode.WorkspaceEdit();
+    for (const r of last.ranges) edit.delete(last.document.uri, r);
+    await vscode.workspace.applyEdit(edit);
+  }
+
+  private toTerminal(words: string, terminal: vscode.Terminal): Delivery {
+    const formatted = formatUtterance(words, { before: this.terminalText }, this.options());
+    // A terminal cannot take text back: "scratch that" only drops the words after it.
+    const text = formatted.kind === 'text' ? formatted.text : '';
+    terminal.sendText(text, false);
+    this.terminalText = (this.terminalText + text).slice(-CONTEXT_CHARS);
+    return { delivered: true, text };
+  }
+
+  private before(doc: vscode.TextDocument, at: vscode.Position): string {
+    const end = doc.offsetAt(at);
+    return doc.getText(new vscode.Range(doc.positionAt(Math.max(0, end - CONTEXT_CHARS)), at));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The status bar item: idle, loading, listening (with the live partial) or
+ * error. Clicking toggles dictation, or shows the error and its next step.
+ */
+import * as vscode from 'vscode';
+import type { TranscriptStore } from '../dictation/transcriptState';
+
+export class StatusBarController implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('voxnote.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly store: TranscriptStore, private readonly partialLength: () => number) {
+    this.item.name = 'Voxnote Dictation';
+    this.subscription = store.onDidChange((change) => {
+      if (change !== 'level') this.render();
+    });
+    this.render();
+    this.item.show();
+  }
+
+  private render(): void {
+    const s = this.store.state;
+    const item = this.item;
+    item.backgroundColor = undefined;
+    switch (s.status) {
+      case 'idle':
+        item.text = '$(mic) Voxnote';
+        item.command = 'voxnote.toggleDictation';
+        break;
+      case 'loading':
+        item.text = '$(loading~spin) Voxnote: loading model…';
+        item.command = 'voxnote.stopDictation';
+        break;
+      case 'listening': {
+        const max = this.partialLength();
+        const partial = s.partial.length > max ? `…${s.partial.slice(-max)}` : s.partial;
+        item.text = `$(mic-filled) ${partial || 'Listening…'}`;
+        item.command = 'voxnote.toggleDictation';
+        break;
+      }
+      case 'error':
+        item.text = '$(error) Voxnote';
+        item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        item.command = 'voxnote.showError';
+        break;
+    }
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(s.status === 'error' && s.error ? `**${s.error.message}**\n\n${s.error.hint}\n\n---\n\n` : '');
+    tooltip.appendMarkdown(`$(mic) Source: ${s.source}  \nDevice: ${s.device}  \nModel: ${s.model || 'none'}\n\n`);
+    tooltip.appendMarkdown(s.status === 'error' ? 'Click for details.' : 'Click to start or stop dictation.');
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.partial ? `: ${s.partial}` : ''}` };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

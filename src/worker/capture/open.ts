@@ -1,0 +1,44 @@
+/**
+ * Picks the capture back-end for a source. Live sources get the stall watchdog:
+ * some back-ends fail silently, and a session must never hang.
+ */
+import type { CaptureBackend, MicSource, Source } from '../../protocol';
+import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
+import { openFileCapture } from './file';
+import { openPortAudioCapture } from './portaudio';
+import { openPulseCapture } from './pulse';
+import { watchCapture } from './watchdog';
+
+const BACKENDS: Record<CaptureBackend, OpenCapture<MicSource>> = {
+  pulse: openPulseCapture,
+  portaudio: openPortAudioCapture,
+};
+
+/** PulseAudio/PipeWire tools on Linux; PortAudio (WASAPI, Core Audio) elsewhere. */
+const platformBackend = (): CaptureBackend => (process.platform === 'linux' ? 'pulse' : 'portaudio');
+
+async function openLive(source: MicSource, handlers: CaptureHandlers): Promise<Capture> {
+  if (source.backend) return BACKENDS[source.backend](source, handlers);
+  try {
+    return await BACKENDS[platformBackend()](source, handlers);
+  } catch (e) {
+    // No parec or pw-record: PortAudio through ALSA may still reach the device.
+    if (!(e instanceof CaptureError) || e.code !== 'no-capture-tool' || platformBackend() !== 'pulse') throw e;
+    return openPortAudioCapture(source, handlers).catch(() => Promise.reject(e));
+  }
+}
+
+export async function openCapture(source: Source, handlers: CaptureHandlers): Promise<Capture> {
+  if (source.kind === 'file') return openFileCapture(source, handlers);
+  const watchdog = watchCapture(handlers);
+  const capture = await openLive(source, watchdog.handlers);
+  watchdog.start(capture.device);
+  return {
+    backend: capture.backend,
+    device: capture.device,
+    stop: () => {
+      watchdog.stop();
+      return capture.stop();
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Live capture through the sound server's own recorder: `parec` (PulseAudio, and
+ * PipeWire through pipewire-pulse), else `pw-record`. A child process needs no
+ * native addon, and dies with "Connection terminated" when the server does, so
+ * failures are visible (shared/docs/audio-in-ci.md).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MicSource } from '../../protocol';
+import { CaptureError, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+
+/** Small, so the first words are not held back; parec's default fragments are 2 s. */
+const LATENCY_MS = 50;
+/** How long stop() waits after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 500;
+const PACTL_TIMEOUT_MS = 3000;
+
+export const INSTALL_HINT =
+  'Install the PulseAudio command-line tools (Debian/Ubuntu: sudo apt install pulseaudio-utils; ' +
+  'Fedora: sudo dnf install pulseaudio-utils) or PipeWire\'s pw-record, or choose the portaudio back-end.';
+const SERVER_HINT =
+  'Start the sound server (PipeWire: systemctl --user start pipewire-pulse; PulseAudio: pulseaudio --start), ' +
+  'then try again. `pactl info` shows whether it is reachable.';
+const LOST_HINT =
+  'The sound server stopped or the device went away. Start dictation again; ' +
+  'if it keeps failing, check `pactl info` and Voxnote: Select Microphone.';
+
+/** Finds an executable on PATH now (not cached: PATH and installs can change while the worker runs). */
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface PulseSource {
+  name: string;
+  description: string;
+  /** The sink this source monitors ("system audio"), if it is a monitor. */
+  monitorOf?: string;
+}
+
+export interface PulseState {
+  defaultSink?: string;
+  defaultSource?: string;
+  sources: PulseSource[];
+}
+
+function pactl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // LC_ALL=C: the field names we parse are translated otherwise.
+    execFile('pactl', args, { env: { ...process.env, LC_ALL: 'C' }, timeout: PACTL_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        return reject(new CaptureError('no-capture-tool', 'pactl is not installed', INSTALL_HINT));
+      }
+      const why = (stderr || err.message).trim().split('\n').pop() ?? '';
+      reject(new CaptureError('capture-failed', `No sound server is reachable (pactl ${args[0]}: ${why})`, SERVER_HINT));
+    });
+  });
+}
+
+/** Parses `pactl list sources` (LC_ALL=C); works with PulseAudio and pipewire-pulse of any version, unlike `-f json`. */
+export function parseSources(text: string): PulseSource[] {
+  const sources: PulseSource[] = [];
+  let cur: PulseSource | undefined;
+  for (const line of text.split('\n')) {
+    if (/^Source #\d+/.test(line)) {
+      cur = { name: '', description: '' };
+      sources.push(cur);
+      continue;
+    }
+    const m = /^\t(Name|Description|Monitor of Sink): (.*)$/.exec(line);
+    if (!m || !cur) continue;
+    if (m[1] === 'Name') cur.name = m[2];
+    else if (m[1] === 'Description') cur.description = m[2];
+    else if (m[2] !== 'n/a') cur.monitorOf = m[2];
+  }
+  return sources.filter((s) => s.name);
+}
+
+/** Default sink/source and all sources. Rejects with a CaptureError when pactl or the server is missing. */
+export async function readPulseState(): Promise<PulseState> {
+  const [info, list] = await Promise.all([pactl(['info']), pactl(['list', 'sources'])]);
+  const field = (name: string): string | undefined => {
+    const v = new RegExp(`^${name}: (.*)$`, 'm').exec(info)?.[1].trim();
+    return v && v !== '(null)' && v !== 'n/a' ? v : undefined;
+  };
+  return { defaultSink: field('Default Sink'), defaultSource: field('Default Source'), sources: parseSources(list) };
+}
+
+/**
+ * The PulseAudio source name to record for `source`: the named device or the
+ * default source ('mic'), the named monitor or the default sink's monitor
+ * ('system'; a sink name is accepted for its monitor). Throws 'device-not-found'
+ * listing what exists.
+ */
+export function resolvePulseSource(source: MicSource, state: PulseState): string {
+  const names = state.sources.map((s) => s.name);
+  const has = (n: string | undefined): n is string => n !== undefined && names.includes(n);
+  const wanted =
+    source.kind === 'mic'
+      ? [source.device ?? state.defaultSource]
+      : source.device
+        ? [source.device, `${source.device}.monitor`]
+        : [state.sources.find((s) => s.monitorOf !== undefined && s.monitorOf === state.defaultSink)?.name,
+          state.defaultSink && `${state.defaultSink}.monitor`];
+  const found = wanted.find(has);
+  if (found) return found;
+  const what = source.kind === 'mic' ? 'input' : 'system-audio monitor';
+  const asked = source.device ?? (source.kind === 'mic' ? 'the default input' : `the default output's monitor (${state.defaultSink ?? 'no default output'})`);
+  const available = source.kind === 'system' ? state.sources.filter((s) => s.monitorOf).map((s) => s.name) : names;
+  throw new CaptureError(
+    'device-not-found',
+    `No ${what} ${source.device ? `named "${asked}"` : `found: ${asked}`}. Available: ${available.join(', ') || 'none'}.`,
+    'Choose an available device with Voxnote: Select Microphone, or check that it is connected.',
+  );
+}
+
+// Children still running when the worker exits are killed, so no recorder outlives it.
+const live = new Set<ChildProcess>();
+let exitHook = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
+let pwRawFlag: boolean | undefined;
+/** PipeWire 1.4 added --raw; older pw-record writes raw (or an AU stream) to "-" without it. */
+function pwRecordHasRaw(tool: string): Promise<boolean> {
+  if (pwRawFlag !== undefined) return Promise.resolve(pwRawFlag);
+  return new Promise((resolve) => {
+    execFile(tool, ['--help'], { timeout: 2000 }, (_err, stdout, stderr) => {
+      pwRawFlag = /(^|\s)--raw\b/m.test(`${stdout}${stderr}`);
+      resolve(pwRawFlag);
+    });
+  });
+}
+
+/**
+ * Turns the recorder's byte stream into whole s16le samples: drops an AU header
+ * (what pw-record writes to "-" without --raw), byte-swaps big-endian AU data and
+ * keeps an odd trailing byte for the next chunk so samples never split.
+ */
+export function pcmNormalizer(): (chunk: Buffer) => Buffer {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  let skip = 0;
+  let swap = false;
+  let carry = Buffer.alloc(0);
+  return (chunk) => {
+    let buf = chunk;
+    if (head) {
+      head = Buffer.concat([head, chunk]);
+      const magic = head.toString('latin1', 0, Math.min(4, head.length));
+      // Wait for magic and header size when the stream might start with an AU header.
+      if (head.length < 8 && ('.snd'.startsWith(magic) || 'dns.'.startsWith(magic))) return Buffer.alloc(0);
+      if (magic === '.snd' || magic === 'dns.') {
+        swap = magic === '.snd';
+        skip = swap ? head.readUInt32BE(4) : head.readUInt32LE(4);
+      }
+      buf = head;
+      head = undefined;
+    }
+    if (skip > 0) {
+      const n = Math.min(skip, buf.length);
+      skip -= n;
+      buf = buf.subarray(n);
+    }
+    if (carry.length) buf = Buffer.concat([carry, buf]);
+    const even = buf.length & ~1;
+    carry = Buffer.from(buf.subarray(even));
+    const out = buf.subarray(0, even);
+    if (swap) {
+      const copy = Buffer.from(out);
+      copy.swap16();
+      return copy;
+    }
+    return out;
+  };
+}
+
+interface Recorder {
+  tool: string;
+  args: string[];
+  device: string;
+}
+
+async function planRecorder(source: MicSource): Promise<Recorder> {
+  const parec = findTool('parec');
+  const pwRecord = parec ? undefined : findTool('pw-record');
+  if (!parec && !pwRecord) {
+    throw new CaptureError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
+  }
+  // pactl checks the device and the server first; only pw-record may go without it (PipeWire without pipewire-pulse).
+  let state: PulseState | undefined;
+  try {
+    state = await readPulseState();
+  } catch (e) {
+    if (parec || !(e instanceof CaptureError && e.code === 'no-capture-tool')) throw e;
+  }
+  const name = state ? resolvePulseSource(source, state) : source.device;
+  if (parec) {
+    return {
+      tool: parec,
+      device: name!,
+      args: ['-d', name!, '--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', `--latency-msec=${LATENCY_MS}`],
+    };
+  }
+  // pw-record names nodes, not PulseAudio sources: a monitor is its sink plus stream.capture.sink.
+  const monitorOf = name && state ? state.sources.find((s) => s.name === name)?.monitorOf : undefined;
+  const isSystem = source.kind === 'system' || monitorOf !== undefined;
+  const target = monitorOf ?? (source.kind === 'system' ? name?.replace(/\.monitor$/, '') : name);
+  const args = ['--rate', String(SAMPLE_RATE), '--channels', '1', '--format', 's16', '--latency', `${LATENCY_MS}ms`];
+  if (target) args.push('--target', target);
+  if (isSystem) args.push('-P', '{ "stream.capture.sink": true }');
+  if (await pwRecordHasRaw(pwRecord!)) args.push('--raw');
+  args.push('-');
+  return { tool: pwRecord!, args, device: name ?? (isSystem ? 'default output (monitor)' : 'default input') };
+}
+
+export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
+  const plan = await planRecorder(source);
+  const toolName = path.basename(plan.tool);
+  const child = spawn(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (e) =>
+      reject(new CaptureError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
+    );
+  });
+
+  let stopping = false;
+  let stderrTail = '';
+  const normalize = pcmNormalizer();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (stopping) return;
+    const pcm = normalize(chunk);
+    if (pcm.length) handlers.onData(pcm);
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve();
+      if (stopping) return;
+      stopping = true;
+      const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      handlers.onError(new CaptureError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
+    });
+  });
+
+  const capture: Capture = {
+    backend: 'pulse',
+    device: plan.device,
+    async stop() {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        child.kill('SIGCONT'); // a stopped process only acts on SIGTERM once continued
+        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+  return capture;
+};

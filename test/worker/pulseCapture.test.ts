@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { CaptureError, SAMPLE_RATE, type CaptureHandlers } from '../../src/worker/capture/capture';
+import { openPulseCapture, pcmNormalizer, readPulseState, resolvePulseSource } from '../../src/worker/capture/pulse';
+import { watchCapture } from '../../src/worker/capture/watchdog';
+import {
+  analyseTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, TONE, VIRTUAL,
+  writeToneWav, type Recording, type VirtualAudio,
+} from '../support/pulse';
+
+let audio: VirtualAudio;
+let tmp: string;
+let wav: string;
+
+before(async () => {
+  assert.ok(pulseAvailable(), PULSE_MISSING);
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vxp-'));
+  wav = path.join(tmp, 'tone.wav');
+  writeToneWav(wav);
+  audio = await startVirtualAudio(tmp);
+});
+
+after(async () => {
+  await audio?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Our recorder children (parec or pw-record at 16 kHz), not the harness's keepers. */
+function recorderPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (ppid === process.pid && /rate[= \0]16000/.test(cmd)) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+const collector = (): CaptureHandlers & { chunks: Buffer[]; errors: CaptureError[] } => {
+  const c = {
+    chunks: [] as Buffer[],
+    errors: [] as CaptureError[],
+    onData: (pcm: Buffer) => void c.chunks.push(pcm),
+    onEnd: () => void c.errors.push(new CaptureError('internal', 'unexpected onEnd', '')),
+    onError: (e: CaptureError) => void c.errors.push(e),
+  };
+  return c;
+};
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+function assertTone(rec: Recording, label: string): void {
+  const a = analyseTone(rec.pcm);
+  const expected = TONE.amplitude / Math.SQRT2;
+  const db = (v: number): string => (20 * Math.log10(v)).toFixed(1);
+  console.log(
+    `${label}: device ${rec.device}, first data ${rec.firstDataMs.toFixed(0)} ms, chunks ${[...new Set(rec.chunkSizes)].slice(0, 4).join('/')} B, ` +
+      `bursts ${a.burstRms.map(db).join('/')} dBFS (expected ${db(expected)}), gap ${db(a.gapRms)} dBFS, tail ${db(a.tailRms)} dBFS, ${a.hz.toFixed(0)} Hz`,
+  );
+  assert.deepEqual(rec.errors, []);
+  assert.ok(rec.chunkSizes.every((n) => n % 2 === 0), 'whole s16 samples in every chunk');
+  // 16 kHz mono s16 = 32000 bytes a second of wall time.
+  const rate = rec.pcm.length / 2 / rec.seconds;
+  assert.ok(Math.abs(rate - SAMPLE_RATE) < SAMPLE_RATE * 0.1, `~16000 samples/s, got ${rate.toFixed(0)}`);
+  assert.ok(Math.abs(a.hz - TONE.hz) < 15, `1 kHz at 16 kHz sampling, got ${a.hz.toFixed(1)} Hz`);
+  for (const r of a.burstRms) assert.ok(Math.abs(20 * Math.log10(r / expected)) < 1, `burst level ${db(r)} dBFS`);
+  assert.ok(a.gapRms < 0.003 && a.tailRms < 0.003, 'silence between and after the bursts');
+  assert.deepEqual(recorderPids(), [], 'stop() left no recorder behind');
+}
+
+test('captures the virtual microphone (default source) as 16 kHz mono s16le', async () => {
+  const rec = await recordWhilePlaying(audio, openPulseCapture, { kind: 'mic' }, 'mic', wav);
+  assert.equal(rec.device, VIRTUAL.mic);
+  assertTone(rec, 'pulse mic');
+});
+
+test('captures system audio from the default sink monitor', async () => {
+  const rec = await recordWhilePlaying(audio, openPulseCapture, { kind: 'system' }, 'system', wav);
+  assert.equal(rec.device, VIRTUAL.monitor);
+  assertTone(rec, 'pulse system');
+});
+
+test('resolves named devices, and a sink name to its monitor', async () => {
+  const state = await readPulseState();
+  assert.equal(resolvePulseSource({ kind: 'mic', device: 'virtmic' }, state), 'virtmic');
+  assert.equal(resolvePulseSource({ kind: 'system', device: 'virt' }, state), 'virt.monitor');
+  assert.equal(resolvePulseSource({ kind: 'system', device: 'micfeed.monitor' }, state), 'micfeed.monitor');
+});
+
+test('an unknown device is rejected with device-not-found listing the sources', async () => {
+  const c = collector();
+  await assert.rejects(openPulseCapture({ kind: 'mic', device: 'no-such-mic' }, c), (e: unknown) => {
+    assert.ok(e instanceof CaptureError);
+    assert.equal(e.code, 'device-not-found');
+    for (const name of ['virtmic', 'virt.monitor', 'micfeed.monitor']) assert.match(e.message, new RegExp(name.replace('.', '\\.')));
+    assert.match(e.message, /no-such-mic/);
+    return true;
+  });
+  await assert.rejects(openPulseCapture({ kind: 'system', device: 'virtmic' }, c), { code: 'device-not-found' });
+  assert.deepEqual(recorderPids(), []);
+});
+
+test('killing the recorder mid-stream reports capture-failed', async () => {
+  const c = collector();
+  const capture = await openPulseCapture({ kind: 'mic' }, c);
+  await until(() => c.chunks.length > 0, 3000, 'first data');
+  const [pid] = recorderPids();
+  assert.ok(pid, 'parec is running');
+  process.kill(pid, 'SIGKILL');
+  await until(() => c.errors.length > 0, 2000, 'onError');
+  assert.equal(c.errors.length, 1);
+  assert.equal(c.errors[0].code, 'capture-failed');
+  assert.match(c.errors[0].message, /parec.*virtmic.*SIGKILL/);
+  assert.ok(c.errors[0].hint.length > 0);
+  await capture.stop();
+  assert.deepEqual(recorderPids(), []);
+});
+
+test('a recorder that stops delivering is reported as capture-stalled by the watchdog', async () => {
+  const c = collector();
+  const dog = watchCapture(c);
+  const capture = await openPulseCapture({ kind: 'mic' }, dog.handlers);
+  dog.start(capture.device);
+  await until(() => c.chunks.length > 0, 3000, 'first data');
+  const [pid] = recorderPids();
+  process.kill(pid, 'SIGSTOP');
+  const t = Date.now();
+  await until(() => c.errors.length > 0, 5000, 'capture-stalled');
+  const ms = Date.now() - t;
+  console.log(`pulse stall reported ${ms} ms after SIGSTOP`);
+  assert.equal(c.errors[0].code, 'capture-stalled');
+  assert.match(c.errors[0].hint, /No audio from virtmic for 3 s/);
+  assert.ok(ms >= 2500 && ms < 4000, `stall after ${ms} ms`);
+  const t2 = Date.now();
+  await capture.stop(); // SIGTERM+SIGCONT: a stopped child must still go
+  dog.stop();
+  console.log(`stop() of a SIGSTOPped parec took ${Date.now() - t2} ms`);
+  assert.deepEqual(recorderPids(), []);
+  assert.equal(c.errors.length, 1);
+});
+
+test('the recorder dies with the worker process', async () => {
+  const script = `
+    const { openPulseCapture } = require(${JSON.stringify(path.resolve(__dirname, '../../src/worker/capture/pulse.js'))});
+    openPulseCapture({ kind: 'mic' }, { onData() {}, onEnd() {}, onError() {} }).then(() => {
+      const fs = require('fs');
+      const kids = fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).filter((p) => {
+        try { return fs.readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1].split(' ')[1] === String(process.pid); } catch { return false; }
+      });
+      // Stopped, parec cannot die of a broken pipe: only the exit hook can end it.
+      for (const k of kids) process.kill(Number(k), 'SIGSTOP');
+      console.log(kids.join(','));
+      process.exit(0);
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => child.on('exit', r));
+  const pids = out.trim().split(',').filter(Boolean).map(Number);
+  assert.equal(pids.length, 1, `one recorder child, got ${out}`);
+  await sleep(100);
+  const alive = fs.existsSync(`/proc/${pids[0]}`) && !/\) Z /.test(fs.readFileSync(`/proc/${pids[0]}/stat`, 'utf8'));
+  if (alive) process.kill(pids[0], 'SIGKILL');
+  assert.equal(alive, false, 'parec was killed on exit');
+});
+
+test('no parec or pw-record on PATH gives no-capture-tool with an install hint', async () => {
+  const saved = process.env.PATH;
+  process.env.PATH = fs.mkdtempSync(path.join(tmp, 'empty-'));
+  try {
+    await assert.rejects(openPulseCapture({ kind: 'mic' }, collector()), (e: unknown) => {
+      assert.ok(e instanceof CaptureError);
+      assert.equal(e.code, 'no-capture-tool');
+      assert.match(e.hint, /apt install pulseaudio-utils/);
+      return true;
+    });
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
+test('no reachable sound server gives capture-failed with a hint', async () => {
+  const saved = process.env.PULSE_SERVER;
+  process.env.PULSE_SERVER = `unix:${path.join(tmp, 'nothing-here')}`;
+  try {
+    await assert.rejects(openPulseCapture({ kind: 'mic' }, collector()), (e: unknown) => {
+      assert.ok(e instanceof CaptureError);
+      assert.equal(e.code, 'capture-failed');
+      assert.match(e.message, /No sound server/);
+      assert.match(e.hint, /pactl info/);
+      return true;
+    });
+  } finally {
+    process.env.PULSE_SERVER = saved;
+  }
+});
+
+/** A PATH with pactl and a fake pw-record (a shell script) but no parec. */
+function fakePwRecordPath(helpText: string, body: string): { dir: string; argsFile: string } {
+  const dir = fs.mkdtempSync(path.join(tmp, 'pw-'));
+  const argsFile = path.join(dir, 'args');
+  fs.symlinkSync('/usr/bin/pactl', path.join(dir, 'pactl'));
+  fs.writeFileSync(
+    path.join(dir, 'pw-record'),
+    `#!/bin/sh\nif [ "$1" = --help ]; then echo '${helpText}'; exit 0; fi\nprintf '%s\\n' "$@" > ${argsFile}\n${body}\n`,
+    { mode: 0o755 },
+  );
+  return { dir, argsFile };
+}
+
+test('falls back to pw-record when parec is absent (raw 16 kHz mono s16 to stdout)', async () => {
+  const parec = '/usr/bin/parec -d virtmic --raw --format=s16le --rate=16000 --channels=1 --latency-msec=50';
+  const { dir, argsFile } = fakePwRecordPath('  -a, --raw   RAW mode', `exec ${parec}`);
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  const c = collector();
+  try {
+    const capture = await openPulseCapture({ kind: 'system' }, c);
+    await until(() => c.chunks.length > 2, 3000, 'data through pw-record');
+    await capture.stop();
+  } finally {
+    process.env.PATH = saved;
+  }
+  const args = fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+  assert.deepEqual(args, ['--rate', '16000', '--channels', '1', '--format', 's16', '--latency', '50ms',
+    '--target', 'virt', '-P', '{ "stream.capture.sink": true }', '--raw', '-']);
+  assert.deepEqual(c.errors, []);
+  assert.deepEqual(recorderPids(), []);
+});
+
+test('an AU stream from an older pw-record is unwrapped to s16le', () => {
+  const header = Buffer.alloc(24);
+  header.write('.snd', 0, 'latin1');
+  header.writeUInt32BE(24, 4);
+  header.writeUInt32BE(0xffffffff, 8);
+  header.writeUInt32BE(3, 12); // 16-bit linear PCM
+  header.writeUInt32BE(16000, 16);
+  header.writeUInt32BE(1, 20);
+  const samples = Buffer.alloc(6);
+  [258, -2, 1000].forEach((v, i) => samples.writeInt16BE(v, i * 2));
+  const stream = Buffer.concat([header, samples]);
+  const norm = pcmNormalizer();
+  // Split at awkward places: inside the magic, inside the header, inside a sample.
+  const out = Buffer.concat([norm(stream.subarray(0, 3)), norm(stream.subarray(3, 10)), norm(stream.subarray(10, 27)), norm(stream.subarray(27))]);
+  assert.deepEqual([0, 1, 2].map((i) => out.readInt16LE(i * 2)), [258, -2, 1000]);
+
+  const raw = Buffer.alloc(8);
+  [1, 2, 3, 4].forEach((v, i) => raw.writeInt16LE(v, i * 2));
+  const norm2 = pcmNormalizer();
+  const out2 = Buffer.concat([norm2(raw.subarray(0, 3)), norm2(raw.subarray(3, 7)), norm2(raw.subarray(7))]);
+  assert.deepEqual(out2, raw);
+});
