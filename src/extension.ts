@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
       'bad-model': 'Select Model',
       'model-load-failed': 'Select Model',
       'worker-crashed': 'Select Model',
+      'worker-unresponsive': 'Select Model',
       'device-not-found': 'Select Microphone',
       'capture-stalled': 'Select Microphone',
     };

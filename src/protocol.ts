@@ -84,6 +84,7 @@ export type ErrorCode =
   | 'not-running'
   | 'phrases-unsupported'
   | 'worker-crashed'
+  | 'worker-unresponsive'
   | 'internal';
 
 export type WorkerEvent =

@@ -145,36 +145,33 @@ export interface Decoded {
 /** Decodes interleaved little-endian samples to mono float. Pure; any block size. */
 export function decodeToMono(bytes: Buffer, format: SampleFormat, channels: number): Decoded {
   const width = BYTES_PER_SAMPLE[format];
-  const frameBytes = width * channels;
-  const frames = Math.floor(bytes.length / frameBytes);
+  const frames = Math.floor(bytes.length / (width * channels));
   const samples = new Float32Array(frames);
-  const count = frames * channels;
-  const read = reader(bytes, format);
-  if (channels === 1) {
-    for (let i = 0; i < frames; i++) samples[i] = read(i);
-  } else {
-    const scale = 1 / channels;
-    for (let i = 0, s = 0; s < count; i++) {
-      let sum = 0;
-      for (let c = 0; c < channels; c++) sum += read(s++);
-      samples[i] = sum * scale;
-    }
+  // DataView: any alignment, any host byte order, and fast once optimised.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const scale = 1 / (FULL_SCALE[format] * channels);
+  for (let i = 0, at = 0; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++, at += width) sum += sampleAt(view, at, format);
+    samples[i] = sum * scale;
   }
-  return { samples, rest: bytes.subarray(frames * frameBytes) };
+  return { samples, rest: bytes.subarray(frames * width * channels) };
 }
 
-/** Sample number -> float, for one format. */
-function reader(b: Buffer, format: SampleFormat): (index: number) => number {
+const FULL_SCALE: Record<SampleFormat, number> = { u8: 128, s16: 32768, s24: 8388608, s32: 2147483648, f32: 1 };
+
+/** One raw sample value, before scaling. */
+function sampleAt(view: DataView, at: number, format: SampleFormat): number {
   switch (format) {
     case 'u8':
-      return (i) => (b[i] - 128) / 128;
+      return view.getUint8(at) - 128;
     case 's16':
-      return (i) => b.readInt16LE(i * 2) / 32768;
+      return view.getInt16(at, true);
     case 's24':
-      return (i) => b.readIntLE(i * 3, 3) / 8388608;
+      return view.getUint16(at, true) | (view.getInt8(at + 2) << 16);
     case 's32':
-      return (i) => b.readInt32LE(i * 4) / 2147483648;
+      return view.getInt32(at, true);
     case 'f32':
-      return (i) => b.readFloatLE(i * 4);
+      return view.getFloat32(at, true);
   }
 }

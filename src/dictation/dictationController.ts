@@ -224,7 +224,7 @@ export class DictationController implements vscode.Disposable {
     if (!session) return;
     this.ghost.clear();
     // A crash while listening is recovered: the supervisor starts a new worker and the session resumes.
-    if (e.code === 'worker-crashed' && session.started && !session.stopping) {
+    if ((e.code === 'worker-crashed' || e.code === 'worker-unresponsive') && session.started && !session.stopping) {
       session.crashes++;
       session.started = false;
       this.deps.store.update({ status: 'loading' });

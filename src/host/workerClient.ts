@@ -19,6 +19,11 @@ export interface WorkerClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives the worker's stderr (libvosk and capture logs) line by line. */
   log?: (line: string) => void;
+  /**
+   * A running session sends events steadily (levels, or progress for files);
+   * this long without one means libvosk is stuck, and the worker is killed.
+   */
+  unresponsiveMs?: number;
 }
 
 export interface WorkerExit {
@@ -39,6 +44,9 @@ export class WorkerClient implements Disposable {
   private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
   private modelPath = '';
   private leaving = false;
+  private watchSession = false;
+  private watchdog?: NodeJS.Timeout;
+  private unresponsive = false;
   private exitInfo?: WorkerExit;
   readonly exited: Promise<WorkerExit>;
 
@@ -57,8 +65,10 @@ export class WorkerClient implements Disposable {
     });
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
-        this.exitInfo = { code, signal, expected: this.leaving };
-        if (!this.leaving) this.dispatch(this.crashEvent(code, signal));
+        this.disarm();
+        // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
+        this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
+        if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
         this.events.emit('exit', this.exitInfo);
         resolve(this.exitInfo);
       });
@@ -78,6 +88,7 @@ export class WorkerClient implements Disposable {
       this.phase = 'loading';
       this.modelPath = command.modelPath;
     }
+    if (command.type === 'start') this.watchSession = command.source.kind === 'file' || command.options?.levels !== false;
     if (command.type === 'shutdown') this.leaving = true;
     if (this.alive) this.child.stdin.write(encode(command));
   }
@@ -134,8 +145,26 @@ export class WorkerClient implements Disposable {
       return;
     }
     if (event.type === 'ready' || event.type === 'started') this.phase = 'recognizing';
-    if (event.type === 'stopped' || (event.type === 'error' && event.fatal)) this.phase = 'idle';
+    if (event.type === 'started' && this.watchSession) this.arm();
+    else this.watchdog?.refresh();
+    if (event.type === 'stopped' || (event.type === 'error' && event.fatal)) {
+      this.phase = 'idle';
+      this.disarm();
+    }
     this.dispatch(event);
+  }
+
+  private arm(): void {
+    this.disarm();
+    this.watchdog = setTimeout(() => {
+      this.unresponsive = true;
+      this.child.kill('SIGKILL');
+    }, this.options.unresponsiveMs ?? 10000);
+  }
+
+  private disarm(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
   }
 
   private dispatch(event: WorkerEvent): void {
@@ -143,6 +172,15 @@ export class WorkerClient implements Disposable {
   }
 
   private crashEvent(code: number | null, signal: NodeJS.Signals | null): WorkerEvent {
+    if (this.unresponsive) {
+      return {
+        type: 'error',
+        code: 'worker-unresponsive',
+        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with the model at ${this.modelPath}, so Voxnote stopped it.`,
+        hint: 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.',
+        fatal: true,
+      };
+    }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const lastError = [...this.stderrTail].reverse().find((l) => /ERROR|error|abort/i.test(l));
     const detail = lastError ? ` Last engine message: ${lastError.trim()}` : '';

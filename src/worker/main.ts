@@ -8,16 +8,16 @@ import { checkModelFolder } from '../models/validate';
 import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../protocol';
 import { CaptureError, SAMPLE_RATE } from './capture/capture';
 import { listDevices } from './capture/devices';
+import { openProtocolOut } from './protocolOut';
 import { openCapture } from './capture/open';
 import { Session } from './session';
 import { VoskModel, VoskRecognizer } from './vosk';
 
 // Anything a library prints must not corrupt the protocol stream.
 console.log = console.info = console.debug = console.error;
+const writeLine = openProtocolOut();
 
-const emit = (event: WorkerEvent): void => {
-  process.stdout.write(encode(event));
-};
+const emit = (event: WorkerEvent): void => writeLine(encode(event));
 
 const error = (code: Extract<WorkerEvent, { type: 'error' }>['code'], message: string, hint: string, fatal = false) =>
   emit({ type: 'error', code, message, hint, fatal });

@@ -152,10 +152,23 @@ export async function startVirtualAudio(parent: string): Promise<VirtualAudio> {
     }
     await run('pactl', ['set-default-sink', VIRTUAL.sink], { env });
     await run('pactl', ['set-default-source', VIRTUAL.mic], { env });
-    // Keep both monitors running: a cold monitor delays a new recorder's first data by 0.8-1.9 s.
-    for (const source of [VIRTUAL.monitor, 'micfeed.monitor']) {
-      keepers.push(spawn('parec', ['-d', source, '--raw', '--latency-msec=20'], { env, stdio: 'ignore' }));
+    // Keep the sources running: a cold one delays a new recorder's first data by 0.8-2 s.
+    // The first recorder after start-up waits ~1.9 s however it is done, so wait for the keepers' data.
+    const warm: Promise<void>[] = [];
+    for (const source of [VIRTUAL.monitor, 'micfeed.monitor', VIRTUAL.mic]) {
+      const keeper = spawn('parec', ['-d', source, '--raw', '--latency-msec=20'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+      keepers.push(keeper);
+      warm.push(new Promise((resolve, reject) => {
+        keeper.stdout!.once('data', () => resolve());
+        keeper.once('exit', (code) => reject(new Error(`keeper parec on ${source} exited ${code}`)));
+      }));
+      keeper.stdout!.resume();
     }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(warm),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no data from the virtual sources within 5 s')), 5000))),
+    ]).finally(() => clearTimeout(timer));
   } catch (e) {
     await stop();
     throw e;

@@ -35,8 +35,8 @@ export class TestWorker {
   readonly events: WorkerEvent[] = [];
   readonly stderr: string[] = [];
 
-  constructor(env?: NodeJS.ProcessEnv) {
-    this.client = new WorkerClient({ workerPath: WORKER, env, log: (l) => this.stderr.push(l) });
+  constructor(env?: NodeJS.ProcessEnv, unresponsiveMs?: number) {
+    this.client = new WorkerClient({ workerPath: WORKER, env, unresponsiveMs, log: (l) => this.stderr.push(l) });
     this.client.onEvent((e) => this.events.push(e));
   }
 

@@ -118,6 +118,7 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface CodeServerOptions {
@@ -144,9 +145,12 @@ export interface WorkbenchOptions {
   extensionDevelopmentPath?: string;
   /** Compiled suite index (absolute .js exporting `run(): Promise<void>`); needs extensionDevelopmentPath. */
   extensionTestsPath?: string;
-  /** Wait for `.monaco-workbench` and then settle (default: true unless extensionTestsPath is set). */
+  /**
+   * Wait for `.monaco-workbench` before returning (default: true unless extensionTestsPath
+   * is set). The settle time after it is awaited by waitReady() and by the typing helpers.
+   */
   waitReady?: boolean;
-  /** Milliseconds after the workbench appears before typing is safe (default 3000). */
+  /** Milliseconds after the workbench appears before typing is safe (default 3000, as measured). */
   settleMs?: number;
   viewport?: { width: number; height: number };
 }
@@ -165,7 +169,11 @@ export interface Workbench {
   readonly url: string;
   /** Lines logged through codeAutomationLog so far (util.format'ed). */
   readonly log: readonly string[];
-  /** Waits for `.monaco-workbench`, then `settleMs`. */
+  /**
+   * Waits for `.monaco-workbench`, then until `settleMs` have passed since it appeared
+   * (keystrokes sent earlier can be lost). runCommand/openFile call it themselves, so time
+   * spent meanwhile (e.g. waiting for a status bar item) counts towards the settle.
+   */
   waitReady(timeoutMs?: number): Promise<void>;
   /** With extensionTestsPath: resolves when the extension host exits after the suite. */
   testsDone(timeoutMs?: number): Promise<TestRunResult>;
@@ -307,7 +315,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
 
   let child: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  let browser: Promise<Browser> | undefined; // a promise: concurrent openWorkbench calls share one launch
   let log = '';
   const contexts = new Set<BrowserContext>();
   let disposed = false;
@@ -315,7 +323,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     if (disposed) return;
     disposed = true;
     for (const c of contexts) await c.close().catch(() => undefined);
-    if (browser) await browser.close().catch(() => undefined);
+    if (browser) await browser.then((b) => b.close()).catch(() => undefined);
     if (child?.pid) await killGroup(child.pid);
     fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
   };
@@ -369,7 +377,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (const p of [o.folder, o.extensionDevelopmentPath, o.extensionTestsPath]) {
         if (p !== undefined && !(path.isAbsolute(p) && fs.existsSync(p))) throw new Error(`not an existing absolute path: ${p}`);
       }
-      browser ??= await loadPlaywright().chromium.launch({
+      browser ??= loadPlaywright().chromium.launch({
         executablePath: pre.chromium,
         headless: true,
         chromiumSandbox: false, // --no-sandbox: we run as root
@@ -378,7 +386,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
           '--disable-component-update', '--disable-sync',
         ],
       });
-      const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 800 } });
+      const context = await (await browser).newContext({ viewport: o.viewport ?? { width: 1280, height: 800 } });
       contexts.add(context);
       const page: Page = await context.newPage();
 
@@ -397,12 +405,19 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       if (payload.length) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
       const settleMs = o.settleMs ?? 3000;
-      const waitReady = async (timeoutMs = 60_000): Promise<void> => {
+      let appearedAt: number | undefined;
+      const appeared = async (timeoutMs: number): Promise<void> => {
+        if (appearedAt !== undefined) return;
         await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
-        await sleep(settleMs);
+        appearedAt ??= Date.now();
+      };
+      const waitReady = async (timeoutMs = 60_000): Promise<void> => {
+        await appeared(timeoutMs);
+        await sleep(appearedAt! + settleMs - Date.now());
       };
 
       const quickPick = async (open: string, text: string, timeoutMs: number): Promise<void> => {
+        await waitReady(timeoutMs);
         await page.keyboard.press(open);
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -410,15 +425,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         // Enter only once the filtered list shows the wanted entry first, or the
         // keystroke picks whatever was on top before filtering caught up.
         const wanted = text.toLowerCase();
-        await page.waitForFunction(
-          (want: string) => {
-            const row = document.querySelector('.quick-input-widget .monaco-list-row.focused, .quick-input-widget .monaco-list-row');
-            const label = (row?.getAttribute('aria-label') ?? row?.textContent ?? '').toLowerCase();
-            return label.includes(want);
-          },
-          wanted,
-          { timeout: timeoutMs },
-        );
+        const first = page.locator('.quick-input-widget .monaco-list-row').first();
+        for (const until = Date.now() + timeoutMs; ; ) {
+          const label = await first.getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+          if (label?.toLowerCase().includes(wanted)) break;
+          if (Date.now() > until) throw new Error(`quick pick never offered "${text}" first (top: ${label})`);
+          await sleep(50);
+        }
         await page.keyboard.press('Enter');
         await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
       };
@@ -465,8 +478,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         },
       };
 
-      await page.goto(url);
-      if (o.waitReady ?? !o.extensionTestsPath) await waitReady();
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      if (o.waitReady ?? !o.extensionTestsPath) await appeared(60_000);
       return wb;
     };
 

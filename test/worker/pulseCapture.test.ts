@@ -114,7 +114,12 @@ test('an unknown device is rejected with device-not-found listing the sources', 
     assert.match(e.message, /no-such-mic/);
     return true;
   });
-  await assert.rejects(openPulseCapture({ kind: 'system', device: 'virtmic' }, c), { code: 'device-not-found' });
+  await assert.rejects(openPulseCapture({ kind: 'system', device: 'no-such-sink' }, c), (e: unknown) => {
+    assert.ok(e instanceof CaptureError);
+    assert.equal(e.code, 'device-not-found');
+    assert.match(e.message, /Available: virt\.monitor, micfeed\.monitor\./);
+    return true;
+  });
   assert.deepEqual(recorderPids(), []);
 });
 

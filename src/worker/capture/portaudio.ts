@@ -13,6 +13,8 @@
  *   process (the worker runs one capture per process).
  * - When the sound server dies, reads never complete and nothing is reported; the
  *   watchdog (watchdog.ts) detects it and stop() does not wait for that read.
+ *   Await stop() before the process exits: with the stream left open after the
+ *   server died, process.exit() hung (>30 s); after stop() it exits at once.
  * - The addon printf()s banners to the process's stdout (fd 1) on create and stop.
  */
 import * as fs from 'node:fs';
@@ -82,9 +84,27 @@ export function loadNaudiodon(): Naudiodon {
     // A plain require of the .node: bundlers must leave it external.
     cached = require(file) as Naudiodon;
   } catch (e) {
-    throw new CaptureError('no-capture-tool', `naudiodon's native addon failed to load: ${(e as Error).message}`, BUILD_HINT);
+    cached = retryWithBundledPortAudio(file, e as Error);
   }
   return cached;
+}
+
+/**
+ * node-gyp links the addon with an absolute RUNPATH to its build folder, so a
+ * moved node_modules (a packaged extension) cannot find libportaudio.so.2.
+ * Loading the bundled copy first by path (koffi keeps it loaded) satisfies it.
+ */
+function retryWithBundledPortAudio(file: string, first: Error): Naudiodon {
+  const lib = path.join(path.dirname(file), 'libportaudio.so.2');
+  if (!/libportaudio/.test(first.message) || !fs.existsSync(lib)) {
+    throw new CaptureError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}`, BUILD_HINT);
+  }
+  try {
+    (require('koffi') as { load(path: string): unknown }).load(lib);
+    return require(file) as Naudiodon;
+  } catch (e) {
+    throw new CaptureError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}; ${(e as Error).message}`, BUILD_HINT);
+  }
 }
 
 /** PortAudio input devices, with the default host API's default input marked. */
@@ -113,7 +133,8 @@ async function pulseState(): Promise<PulseState | undefined> {
 }
 
 async function plan(addon: Naudiodon, source: MicSource): Promise<Plan> {
-  const inputs = portAudioInputs(addon);
+  // getDevices and getHostAPIs each re-initialise PortAudio (~50-130 ms, blocking): ask for the default only when needed.
+  const inputs = addon.getDevices().filter((d) => d.maxInputChannels > 0);
   const byName = source.device ? inputs.find((d) => d.name === source.device) : undefined;
   if (byName) return { deviceId: byName.id, device: byName.name };
 
@@ -125,7 +146,7 @@ async function plan(addon: Naudiodon, source: MicSource): Promise<Plan> {
     return { deviceId: pulse.id, device: name, pulseSource: name };
   }
   if (source.kind === 'mic' && !source.device) {
-    const def = inputs.find((d) => d.isDefault) ?? inputs[0];
+    const def = portAudioInputs(addon).find((d) => d.isDefault) ?? inputs[0];
     if (def) return { deviceId: def.id, device: def.name };
   }
   const names = inputs.map((d) => d.name);
@@ -159,7 +180,7 @@ const timeout = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, 
 export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
   const addon = loadNaudiodon();
   const p = await plan(addon, source);
-  let io: AudioIO;
+  let io: AudioIO | undefined;
   try {
     io = withPulseSource(p.pulseSource, () =>
       addon.create({
@@ -175,6 +196,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
     );
     io.start();
   } catch (e) {
+    void io?.quit('ABORT').catch(() => undefined);
     throw new CaptureError(
       'capture-failed',
       `PortAudio could not open ${p.device}: ${(e as Error).message}`,
@@ -182,13 +204,14 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
     );
   }
 
+  const stream = io;
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
       let r: ReadResult;
       try {
         // One 100 ms chunk per read (naudiodon's "highwaterMark: 3200").
-        r = await io.read(CHUNK_BYTES);
+        r = await stream.read(CHUNK_BYTES);
       } catch (e) {
         r = { err: (e as Error).message };
       }
@@ -216,7 +239,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
     stop() {
       stopping = true;
       // After a dead sound server, quit and the pending read may never settle: do not wait for them.
-      stopped ??= Promise.race([Promise.all([io.quit('ABORT').catch(() => undefined), loop]).then(() => undefined), timeout(QUIT_TIMEOUT_MS)]);
+      stopped ??= Promise.race([Promise.all([stream.quit('ABORT').catch(() => undefined), loop]).then(() => undefined), timeout(QUIT_TIMEOUT_MS)]);
       return stopped;
     },
   };

@@ -201,25 +201,25 @@ interface Recorder {
 
 async function planRecorder(source: MicSource): Promise<Recorder> {
   const parec = findTool('parec');
-  const pwRecord = parec ? undefined : findTool('pw-record');
-  if (!parec && !pwRecord) {
-    throw new CaptureError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
+  if (parec) {
+    // pactl first: a missing server or device is then a clear error, not a recorder that dies.
+    const name = resolvePulseSource(source, await readPulseState());
+    return {
+      tool: parec,
+      device: name,
+      args: ['-d', name, '--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', `--latency-msec=${LATENCY_MS}`],
+    };
   }
-  // pactl checks the device and the server first; only pw-record may go without it (PipeWire without pipewire-pulse).
+  const pwRecord = findTool('pw-record');
+  if (!pwRecord) throw new CaptureError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
+  // PipeWire without pipewire-pulse has no pactl: then the device cannot be checked beforehand.
   let state: PulseState | undefined;
   try {
     state = await readPulseState();
   } catch (e) {
-    if (parec || !(e instanceof CaptureError && e.code === 'no-capture-tool')) throw e;
+    if (!(e instanceof CaptureError && e.code === 'no-capture-tool')) throw e;
   }
   const name = state ? resolvePulseSource(source, state) : source.device;
-  if (parec) {
-    return {
-      tool: parec,
-      device: name!,
-      args: ['-d', name!, '--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', `--latency-msec=${LATENCY_MS}`],
-    };
-  }
   // pw-record names nodes, not PulseAudio sources: a monitor is its sink plus stream.capture.sink.
   const monitorOf = name && state ? state.sources.find((s) => s.name === name)?.monitorOf : undefined;
   const isSystem = source.kind === 'system' || monitorOf !== undefined;
@@ -227,9 +227,9 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
   const args = ['--rate', String(SAMPLE_RATE), '--channels', '1', '--format', 's16', '--latency', `${LATENCY_MS}ms`];
   if (target) args.push('--target', target);
   if (isSystem) args.push('-P', '{ "stream.capture.sink": true }');
-  if (await pwRecordHasRaw(pwRecord!)) args.push('--raw');
+  if (await pwRecordHasRaw(pwRecord)) args.push('--raw');
   args.push('-');
-  return { tool: pwRecord!, args, device: name ?? (isSystem ? 'default output (monitor)' : 'default input') };
+  return { tool: pwRecord, args, device: name ?? (isSystem ? 'default output (monitor)' : 'default input') };
 }
 
 export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
