@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Every test: builds the bundles the tests run, compiles the tests, runs them
-# one file at a time (live-audio tests share the machine's two cores).
+# Every test: installs what the tests need outside npm (Debian packages, the
+# PortAudio addon build, code-server for the workbench tests), builds the
+# bundles the tests run, compiles the tests, and runs them one file at a time
+# (live-audio and workbench tests share the machine's two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
+bash scripts/build-native.sh
+bash scripts/vscode-test-deps.sh
 node esbuild.mjs
 rm -rf out
 npx tsc -p .
-node --test --test-concurrency=1 --test-timeout=120000 out/test/
+npx tsc -p src/webview
+node --test --test-concurrency=1 --test-timeout=300000 out/test/

@@ -45,6 +45,7 @@ export class WorkerClient implements Disposable {
   private modelPath = '';
   private leaving = false;
   private watchSession = false;
+  private startPending = false;
   private watchdog?: NodeJS.Timeout;
   private unresponsive = false;
   private exitInfo?: WorkerExit;
@@ -88,7 +89,10 @@ export class WorkerClient implements Disposable {
       this.phase = 'loading';
       this.modelPath = command.modelPath;
     }
-    if (command.type === 'start') this.watchSession = command.source.kind === 'file' || command.options?.levels !== false;
+    if (command.type === 'start') {
+      this.startPending = true;
+      this.watchSession = command.source.kind === 'file' || command.options?.levels !== false;
+    }
     if (command.type === 'shutdown') this.leaving = true;
     if (this.alive) this.child.stdin.write(encode(command));
   }
@@ -144,11 +148,17 @@ export class WorkerClient implements Disposable {
       this.options.log?.(`[stdout] ${line}`);
       return;
     }
-    if (event.type === 'ready' || event.type === 'started') this.phase = 'recognizing';
+    // After `ready`, a start still creates its recognizer: libvosk can abort there too.
+    if (event.type === 'ready' && !this.startPending) this.phase = 'idle';
+    if (event.type === 'started') {
+      this.phase = 'recognizing';
+      this.startPending = false;
+    }
     if (event.type === 'started' && this.watchSession) this.arm();
     else this.watchdog?.refresh();
     if (event.type === 'stopped' || (event.type === 'error' && event.fatal)) {
       this.phase = 'idle';
+      this.startPending = false;
       this.disarm();
     }
     this.dispatch(event);
