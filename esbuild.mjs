@@ -1,6 +1,8 @@
-// Bundles the extension, the worker and the CLI into dist/. Native libraries
-// (koffi, libvosk inside the vosk package, naudiodon) stay external: they are
-// loaded from node_modules, or from dist/native in a packaged extension.
+// Bundles the extension, the worker and the CLI into dist/. koffi's JS is
+// bundled; its loader finds koffi.node under the extension root
+// (node_modules/koffi/build/koffi/<triplet>/ in dev, koffi/<triplet>/ in a
+// package). libvosk (vosk package) and naudiodon's addon are loaded by path:
+// from node_modules, or from dist/native in a packaged extension.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'fs';
 
@@ -21,7 +23,8 @@ const options = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['vscode', 'koffi', 'vosk', 'naudiodon'],
+  // '*.node': koffi's per-platform require()s of its addon stay require()s (they fail, and its loader searches).
+  external: ['vscode', 'vosk', 'naudiodon', '*.node'],
   logLevel: 'warning',
 };
 

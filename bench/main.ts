@@ -50,21 +50,28 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-/** The baseline: read the file, 100 ms chunks straight into libvosk, print finals. */
-function directLoop(file: string, modelPath: string): void {
+/**
+ * The baseline: read the file, 100 ms chunks straight into libvosk, print the number of finals.
+ * With `marks` (minutes), also prints this process's RSS at each mark, for the memory figure.
+ */
+function directLoop(file: string, modelPath: string, marks: number[] = []): void {
   const model = VoskModel.load(modelPath)!;
   const rec = new VoskRecognizer(model, SAMPLE_RATE);
   const fd = fs.openSync(file, 'r');
   const chunk = Buffer.alloc(3200);
+  const rss: Record<number, number> = {};
   let n: number;
   let pos = 44;
   let lines = 0;
-  while ((n = fs.readSync(fd, chunk, 0, chunk.length, pos)) > 0) {
+  for (let chunks = 1; (n = fs.readSync(fd, chunk, 0, chunk.length, pos)) > 0; chunks++) {
     pos += n;
-    if (rec.accept(chunk.subarray(0, n)) && rec.result().text) lines++;
+    if (rec.accept(chunk.subarray(0, n))) {
+      if (rec.result().text) lines++;
+    } else if (marks.length) rec.partial(); // the memory run mirrors the worker's partials
+    if (marks.includes(chunks / 600)) rss[chunks / 600] = process.memoryUsage().rss;
   }
   if (rec.finalResult().text) lines++;
-  process.stdout.write(`${lines}\n`);
+  process.stdout.write(marks.length ? JSON.stringify(rss) + '\n' : `${lines}\n`);
 }
 
 function timeMs(args: string[]): { ms: number; stdout: string } {
@@ -125,12 +132,16 @@ function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** RSS in MB at minutes 1, 15 and 60 of a 60-minute file, for the worker and for a plain libvosk loop. */
 async function memory(modelPath: string) {
   const file = longWav(60);
+  const marks = [1, 15, 60];
   const client = new WorkerClient({ workerPath: path.join(DIST, 'worker.js') });
-  const rss: Record<string, number> = {};
+  const worker: Record<number, number> = {};
   client.onEvent((e) => {
-    if (e.type === 'progress' && (e.seconds === 60 || e.seconds === 3599)) rss[e.seconds] = rssBytes(client.pid!);
+    // progress comes after each second of audio is decoded: minute m ends at second 60m - 1.
+    const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
+    if (marks.includes(minute)) worker[minute] = rssBytes(client.pid!);
   });
   const stopped = client.next('stopped', 600000);
   const t = performance.now();
@@ -138,19 +149,24 @@ async function memory(modelPath: string) {
   await stopped;
   const seconds = (performance.now() - t) / 1000;
   await client.shutdown();
-  const mb = (b: number) => Math.round((b / 1048576) * 100) / 100;
+  const direct = JSON.parse(timeMs([path.join(DIST, 'bench.js'), 'direct', file, modelPath, marks.join(',')]).stdout) as Record<number, number>;
+  const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
+  const curve = (r: Record<number, number>) => ({
+    rssMB: Object.fromEntries(marks.map((m) => [`${m}min`, mb(r[m])])),
+    growth1to60MB: mb(r[60] - r[1]),
+    growth15to60MB: mb(r[60] - r[15]),
+  });
   return {
     audioMinutes: 60,
     wallSeconds: Math.round(seconds * 10) / 10,
-    rssAfter1MinMB: mb(rss[60]),
-    rssAfter60MinMB: mb(rss[3599]),
-    growthMB: mb(rss[3599] - rss[60]),
-    target: 'growth <= 5 MB',
+    worker: curve(worker),
+    plainLibvoskLoop: curve(direct),
+    target: 'worker growth from 1 to 60 min <= 5 MB',
   };
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4]);
+  if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
   const modelPath = path.join(work, 'model');
   buildToneModel(modelPath);
   const results = {

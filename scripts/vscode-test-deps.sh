@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the workbench tests (test/vscode/) need, offline-safe, as measured in
+# Installs what the workbench tests (test/vscode/) need beyond the project's own
+# devDependencies (playwright-core, mocha, @vscode/vsce), offline-safe, as measured in
 # shared/docs/vscode-in-ci.md: Debian's chromium (+ libkrb5-dev for code-server's native
-# build), Node 24 (code-server refuses Node 20), code-server built with that Node, and
-# the test tools (playwright-core, mocha, @vscode/vsce) unless the project already has
-# them in node_modules. Everything but the apt packages goes into the git-ignored
-# .cache/vscode-test/, never into the project's dependencies.
+# build), Node 24 (code-server refuses Node 20), and code-server built with that Node.
+# Everything but the apt packages goes into the git-ignored .cache/vscode-test/.
 # Idempotent: each step checks what is there (versions, a stamp for code-server's
 # postinstall) and is skipped when done; a second run takes well under 2 s.
 # Never runs "playwright install" (it downloads browsers from a host we cannot reach).
@@ -15,7 +14,6 @@ CACHE=$ROOT/.cache/vscode-test
 NODE_MAJOR=24
 NODE_PKG_VERSION=24.9.0            # node-linux-<arch>@24: Node binary + headers
 CODE_SERVER_VERSION=4.139.1        # Code 1.139.1; engines.node = 24
-TOOLS=(playwright-core@1.65.1 mocha@11.8.0 @vscode/vsce@3.9.2)
 APT_PACKAGES=(chromium libkrb5-dev)
 
 case "$(uname -m)" in
@@ -63,8 +61,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Node 24 and the test tools do not depend on apt: they download while apt runs.
-node_job= tools_job=
+# Node 24 does not depend on apt: it downloads while apt runs.
+node_job=
 node_ok() { [ -x "$N24/bin/node" ] && [ "$(pkgver "$N24")" = "v$NODE_PKG_VERSION" ] && [[ "$("$N24/bin/node" --version 2>/dev/null)" == v$NODE_MAJOR.* ]]; }
 if node_ok; then
   say "Node $NODE_PKG_VERSION: present"
@@ -74,25 +72,6 @@ else
   ( cd "$CACHE/node" && logged node npm install --no-audit --no-fund --ignore-scripts "$NODE_PKG@$NODE_PKG_VERSION" \
       && say "Node $NODE_PKG_VERSION ($NODE_PKG): installed in $(since "$t")" ) &
   node_job=$!
-fi
-
-tools_needed=()
-for spec in "${TOOLS[@]}"; do
-  name=${spec%@*} version=${spec##*@}
-  # the project's own devDependency wins (the harness looks there first)
-  [ -f "$ROOT/node_modules/$name/package.json" ] && continue
-  [ "$(pkgver "$CACHE/tools/node_modules/$name")" = "$version" ] && continue
-  tools_needed+=("$spec")
-done
-if [ ${#tools_needed[@]} -eq 0 ]; then
-  say "test tools: present"
-else
-  t=$(now)
-  npm_project "$CACHE/tools"
-  # None of them needs an install script (vsce-sign's postinstall only checks its binary).
-  ( cd "$CACHE/tools" && logged tools npm install --no-audit --no-fund --ignore-scripts "${tools_needed[@]}" \
-      && say "test tools ${tools_needed[*]}: installed in $(since "$t")" ) &
-  tools_job=$!
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -125,11 +104,10 @@ else
   npm_project "$CS"
   ( cd "$CS" && export PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
       && logged code-server npm install --no-audit --no-fund --ignore-scripts=false "code-server@$CODE_SERVER_VERSION" ) \
-    || { [ -z "$tools_job" ] || wait "$tools_job" || true; exit 1; }
+    || exit 1
   [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
   echo "$want_stamp" >"$CS_STAMP"
   say "code-server $CODE_SERVER_VERSION: installed in $(since "$t")"
 fi
 
-[ -z "$tools_job" ] || wait "$tools_job" || { say "test tools install failed"; exit 1; }
 say "ready in $(since "$T0") (cache: ${CACHE#"$ROOT"/})"

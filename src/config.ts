@@ -44,6 +44,7 @@ export function readDictationSettings(): DictationSettings {
 
 export const preloadModel = (): boolean => section().get<boolean>('preloadModel', false);
 export const partialLength = (): number => section().get<number>('statusBar.partialLength', 40);
+export const maxModelBytes = (): number => section().get<number>('model.maxUnpackedGB', 10) * 1024 ** 3;
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   await section().update(key, value, vscode.ConfigurationTarget.Global);

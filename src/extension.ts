@@ -8,6 +8,7 @@ import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './dictation/transcriptState';
 import { WorkerSupervisor } from './host/workerSupervisor';
+import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('voxnote.showTranscript', showTranscript),
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
+    registerModelCommands(context, models),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });

@@ -5,7 +5,7 @@
  * with SRC_SINC_FASTEST: a band-limited sinc converter, within 0.1 dB to 5.5 kHz,
  * -3 dB at 6.4 kHz (80% of the output Nyquist), ~97 dB down from 9 kHz; ~50x real time on 48 kHz input.
  */
-import { ConverterType, create } from '@alexanderolsen/libsamplerate-js';
+import type { create } from '@alexanderolsen/libsamplerate-js';
 import { SAMPLE_RATE } from '../worker/capture/capture';
 
 export interface Resampler {
@@ -66,6 +66,8 @@ class LibSampleRateResampler implements Resampler {
 
   static async create(inputRate: number): Promise<LibSampleRateResampler> {
     try {
+      // Loaded on first use: instantiating its WASM costs every worker start ~100 ms otherwise.
+      const { ConverterType, create } = await import('@alexanderolsen/libsamplerate-js');
       const src = await create(1, inputRate, SAMPLE_RATE, { converterType: ConverterType.SRC_SINC_FASTEST });
       return new LibSampleRateResampler(inputRate, src);
     } catch (e) {

@@ -15,6 +15,11 @@ export interface SupervisorOptions extends WorkerClientOptions {
   stableMs?: number;
 }
 
+/** The wait before a restart after `inARow` failures in a row: doubles from initialBackoffMs up to maxBackoffMs. */
+export function backoffMs(inARow: number, options: Pick<SupervisorOptions, 'initialBackoffMs' | 'maxBackoffMs'>): number {
+  return Math.min((options.initialBackoffMs ?? 500) * 2 ** inARow, options.maxBackoffMs ?? 30000);
+}
+
 export class WorkerSupervisor implements Disposable {
   private client?: WorkerClient;
   private readonly emitter = new EventEmitter();
@@ -64,10 +69,7 @@ export class WorkerSupervisor implements Disposable {
     if (client !== this.client || exit.expected || this.disposed) return;
     this.client = undefined;
     if (Date.now() - this.startedAt >= (this.options.stableMs ?? 60000)) this.crashesInARow = 0;
-    const delay = Math.min(
-      (this.options.initialBackoffMs ?? 500) * 2 ** this.crashesInARow,
-      this.options.maxBackoffMs ?? 30000,
-    );
+    const delay = backoffMs(this.crashesInARow, this.options);
     this.crashesInARow++;
     const attempt = this.crashesInARow;
     this.restartTimer = setTimeout(() => {

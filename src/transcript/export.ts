@@ -9,6 +9,8 @@ export interface TimedText {
   start: number;
   end: number;
   text: string;
+  /** Who spoke (meeting notes: "Me", "Others"); cues and lines name them when set. */
+  speaker?: string;
 }
 
 function clock(seconds: number, fractionSeparator: ',' | '.' | null): string {
@@ -21,18 +23,21 @@ function clock(seconds: number, fractionSeparator: ',' | '.' | null): string {
 /** hh:mm:ss, as used in notes. */
 export const clockTime = (seconds: number): string => clock(seconds, null);
 
-/** One SRT cue; `index` counts from 1. */
+/** One SRT cue; `index` counts from 1. SRT has no speaker markup, so the speaker prefixes the text. */
 export function srtCue(index: number, u: TimedText): string {
-  return `${index}\n${clock(u.start, ',')} --> ${clock(u.end, ',')}\n${u.text}\n\n`;
+  const text = u.speaker ? `${u.speaker}: ${u.text}` : u.text;
+  return `${index}\n${clock(u.start, ',')} --> ${clock(u.end, ',')}\n${text}\n\n`;
 }
 
 export const VTT_HEADER = 'WEBVTT\n\n';
 
+/** One WebVTT cue; the speaker goes in a voice tag (`<v Others>`). */
 export function vttCue(u: TimedText): string {
-  return `${clock(u.start, '.')} --> ${clock(u.end, '.')}\n${u.text}\n\n`;
+  const text = u.speaker ? `<v ${u.speaker}>${u.text}` : u.text;
+  return `${clock(u.start, '.')} --> ${clock(u.end, '.')}\n${text}\n\n`;
 }
 
-/** `[00:12:03] **Others:** text`, or without a label `[00:12:03] text`. */
-export function markdownLine(u: TimedText, label?: string): string {
+/** `[00:12:03] **Others:** text`, or without a label `[00:12:03] text`. The label defaults to the speaker. */
+export function markdownLine(u: TimedText, label = u.speaker): string {
   return `[${clockTime(u.start)}] ${label ? `**${label}:** ` : ''}${u.text}\n`;
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
 import type { WorkerSupervisor } from '../host/workerSupervisor';
+import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../models/validate';
 
@@ -63,6 +64,7 @@ export async function selectModel(models: ModelStore): Promise<void> {
         await models.select(name);
       },
     })),
+    { label: '$(cloud-download) Download a model…', run: async () => vscode.commands.executeCommand('voxnote.downloadModel') },
     { label: '$(folder-opened) Choose a model folder…', run: () => chooseModelFolder(models) },
   ];
   if (current?.origin === 'setting') {
@@ -77,9 +79,14 @@ export async function offerFirstRun(models: ModelStore): Promise<void> {
   const learn = 'Learn more';
   const pick = await vscode.window.showInformationMessage(
     'Voxnote needs a speech model to start dictating. Models run fully offline.',
+    FIRST_RUN.label,
     choose,
     learn,
   );
+  // The first minute ends dictating: start once the download is installed.
+  if (pick === FIRST_RUN.label && (await vscode.commands.executeCommand<boolean>('voxnote.downloadModel', FIRST_RUN.model))) {
+    await vscode.commands.executeCommand('voxnote.startDictation');
+  }
   if (pick === choose) await chooseModelFolder(models);
   if (pick === learn) await vscode.env.openExternal(vscode.Uri.parse('https://alphacephei.com/vosk/models'));
 }

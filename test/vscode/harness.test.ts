@@ -13,7 +13,6 @@ import {
   packageVsix,
   prerequisites,
   PROJECT_ROOT,
-  resolveTestTool,
   startCodeServer,
   type CodeServer,
 } from './harness';
@@ -60,7 +59,7 @@ exports.deactivate = function () {};
 function writeSuites(dir: string): { pass: string; fail: string } {
   fs.mkdirSync(dir, { recursive: true });
   const index = (files: string[]): string => `const path = require('path');
-const Mocha = require(${JSON.stringify(resolveTestTool('mocha'))});
+const Mocha = require(${JSON.stringify(require.resolve('mocha'))});
 exports.run = function () {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20000 });
   for (const f of ${JSON.stringify(files)}) mocha.addFile(path.join(__dirname, f));

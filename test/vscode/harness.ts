@@ -18,11 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format, promisify } from 'node:util';
-// Types only (erased at run time; the module itself is loaded from the project or the
-// cache by loadPlaywright()). Until playwright-core is a devDependency of the project the
-// import does not resolve and these are `any`; the ignore keeps `tsc -p .` green meanwhile.
-// @ts-ignore -- resolved once playwright-core is in the project's devDependencies
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 const execFileP = promisify(execFile);
 
@@ -64,34 +60,12 @@ export function prerequisites(): Prerequisites {
   return { node, codeServer, chromium: CHROMIUM };
 }
 
-export type TestTool = 'playwright-core' | 'mocha' | '@vscode/vsce';
-
-/**
- * The folder of a test tool: the project's own devDependency if there is one, else the
- * copy in .cache/vscode-test/tools. Pass it to `require` (a generated suite index can
- * `require()` this absolute path from inside the extension host).
- */
-export function resolveTestTool(name: TestTool): string {
-  for (const base of [path.join(PROJECT_ROOT, 'node_modules'), path.join(CACHE_DIR, 'tools', 'node_modules')]) {
-    const dir = path.join(base, name);
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-  }
-  throw missing(name);
-}
-
-type PlaywrightCore = { chromium: { launch(options: Record<string, unknown>): Promise<Browser> } };
-
-function loadPlaywright(): PlaywrightCore {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(resolveTestTool('playwright-core')) as PlaywrightCore;
-}
-
 /**
  * Packages an extension folder into a .vsix with @vscode/vsce (no prompts: stdin is closed).
  * `args` go to `vsce package`, e.g. ['--allow-missing-repository', '--skip-license', '--no-dependencies'].
  */
 export async function packageVsix(extensionDir: string, outFile: string, args: string[] = []): Promise<string> {
-  const vsce = path.join(resolveTestTool('@vscode/vsce'), 'vsce');
+  const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   try {
     await execFileP(process.execPath, [vsce, 'package', '--out', outFile, ...args], {
       cwd: extensionDir,
@@ -377,7 +351,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (const p of [o.folder, o.extensionDevelopmentPath, o.extensionTestsPath]) {
         if (p !== undefined && !(path.isAbsolute(p) && fs.existsSync(p))) throw new Error(`not an existing absolute path: ${p}`);
       }
-      browser ??= loadPlaywright().chromium.launch({
+      browser ??= chromium.launch({
         executablePath: pre.chromium,
         headless: true,
         chromiumSandbox: false, // --no-sandbox: we run as root

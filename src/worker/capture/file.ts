@@ -165,13 +165,20 @@ class FileCapture implements Capture {
     const frameBytes = channels * BYTES_PER_SAMPLE[format];
     const blockBytes = Math.max(frameBytes, READ_BYTES - (READ_BYTES % frameBytes));
     const end = dataOffset + dataBytes;
+    const passthrough = format === 's16' && channels === 1 && this.resampler.inputRate === SAMPLE_RATE;
     let rest = Buffer.alloc(0);
+    // One read buffer for the whole file: the consumer is done with a block before asking for the next.
+    const buffer = Buffer.alloc(blockBytes);
     for (let position = dataOffset; position < end && !this.stopped; ) {
-      const buffer = Buffer.alloc(Math.min(blockBytes, end - position));
-      const { bytesRead } = await this.fh.read(buffer, 0, buffer.length, position);
+      const { bytesRead } = await this.fh.read(buffer, 0, Math.min(blockBytes, end - position), position);
       if (bytesRead === 0) break; // the file shrank since we looked
       position += bytesRead;
       const read = buffer.subarray(0, bytesRead);
+      if (passthrough) {
+        // Already 16 kHz mono s16le: no conversion, no garbage (hours of audio go through here).
+        yield read.subarray(0, read.length & ~1);
+        continue;
+      }
       const decoded = decodeToMono(rest.length ? Buffer.concat([rest, read]) : read, format, channels);
       rest = Buffer.from(decoded.rest);
       yield floatToS16le(this.resampler.push(decoded.samples));

@@ -62,8 +62,13 @@ const BUILD_HINT =
   'Build naudiodon\'s native addon (cd node_modules/naudiodon && npx node-gyp rebuild; needs g++, make, python3), ' +
   'or use the pulse back-end.';
 
-/** Where naudiodon's build puts the addon (with the bundled libportaudio beside it). */
+/**
+ * The addon, with PortAudio's library beside it: a packaged extension carries it
+ * next to the bundle (dist/native), else naudiodon's build folder.
+ */
 export function naudiodonAddonPath(): string {
+  const packaged = path.join(__dirname, 'native', 'naudiodon.node');
+  if (fs.existsSync(packaged)) return packaged;
   return path.join(path.dirname(require.resolve('naudiodon/package.json')), 'build', 'Release', 'naudiodon.node');
 }
 

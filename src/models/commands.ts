@@ -1,0 +1,181 @@
+/**
+ * The model commands: Download Model…, Install Model from Folder or Zip…,
+ * Remove Model. Thin: the work is in install.ts; here are the pickers, the
+ * progress notification and the messages.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { maxModelBytes, updateSetting } from '../config';
+import { CatalogEntry, catalogPath, CatalogError, formatBytes, formatSize, loadCatalog, sortForPicker } from './catalog';
+import { CancelledError, ModelError } from './errors';
+import { downloadModel, InstallOptions, InstallProgress, installFolder, installZip, removeModel } from './install';
+import type { ModelStore } from './modelStore';
+
+const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install Model from Folder or Zip', remove: 'Voxnote: Remove Model' };
+
+export function registerModelCommands(context: vscode.ExtensionContext, models: ModelStore): vscode.Disposable {
+  let busy = false;
+
+  /** Runs one install in a cancellable progress notification; resolves with the installed folder. */
+  async function withInstallProgress(title: string, withDownload: boolean, work: (opts: InstallOptions) => Promise<string>): Promise<string | undefined> {
+    if (busy) {
+      void vscode.window.showWarningMessage('Voxnote is already installing a model. Wait for it, or cancel it from its notification.');
+      return undefined;
+    }
+    busy = true;
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        // One bar for all stages: a download fills 80% and unpacking the rest.
+        const span = { download: [0, 80], extract: withDownload ? [80, 100] : [0, 100] };
+        let shown = 0;
+        const onProgress = (p: InstallProgress) => {
+          if (p.stage === 'check') return progress.report({ message: 'checking the model…' });
+          if (p.stage === 'copy') return progress.report({ message: 'copying…' });
+          const verb = p.stage === 'download' ? 'downloading' : 'unpacking';
+          if (!p.total) return progress.report({ message: `${verb} ${formatBytes(p.done)}` });
+          const percent = Math.floor((p.done / p.total) * 100);
+          const [from, to] = span[p.stage];
+          const bar = Math.floor(from + ((to - from) * percent) / 100);
+          if (bar === shown && p.done !== p.total) return;
+          progress.report({ increment: bar - shown, message: `${verb} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)` });
+          shown = bar;
+        };
+        return work({ maxBytes: maxModelBytes(), signal: abort.signal, onProgress });
+      });
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        void vscode.window.showInformationMessage('Voxnote: cancelled; nothing was installed.');
+      } else {
+        const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `Installing the model failed: ${(e as Error).message}. Nothing was installed; try again.`;
+        void vscode.window.showErrorMessage(`Voxnote: ${message}`);
+      }
+      return undefined;
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** The new model becomes the active one: the setting would take precedence, so it is cleared. */
+  async function activate(name: string): Promise<void> {
+    if (vscode.workspace.getConfiguration('voxnote').get<string>('model.path', '').trim()) await updateSetting('model.path', undefined);
+    await models.select(name);
+    void vscode.window.showInformationMessage(`Voxnote: the model "${name}" is installed and active.`);
+  }
+
+  function catalog(): CatalogEntry[] | undefined {
+    try {
+      return loadCatalog(catalogPath(context.asAbsolutePath('models/catalog.json')));
+    } catch (e) {
+      const message = e instanceof CatalogError ? e.message : String(e);
+      void vscode.window.showErrorMessage(`Voxnote: ${message} Reinstall Voxnote, or install a model with "Voxnote: Install Model from Folder or Zip…".`);
+      return undefined;
+    }
+  }
+
+  async function pickFromCatalog(entries: CatalogEntry[]): Promise<CatalogEntry | undefined> {
+    type Item = vscode.QuickPickItem & { entry?: CatalogEntry };
+    const installed = new Set(models.installed());
+    const items: Item[] = [];
+    let language = '';
+    for (const entry of sortForPicker(entries)) {
+      if (entry.language !== language) {
+        language = entry.language;
+        items.push({ label: language, kind: vscode.QuickPickItemKind.Separator });
+      }
+      const tags = [entry.language, formatSize(entry.size), entry.kind, ...(entry.alternative ? ['older or alternative'] : []), ...(installed.has(entry.name) ? ['installed'] : [])];
+      items.push({ label: entry.name, description: tags.join(' · '), detail: `${entry.notes} · ${entry.license}`, entry });
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: TITLE.download, placeHolder: 'Choose a model to download (small models suit dictation)', matchOnDescription: true, matchOnDetail: true });
+    return pick?.entry;
+  }
+
+  /** Asks before what is heavy or redundant; false stops the download. */
+  async function confirm(entry: CatalogEntry): Promise<boolean> {
+    if (models.installed().includes(entry.name)) {
+      const use = 'Use It';
+      const again = 'Download Again';
+      const pick = await vscode.window.showInformationMessage(`Voxnote: "${entry.name}" is already installed.`, { modal: true }, use, again);
+      if (pick === use) await activate(entry.name);
+      return pick === again;
+    }
+    if (entry.kind === 'large') {
+      const go = 'Download';
+      const pick = await vscode.window.showWarningMessage(
+        `"${entry.name}" is a large model (${formatSize(entry.size)}). Large models are meant for servers and can need many GB of memory; a small model suits dictation.`,
+        { modal: true },
+        go,
+      );
+      return pick === go;
+    }
+    return true;
+  }
+
+  async function downloadCommand(name?: string): Promise<boolean> {
+    const entries = catalog();
+    if (!entries) return false;
+    const entry = typeof name === 'string' ? entries.find((e) => e.name === name) : await pickFromCatalog(entries);
+    if (!entry) {
+      if (typeof name === 'string') void vscode.window.showErrorMessage(`Voxnote: the model catalogue has no "${name}". Run "Voxnote: Download Model…" to choose one.`);
+      return false;
+    }
+    if (!(await confirm(entry))) return false;
+    const folder = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadModel(entry, models.folder, opts));
+    if (!folder) return false;
+    await activate(entry.name);
+    return true;
+  }
+
+  async function installCommand(): Promise<boolean> {
+    const zip = { label: '$(file-zip) From a zip file…', zip: true };
+    const folder = { label: '$(folder) From a folder…', zip: false };
+    const how = await vscode.window.showQuickPick([zip, folder], { title: TITLE.install, placeHolder: 'A Vosk model you downloaded elsewhere' });
+    if (!how) return false;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: how.zip,
+      canSelectFolders: !how.zip,
+      filters: how.zip ? { 'Zip archives': ['zip'] } : undefined,
+      title: how.zip ? 'Choose a Vosk model zip' : 'Choose a Vosk model folder',
+      openLabel: 'Install',
+    });
+    if (!picked?.length) return false;
+    const source = picked[0].fsPath;
+    const installed = await withInstallProgress(`Voxnote: installing ${source}`, false, (opts) => (how.zip ? installZip(source, models.folder, opts) : installFolder(source, models.folder, opts)));
+    if (!installed) return false;
+    await activate(path.basename(installed));
+    return true;
+  }
+
+  async function removeCommand(): Promise<void> {
+    const installed = models.installed();
+    if (!installed.length) {
+      void vscode.window.showInformationMessage('Voxnote has no installed models to remove.');
+      return;
+    }
+    const current = models.resolve();
+    const pick = await vscode.window.showQuickPick(
+      installed.map((name) => ({ label: name, description: current?.origin === 'installed' && current.name === name ? 'active' : undefined })),
+      { title: TITLE.remove, placeHolder: 'Model to delete from this machine' },
+    );
+    if (!pick) return;
+    const remove = 'Remove';
+    const sure = await vscode.window.showWarningMessage(`Delete the model "${pick.label}" from this machine?`, { modal: true }, remove);
+    if (sure !== remove) return;
+    try {
+      await removeModel(models.folder, pick.label);
+    } catch (e) {
+      const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `${(e as Error).message}. Stop dictation and try again.`;
+      void vscode.window.showErrorMessage(`Voxnote: cannot remove "${pick.label}": ${message}`);
+      return;
+    }
+    models.refresh();
+    void vscode.window.showInformationMessage(`Voxnote: removed the model "${pick.label}".`);
+  }
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('voxnote.downloadModel', downloadCommand),
+    vscode.commands.registerCommand('voxnote.installModel', installCommand),
+    vscode.commands.registerCommand('voxnote.removeModel', removeCommand),
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * Installs models into the models folder atomically: everything is prepared
+ * in a hidden staging folder beside the target (same file system), validated,
+ * then renamed into place. A failure or a cancel removes the staging folder,
+ * so nothing is ever half-installed. No VS Code API here.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CatalogEntry, isSafeModelName } from './catalog';
+import { download } from './download';
+import { ModelError, throwIfCancelled } from './errors';
+import { extractZip } from './extract';
+import { checkModelFolder } from './validate';
+
+export type InstallProgress =
+  | { stage: 'download'; done: number; total: number | undefined }
+  | { stage: 'extract'; done: number; total: number }
+  | { stage: 'copy' }
+  | { stage: 'check' };
+
+export interface InstallOptions {
+  /** Largest unpacked (and downloaded) size, in bytes. */
+  maxBytes: number;
+  signal?: AbortSignal;
+  onProgress?: (p: InstallProgress) => void;
+  /** Certificates to trust for the download instead of the system's (tests). */
+  ca?: string | Buffer;
+  idleTimeoutMs?: number;
+}
+
+// Hidden (dot) folders are not models to ModelStore.installed(). The pid lets
+// another window's sweep tell a live install from one a crash left behind.
+const STAGING = '.staging-';
+const REMOVING = '.removing-';
+
+async function staging(modelsDir: string): Promise<string> {
+  await fs.promises.mkdir(modelsDir, { recursive: true });
+  await sweepLeftovers(modelsDir);
+  return fs.promises.mkdtemp(path.join(modelsDir, `${STAGING}${process.pid}-`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging and removal folders left by processes that died mid-way. */
+export async function sweepLeftovers(modelsDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(modelsDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^\.(?:staging|removing)-(\d+)-/.exec(name);
+    if (m && !alive(Number(m[1]))) await fs.promises.rm(path.join(modelsDir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The model inside an unpacked folder: the folder itself, or its single
+ * subfolder. `shown` replaces the staging path in messages, e.g. "in the
+ * archive x.zip", since people know what they chose, not where it was unpacked.
+ */
+async function findModelRoot(dir: string, shown: string): Promise<string> {
+  if (checkModelFolder(dir).ok) return dir;
+  const subs = (await fs.promises.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && e.name !== '__MACOSX');
+  const root = subs.length === 1 ? path.join(dir, subs[0].name) : dir;
+  const check = checkModelFolder(root);
+  if (check.ok) return root;
+  throw new ModelError(check.message.split(root).join(shown), 'Use the whole zip from the Vosk model list, or its unzipped folder.');
+}
+
+function folderName(wanted: string): string {
+  const name = wanted.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  if (!isSafeModelName(name)) throw new ModelError(`"${wanted}" cannot be used as a model folder name.`, 'Rename the model folder or zip to letters, digits, dots and dashes.');
+  return name;
+}
+
+/** Renames `from` to modelsDir/name, replacing an older copy only once the new one is in place. */
+async function moveIntoPlace(from: string, modelsDir: string, name: string, stage: string): Promise<string> {
+  const target = path.join(modelsDir, name);
+  const old = path.join(stage, 'replaced');
+  let replaced = false;
+  try {
+    await fs.promises.rename(target, old);
+    replaced = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  try {
+    await fs.promises.rename(from, target);
+  } catch (e) {
+    if (replaced) await fs.promises.rename(old, target);
+    throw e;
+  }
+  return target;
+}
+
+async function inStaging<T>(modelsDir: string, work: (stage: string) => Promise<T>): Promise<T> {
+  const stage = await staging(modelsDir);
+  try {
+    return await work(stage);
+  } finally {
+    await fs.promises.rm(stage, { recursive: true, force: true });
+  }
+}
+
+async function installUnpacked(unpacked: string, shown: string, wantedName: (root: string) => string, modelsDir: string, stage: string, opts: InstallOptions): Promise<string> {
+  opts.onProgress?.({ stage: 'check' });
+  const root = await findModelRoot(unpacked, shown);
+  throwIfCancelled(opts.signal);
+  return moveIntoPlace(root, modelsDir, folderName(wantedName(root)), stage);
+}
+
+/** Downloads a catalogue model, checks and installs it; resolves with its folder. */
+export function downloadModel(entry: CatalogEntry, modelsDir: string, opts: InstallOptions): Promise<string> {
+  return inStaging(modelsDir, async (stage) => {
+    const zip = path.join(stage, 'download.zip');
+    await download(entry.url, zip, {
+      signal: opts.signal,
+      ca: opts.ca,
+      idleTimeoutMs: opts.idleTimeoutMs,
+      bytes: entry.bytes,
+      sha256: entry.sha256,
+      maxBytes: opts.maxBytes,
+      onProgress: (done, total) => opts.onProgress?.({ stage: 'download', done, total }),
+    });
+    const unpacked = path.join(stage, 'unpacked');
+    await extract(zip, unpacked, opts);
+    return installUnpacked(unpacked, `in the download of ${entry.name}`, () => entry.name, modelsDir, stage, opts);
+  });
+}
+
+/** Installs a model zip from disk; the folder is named after the model inside. */
+export function installZip(zipFile: string, modelsDir: string, opts: InstallOptions): Promise<string> {
+  return inStaging(modelsDir, async (stage) => {
+    const unpacked = path.join(stage, 'unpacked');
+    await extract(zipFile, unpacked, opts);
+    const fallback = path.basename(zipFile).replace(/\.zip$/i, '');
+    return installUnpacked(unpacked, `in the archive ${path.basename(zipFile)}`, (root) => (root === unpacked ? fallback : path.basename(root)), modelsDir, stage, opts);
+  });
+}
+
+/** Copies a model folder (or the folder holding it) into the models folder. */
+export function installFolder(folder: string, modelsDir: string, opts: InstallOptions): Promise<string> {
+  const source = path.resolve(folder);
+  const inside = path.relative(path.resolve(modelsDir), source);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    return Promise.reject(new ModelError(`${source} is already in Voxnote's models folder.`, 'Choose it with "Voxnote: Select Model".'));
+  }
+  return inStaging(modelsDir, async (stage) => {
+    const root = await findModelRoot(source, source);
+    opts.onProgress?.({ stage: 'copy' });
+    const copy = path.join(stage, 'copy');
+    // Links are copied as the files they point to: the model must not depend on the source.
+    await fs.promises.cp(root, copy, { recursive: true, dereference: true, errorOnExist: true });
+    throwIfCancelled(opts.signal);
+    return installUnpacked(copy, root, () => path.basename(root), modelsDir, stage, opts);
+  });
+}
+
+async function extract(zip: string, dest: string, opts: InstallOptions): Promise<void> {
+  await extractZip(zip, dest, {
+    maxBytes: opts.maxBytes,
+    signal: opts.signal,
+    onProgress: (done, total) => opts.onProgress?.({ stage: 'extract', done, total }),
+  });
+}
+
+/** Removes an installed model: renamed away first, so it disappears at once even if deleting fails. */
+export async function removeModel(modelsDir: string, name: string): Promise<void> {
+  if (!isSafeModelName(name)) throw new ModelError(`"${name}" is not an installed model.`, 'Pick a model from "Voxnote: Remove Model".');
+  const away = path.join(modelsDir, `${REMOVING}${process.pid}-${Date.now()}`);
+  try {
+    await fs.promises.rename(path.join(modelsDir, name), away);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelError(`The model "${name}" is not installed.`, 'Pick a model from "Voxnote: Remove Model".');
+    throw e;
+  }
+  await fs.promises.rm(away, { recursive: true, force: true });
+}

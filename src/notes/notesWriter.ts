@@ -1,0 +1,252 @@
+/**
+ * Owns one notes file and its journal: the header, each final as a line, the
+ * footer, all appended and fsynced (docs/notes.md). Writes are group-committed:
+ * the first append starts a flush at once, and whatever arrives while it runs
+ * goes out in the next one, so nothing waits on a timer. When the disk refuses
+ * (full, read-only, a folder where the file should be), everything is kept in
+ * memory in order, the error is reported once, and writing is retried until it
+ * works. No VS Code API here.
+ */
+import * as fs from 'fs/promises';
+import type { TimedText } from '../transcript/export';
+import { AppendOutbox } from './appendOutbox';
+import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
+import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';
+import { missingBlocks } from './notesReconcile';
+
+export interface NotesWriterOptions {
+  /** How often writing is retried after a failure. */
+  retryMs?: number;
+  /** Writing started failing: called once per outage, with what happened and what to do. */
+  onError?: (error: NotesWriteError) => void;
+  /** Writing works again; everything kept in memory has been written. */
+  onRecovered?: () => void;
+  /** Notes blocks just put on disk, in order (for NotesBufferSync on the VS Code side). */
+  onWritten?: (blocks: string[]) => void;
+}
+
+export class NotesWriteError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const RETRY_MS = 2000;
+
+function writeError(e: unknown, file: string, kept: number, retryMs: number): NotesWriteError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  const keeping = `${kept} utterance${kept === 1 ? ' is' : 's are'} kept in memory and in the transcript panel, and written as soon as possible.`;
+  const retry = `Voxnote retries every ${retryMs / 1000} s.`;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new NotesWriteError(code, `The disk is full: the meeting notes cannot be written to ${file}. ${keeping}`, `Free some disk space. ${retry}`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new NotesWriteError(
+        code,
+        `The meeting notes cannot be written to ${file}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}. ${keeping}`,
+        `Make the notes folder writable (for the next meeting, setting voxnote.notes.folder chooses another). ${retry}`,
+      );
+    case 'EISDIR':
+    case 'ENOTDIR':
+      return new NotesWriteError(
+        code,
+        `The meeting notes cannot be written to ${file}: ${code === 'EISDIR' ? 'a folder of that name is in the way' : 'part of its path is a file, not a folder'}. ${keeping}`,
+        `Move the thing in the way. ${retry}`,
+      );
+    default:
+      return new NotesWriteError(code, `The meeting notes cannot be written to ${file}: ${(e as Error).message}. ${keeping}`, retry);
+  }
+}
+
+export class NotesWriter {
+  readonly journalPath: string;
+  private readonly notes: AppendOutbox;
+  private readonly journal: AppendOutbox;
+  private readonly retryMs: number;
+  private readonly wordsBySpeaker: Map<string, number>;
+  /** Blocks on disk, in order: what a reader of the file should find at its end. */
+  private readonly written: string[] = [];
+  /** Blocks queued, not yet on disk. */
+  private unwritten: string[] = [];
+  private utterancesUnwritten = 0;
+  private waiting: Array<() => void> = [];
+  private running = false;
+  private retryTimer?: NodeJS.Timeout;
+  private failure?: NotesWriteError;
+  private finished = false;
+  private disposed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly options: NotesWriterOptions,
+    words = new Map<string, number>(),
+  ) {
+    this.journalPath = journalPathFor(path);
+    this.notes = new AppendOutbox(path, '\n\n');
+    this.journal = new AppendOutbox(this.journalPath, '\n');
+    this.retryMs = options.retryMs ?? RETRY_MS;
+    this.wordsBySpeaker = words;
+  }
+
+  /** Starts a notes file with its header. The caller chose a path that does not exist (notesPath.ts). */
+  static create(notesPath: string, header: NotesHeader, options: NotesWriterOptions = {}): NotesWriter {
+    const writer = new NotesWriter(notesPath, options);
+    const { title, sources, model } = header;
+    void writer.enqueue(headerBlock(header), { t: 'start', v: JOURNAL_VERSION, at: header.startedAt.getTime(), title, sources, model });
+    return writer;
+  }
+
+  /**
+   * Continues an existing notes file (after a reload or crash). Lines its journal
+   * has that the file lacks at its end (a stale buffer saved over it) are appended again.
+   */
+  static async resume(notesPath: string, options: NotesWriterOptions = {}): Promise<{ writer: NotesWriter; journal: Journal }> {
+    const journal = await readJournal(notesPath);
+    const writer = new NotesWriter(notesPath, options, new Map(journal.words));
+    const { title, sources, model, at } = journal.start;
+    writer.written.push(headerBlock({ title, sources, model, startedAt: new Date(at) }), ...journal.utterances.map(utteranceBlock));
+    await writer.restoreMissing();
+    return { writer, journal };
+  }
+
+  /** One final, in meeting seconds; resolves once it is on disk. */
+  append(u: TimedText): Promise<void> {
+    this.assertOpen();
+    countWords(this.wordsBySpeaker, u);
+    this.utterancesUnwritten++;
+    return this.enqueue(utteranceBlock(u), { t: 'u', ...u });
+  }
+
+  /** A remark between the lines (not an utterance), e.g. where the meeting resumed. */
+  remark(text: string): Promise<void> {
+    this.assertOpen();
+    return this.enqueue(remarkBlock(text));
+  }
+
+  /** The meeting clock paused, resumed or restarted: journal only. */
+  recordClock(clock: ClockSnapshot): Promise<void> {
+    this.assertOpen();
+    return this.enqueue(undefined, { t: 'clock', ...clock });
+  }
+
+  /** The footer: duration, words per speaker, and why the notes end early if they do. */
+  finish(duration: number, note?: string, at = Date.now()): Promise<void> {
+    this.assertOpen();
+    this.finished = true;
+    return this.enqueue(footerBlock({ duration, words: this.wordsBySpeaker, note }), { t: 'end', m: duration, at, ...(note ? { note } : {}) });
+  }
+
+  /**
+   * Appends again the blocks written this session that the file on disk lacks at
+   * its end: the VS Code side calls it after the notes document was saved, in case
+   * a buffer without the latest lines was saved over them. Returns how many.
+   */
+  async restoreMissing(): Promise<number> {
+    let text = '';
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return 0;
+    }
+    const missing = missingBlocks(text, this.written);
+    // They are on disk again once written; the outbox starts them on a paragraph of their own.
+    this.written.splice(this.written.length - missing.length);
+    for (const block of missing) void this.enqueue(block);
+    return missing.length;
+  }
+
+  /** Resolves once everything queued so far is on disk. */
+  flushed(): Promise<void> {
+    return this.enqueue();
+  }
+
+  /** Blocks kept in memory because they are not on disk yet. */
+  get pendingBlocks(): readonly string[] {
+    return this.unwritten;
+  }
+
+  /** The current write failure, while writing fails. */
+  get error(): NotesWriteError | undefined {
+    return this.failure;
+  }
+
+  get words(): ReadonlyMap<string, number> {
+    return this.wordsBySpeaker;
+  }
+
+  /** Stops retrying. What is not on disk yet stays in `pendingBlocks` and is written no more. */
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.retryTimer);
+  }
+
+  private assertOpen(): void {
+    if (this.finished || this.disposed) throw new Error(`the notes ${this.path} are finished`);
+  }
+
+  private enqueue(block?: string, record?: JournalRecord): Promise<void> {
+    if (block) {
+      this.notes.push(block);
+      this.unwritten.push(block);
+    }
+    if (record) this.journal.push(journalLine(record));
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.running || this.retryTimer || this.disposed) return;
+    this.running = true;
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.waiting.length && !this.disposed) {
+      const waiters = this.waiting;
+      const blocks = this.unwritten;
+      const utterances = this.utterancesUnwritten;
+      this.waiting = [];
+      this.unwritten = [];
+      this.utterancesUnwritten = 0;
+      try {
+        await this.notes.flush();
+        await this.journal.flush();
+      } catch (e) {
+        this.waiting = [...waiters, ...this.waiting];
+        this.unwritten = [...blocks, ...this.unwritten];
+        this.utterancesUnwritten += utterances;
+        this.fail(e);
+        this.running = false;
+        return;
+      }
+      this.written.push(...blocks);
+      if (blocks.length) this.options.onWritten?.(blocks);
+      if (this.failure) {
+        this.failure = undefined;
+        this.options.onRecovered?.();
+      }
+      for (const resolve of waiters) resolve();
+    }
+    this.running = false;
+  }
+
+  private fail(e: unknown): void {
+    if (!this.failure) {
+      this.failure = writeError(e, this.path, this.utterancesUnwritten, this.retryMs);
+      this.options.onError?.(this.failure);
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, this.retryMs);
+  }
+}

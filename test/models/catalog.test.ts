@@ -1,0 +1,76 @@
+/** The bundled model catalogue and its parsing. */
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { describe, it } from 'node:test';
+import { CATALOG_ENV, CatalogError, catalogPath, firstRunLabel, FIRST_RUN, formatSize, loadCatalog, parseCatalog, sortForPicker } from '../../src/models/catalog';
+import { ROOT } from '../support/worker';
+
+const BUNDLED = path.join(ROOT, 'models', 'catalog.json');
+
+describe('the bundled model catalogue', () => {
+  const entries = loadCatalog(BUNDLED);
+
+  it('lists official models with unique names and HTTPS URLs named after them', () => {
+    assert.ok(entries.length >= 30, `only ${entries.length} entries`);
+    assert.equal(new Set(entries.map((e) => e.name)).size, entries.length);
+    for (const e of entries) assert.equal(e.url, `https://alphacephei.com/vosk/models/${e.name}.zip`);
+  });
+
+  it('has a small model for the main languages, and the large English model marked large', () => {
+    for (const name of ['vosk-model-small-en-us-0.15', 'vosk-model-small-de-0.15', 'vosk-model-small-fr-0.22', 'vosk-model-small-ru-0.22', 'vosk-model-small-cn-0.22']) {
+      assert.equal(entries.find((e) => e.name === name)?.kind, 'small', name);
+    }
+    assert.equal(entries.find((e) => e.name === 'vosk-model-en-us-0.22')?.kind, 'large');
+  });
+
+  it('offers the first-run model under the label Start Dictation shows', () => {
+    const entry = entries.find((e) => e.name === FIRST_RUN.model);
+    assert.ok(entry);
+    assert.equal(firstRunLabel(entry), FIRST_RUN.label);
+    assert.equal(FIRST_RUN.label, 'Download English (small, 40 MB)');
+  });
+
+  it('sorts for the picker: small English first, each language in one group', () => {
+    const sorted = sortForPicker(entries);
+    assert.equal(sorted[0].name, FIRST_RUN.model);
+    assert.equal(sorted.length, entries.length);
+    const runs = sorted.map((e) => e.language).filter((l, i, all) => l !== all[i - 1]);
+    assert.equal(runs.length, new Set(runs).size, 'a language appears in two groups');
+    const german = sorted.filter((e) => e.language === 'German').map((e) => e.name);
+    assert.equal(german[0], 'vosk-model-small-de-0.15', 'the not-recommended zamia model came first');
+  });
+});
+
+describe('catalogue parsing', () => {
+  const good = { name: 'm-1', language: 'X', kind: 'small', size: '1M', url: 'https://h/m.zip', license: 'MIT', notes: '' };
+  const parse = (models: unknown) => () => parseCatalog(JSON.stringify({ models }));
+
+  it('accepts checksums and exact sizes', () => {
+    const [e] = parseCatalog(JSON.stringify({ models: [{ ...good, bytes: 12, sha256: 'a'.repeat(64) }] }));
+    assert.equal(e.bytes, 12);
+  });
+
+  it('refuses broken catalogues with the reason', () => {
+    assert.throws(() => parseCatalog('{'), (e: Error) => e instanceof CatalogError && /not valid JSON/.test(e.message));
+    assert.throws(parse(undefined), /no "models" list/);
+    assert.throws(parse([{ ...good, url: 1 }]), /entry 1 has no "url"/);
+    assert.throws(parse([good, { ...good, name: '../escape' }]), /entry 2 has a name that is not a plain folder name/);
+    assert.throws(parse([{ ...good, name: '.hidden' }]), /plain folder name/);
+    assert.throws(parse([{ ...good, kind: 'medium' }]), /"kind"/);
+    assert.throws(parse([{ ...good, sha256: 'abc' }]), /64 hex digits/);
+    assert.throws(parse([{ ...good, bytes: -1 }]), /"bytes"/);
+  });
+
+  it('reads another catalogue named by VOXNOTE_MODEL_CATALOG', () => {
+    assert.equal(catalogPath('/bundled.json', {}), '/bundled.json');
+    assert.equal(catalogPath('/bundled.json', { [CATALOG_ENV]: '/mirror/catalog.json' }), '/mirror/catalog.json');
+    assert.throws(() => loadCatalog('/no/such/catalog.json'), /Cannot read the model catalogue/);
+  });
+
+  it('formats the published sizes', () => {
+    assert.equal(formatSize('40M'), '40 MB');
+    assert.equal(formatSize('1.5Gb'), '1.5 GB');
+    assert.equal(formatSize('1G'), '1 GB');
+    assert.equal(formatSize('about 3'), 'about 3');
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Voxnote in a REAL VS Code (code-server + headless Chromium), installed from the
+ * .vsix that `npm run package` builds, dictating from the virtual microphone
+ * (tone speech, real libvosk, tone model). One code-server for the whole file:
+ * - a workbench driven like a person: palette commands, status bar partial,
+ *   transcript panel, the file on disk, a screenshot; then faults on the same
+ *   session: kill -9 of the worker mid-utterance, the editor closed mid-utterance;
+ * - the mocha suite in test/vscode/suite/ inside the extension host (commands,
+ *   multi-cursor, one undo step per utterance).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { mappedFiles, workers } from '../support/processes';
+import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import { buildToneModel } from '../support/toneModel';
+import { toneWav } from '../support/worker';
+import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
+
+const execFileP = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+const NOTES = 'Meeting notes:\n';
+const SCREENSHOT = path.join(PROJECT_ROOT, '.test-output', 'vscode', 'dictation-workbench.png');
+const SUITE_INDEX = path.join(__dirname, 'suite', 'index.js');
+
+/** The Voxnote status bar item (VS Code gives it the id "<extension id>.<item id>"). */
+const statusItem = (page: Page): Locator => page.locator('[id="voxnote.voxnote.voxnote.status"]');
+
+async function statusText(page: Page): Promise<string> {
+  return (await statusItem(page).innerText({ timeout: 1000 }).catch(() => '')).trim();
+}
+
+async function waitForStatus(page: Page, match: RegExp, timeoutMs = 20_000): Promise<string> {
+  let last = '';
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(50)) {
+    last = await statusText(page);
+    if (match.test(last)) return last;
+  }
+  throw new Error(`the Voxnote status bar item never matched ${match}; last: "${last}"`);
+}
+
+/** Records every text the Voxnote status bar item shows until stopped. */
+function watchStatus(page: Page): { seen: string[]; stop(): Promise<string[]> } {
+  const seen: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const text = await statusText(page);
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+      await sleep(40);
+    }
+  })();
+  return { seen, stop: async () => ((running = false), await loop, seen) };
+}
+
+async function fileIs(file: string, expected: string): Promise<void> {
+  for (const until = Date.now() + 10_000; fs.readFileSync(file, 'utf8') !== expected && Date.now() < until; ) await sleep(100);
+  assert.equal(fs.readFileSync(file, 'utf8'), expected);
+}
+
+describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () => {
+  let tmp: string;
+  let audio: VirtualAudio;
+  let server: CodeServer;
+  let workspace: string;
+  let notes: string;
+  /** The installed extension's folder. */
+  let extDir: string;
+  const speak = (items: Array<string | number>) => audio.play('mic', toneWav(items, { sampleRate: 48000 }).path);
+  /** Workers of the installed extension (other tests on the machine run their own). */
+  const ourWorkers = () => workers().filter((p) => p.argv.some((a) => a.startsWith(extDir + path.sep)));
+
+  before(async () => {
+    prerequisites();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-dictation-'));
+    // First: code-server, and so the extension host and its worker, inherit this PulseAudio.
+    audio = await startVirtualAudio(tmp);
+    const model = path.join(tmp, 'model');
+    buildToneModel(model);
+    workspace = path.join(tmp, 'ws');
+    fs.mkdirSync(workspace);
+    notes = path.join(workspace, 'notes.txt');
+    fs.writeFileSync(notes, NOTES);
+
+    let t0 = performance.now();
+    // dist/ is built by the test command; the script stages the natives and runs vsce.
+    await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', tmp, '--no-build'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
+    const vsix = path.join(tmp, fs.readdirSync(tmp).find((f) => f.endsWith('.vsix'))!);
+    console.log(`# npm run package (linux-x64): ${(fs.statSync(vsix).size / 2 ** 20).toFixed(2)} MB in ${ms(t0)}`);
+    t0 = performance.now();
+    server = await startCodeServer({
+      env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
+      settings: { 'voxnote.model.path': model },
+      vsix: [vsix],
+      tmpParent: tmp,
+    });
+    const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
+    assert.ok(installed, `installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
+    extDir = path.join(server.extensionsDir, installed);
+    console.log(`# --install-extension + code-server up in ${ms(t0)}`);
+  });
+
+  after(async () => {
+    await server?.dispose();
+    await audio?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the package carries the bundles and only linux-x64 natives', () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else files.push(path.relative(extDir, path.join(dir, e.name)));
+      }
+    };
+    walk(extDir);
+    // .vsixmanifest is written by the installer, not shipped in extension/.
+    assert.deepEqual(files.filter((f) => f !== '.vsixmanifest').sort(), [
+      'LICENSE.txt',
+      'README.md',
+      'dist/extension.js',
+      'dist/native/libportaudio.so.2',
+      'dist/native/libvosk.so',
+      'dist/native/naudiodon.node',
+      'dist/webview/transcript.js',
+      'dist/worker.js',
+      'koffi/linux_x64/koffi.node',
+      'media/transcript.css',
+      'package.json',
+    ]);
+  });
+
+  describe('driven like a person (one workbench, one dictation session)', () => {
+    let wb: Workbench;
+    let page: Page;
+    let panel: Awaited<ReturnType<Workbench['findWebviewFrame']>>;
+
+    before(async () => {
+      const t0 = performance.now();
+      wb = await server.openWorkbench({ folder: workspace });
+      page = wb.page;
+      await wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      console.log(`# workbench shown in ${ms(t0)}`);
+    });
+    after(async () => {
+      await wb?.dispose();
+    });
+
+    it('Start Dictation from the palette: the partial in the status bar, the words at the cursor, the transcript panel', async () => {
+      const t0 = performance.now();
+      await wb.openFile('notes.txt');
+      await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+      await page.keyboard.press('Control+End');
+      await wb.runCommand('Voxnote: Show Transcript');
+      panel = await wb.findWebviewFrame('#utterances');
+      await wb.runCommand('Voxnote: Start Dictation');
+      await waitForStatus(page, /Listening/);
+
+      // The worker runs the natives the package carries, not node_modules' (there is none).
+      const [worker] = ourWorkers();
+      assert.ok(worker, 'a worker of the installed extension runs');
+      const maps = mappedFiles(worker.pid);
+      for (const lib of ['dist/native/libvosk.so', 'koffi/linux_x64/koffi.node']) {
+        assert.ok(maps.includes(path.join(extDir, lib)), `the worker maps ${lib} from the package:\n${maps.join('\n')}`);
+      }
+
+      const status = watchStatus(page);
+      const spoken = speak([0.3, 'yes', 0.35, 'open', 0.35, 'run', 1.2, 'close', 0.35, 'file', 1.2]);
+      await panel.locator('#utterances li', { hasText: 'Yes open run' }).waitFor({ timeout: 20_000 });
+      // Mid-speech view: the first utterance in the panel, the second one live.
+      await waitForStatus(page, /close/, 5_000).catch(() => undefined);
+      await wb.screenshot(SCREENSHOT);
+      await spoken;
+      await panel.locator('#utterances li', { hasText: 'close file' }).waitFor({ timeout: 20_000 });
+      const seen = await status.stop();
+
+      assert.ok(seen.some((t) => /^yes open/.test(t)), `the status bar showed the partial while speaking: ${JSON.stringify(seen)}`);
+      assert.match(await waitForStatus(page, /Listening/), /Listening/);
+      await page.keyboard.press('Control+S');
+      await fileIs(notes, `${NOTES}Yes open run close file`);
+      assert.deepEqual(
+        (await panel.locator('#utterances li span').allInnerTexts()).map((t) => t.trim()),
+        ['Yes open run', 'close file'],
+      );
+      const png = fs.readFileSync(SCREENSHOT);
+      assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      console.log(`# dictated two utterances from the palette in ${ms(t0)}`);
+    });
+
+    it('kill -9 of the worker mid-utterance: dictation recovers; earlier words stay, later speech lands', async () => {
+      const t0 = performance.now();
+      const [killed] = ourWorkers();
+      const cut = speak([0.3, 'save', 0.35, 'no', 0.5]);
+      await waitForStatus(page, /save/);
+      process.kill(killed.pid, 'SIGKILL');
+      await page.locator('.notification-toast', { hasText: 'is restarting' }).waitFor({ timeout: 10_000 });
+      await cut;
+      await waitForStatus(page, /Listening/);
+      const now = ourWorkers();
+      assert.equal(now.length, 1);
+      assert.notEqual(now[0].pid, killed.pid, 'a new worker');
+
+      await speak([0.3, 'run', 0.35, 'yes', 1.2]);
+      await panel.locator('#utterances li', { hasText: 'run yes' }).waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Control+S');
+      await fileIs(notes, `${NOTES}Yes open run close file run yes`);
+      console.log(`# recovered from kill -9 in ${ms(t0)}`);
+    });
+
+    it('the editor closed mid-utterance: the words go to the panel and the clipboard, with a notice', async () => {
+      const t0 = performance.now();
+      const saved = fs.readFileSync(notes, 'utf8');
+      const spoken = speak([0.3, 'open', 0.35, 'file', 0.35, 'run', 0.35, 'close', 1.2]);
+      await waitForStatus(page, /open/);
+      await wb.runCommand('View: Close Editor');
+      await page.locator('.notification-toast', { hasText: 'transcript panel and on the clipboard' }).waitFor({ timeout: 20_000 });
+      await spoken;
+      const kept = panel.locator('#utterances li.undelivered');
+      await kept.waitFor({ timeout: 5_000 });
+      assert.equal((await kept.locator('span').innerText()).trim(), 'Open file run close');
+      assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'Open file run close');
+      assert.equal(fs.readFileSync(notes, 'utf8'), saved, 'nothing went into the closed file');
+
+      await wb.runCommand('Voxnote: Stop Dictation');
+      assert.match(await waitForStatus(page, /^Voxnote$/), /Voxnote/);
+      console.log(`# closed editor handled in ${ms(t0)}`);
+    });
+  });
+
+  it('the mocha suite inside the extension host passes (commands, multi-cursor, undo)', async () => {
+    const t0 = performance.now();
+    // The installed folder as the development path: the suite runs against the packaged files.
+    const wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: extDir, extensionTestsPath: SUITE_INDEX });
+    const { code, output } = await wb.testsDone(180_000);
+    await wb.dispose();
+    console.log(`# extension-host suite in ${ms(t0)}`);
+    assert.equal(code, 0, output);
+    assert.match(output, /3 passing/, output);
+  });
+});
