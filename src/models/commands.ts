@@ -24,9 +24,9 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     }
     busy = true;
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+        const cancel = token.onCancellationRequested(() => abort.abort());
         // One bar for all stages: a download fills 80% and unpacking the rest.
         const span = { download: [0, 80], extract: withDownload ? [80, 100] : [0, 100] };
         let shown = 0;
@@ -42,7 +42,11 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
           progress.report({ increment: bar - shown, message: `${verb} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)` });
           shown = bar;
         };
-        return work({ maxBytes: maxModelBytes(), signal: abort.signal, onProgress });
+        try {
+          return await work({ maxBytes: maxModelBytes(), signal: abort.signal, onProgress });
+        } finally {
+          cancel.dispose();
+        }
       });
     } catch (e) {
       if (e instanceof CancelledError) {

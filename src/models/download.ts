@@ -36,8 +36,13 @@ function requireHttps(url: URL): void {
   }
 }
 
+/** Why the request was ended on purpose; the body stream only reports "aborted". */
+interface Ending {
+  reason?: Error;
+}
+
 /** GET following redirects (HTTPS only); resolves with a 200 response. */
-function get(url: URL, opts: DownloadOptions, redirects = 0): Promise<IncomingMessage> {
+function get(url: URL, opts: DownloadOptions, ending: Ending, redirects = 0): Promise<IncomingMessage> {
   requireHttps(url);
   throwIfCancelled(opts.signal);
   return new Promise((resolve, reject) => {
@@ -45,9 +50,10 @@ function get(url: URL, opts: DownloadOptions, redirects = 0): Promise<IncomingMe
     const onAbort = () => req.destroy(new CancelledError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => opts.signal?.removeEventListener('abort', onAbort);
-    req.setTimeout(opts.idleTimeoutMs ?? 60_000, () =>
-      req.destroy(new ModelError(`The server at ${url.host} stopped sending data.`, OFFLINE_HINT)),
-    );
+    req.setTimeout(opts.idleTimeoutMs ?? 60_000, () => {
+      ending.reason = new ModelError(`The server at ${url.host} stopped sending data.`, OFFLINE_HINT);
+      req.destroy(ending.reason);
+    });
     req.on('error', (e) => {
       done();
       reject(asModelError(e, url));
@@ -64,7 +70,7 @@ function get(url: URL, opts: DownloadOptions, redirects = 0): Promise<IncomingMe
         } catch {
           return reject(new ModelError(`${url.href} redirects to an invalid address.`, OFFLINE_HINT));
         }
-        return get(next, opts, redirects + 1).then(resolve, reject);
+        return get(next, opts, ending, redirects + 1).then(resolve, reject);
       }
       if (status !== 200) {
         res.resume();
@@ -95,8 +101,9 @@ export async function download(url: string, file: string, opts: DownloadOptions 
   } catch {
     throw new ModelError(`"${url}" is not a valid address.`, 'Fix the model catalogue.');
   }
+  const ending: Ending = {};
   try {
-    const res = await get(target, opts);
+    const res = await get(target, opts, ending);
     const header = res.headers['content-length'];
     const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
     const limit = opts.bytes ?? opts.maxBytes;
@@ -137,6 +144,6 @@ export async function download(url: string, file: string, opts: DownloadOptions 
   } catch (e) {
     await fs.promises.rm(file, { force: true });
     if (opts.signal?.aborted) throw new CancelledError();
-    throw asModelError(e, target);
+    throw ending.reason ?? asModelError(e, target);
   }
 }

@@ -59,6 +59,7 @@ function unsafe(file: string, what: string): ModelError {
 function checkEntries(file: string, entries: yauzl.Entry[], dest: string, maxBytes: number): number {
   let total = 0;
   for (const e of entries) {
+    // yauzl already refuses such names; checked again because writing outside must never happen.
     const target = path.resolve(dest, e.fileName);
     if (target !== dest && !target.startsWith(dest + path.sep)) throw unsafe(file, `has an entry that would be written outside the model folder (${e.fileName})`);
     // Unix permissions sit in the high 16 bits; archives made elsewhere have 0 there.
@@ -69,7 +70,7 @@ function checkEntries(file: string, entries: yauzl.Entry[], dest: string, maxByt
     if (total > maxBytes) {
       throw new ModelError(
         `The archive ${path.basename(file)} unpacks to more than ${formatBytes(maxBytes)}, the limit.`,
-        'Free the space and raise voxnote.model.maxUnpackedGB if you trust this model.',
+        'If you trust this model, raise voxnote.model.maxUnpackedGB, and check the free disk space.',
       );
     }
   }

@@ -121,7 +121,7 @@ async function installUnpacked(unpacked: string, shown: string, wantedName: (roo
 /** Downloads a catalogue model, checks and installs it; resolves with its folder. */
 export function downloadModel(entry: CatalogEntry, modelsDir: string, opts: InstallOptions): Promise<string> {
   return inStaging(modelsDir, async (stage) => {
-    const zip = path.join(stage, 'download.zip');
+    const zip = path.join(stage, `${entry.name}.zip`);
     await download(entry.url, zip, {
       signal: opts.signal,
       ca: opts.ca,

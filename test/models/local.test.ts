@@ -4,8 +4,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, it } from 'node:test';
-import { ModelError } from '../../src/models/errors';
-import { installFolder, installZip, removeModel, sweepLeftovers } from '../../src/models/install';
+import { CancelledError, ModelError } from '../../src/models/errors';
+import { InstallProgress, installFolder, installZip, removeModel, sweepLeftovers } from '../../src/models/install';
 import { checkModelFolder } from '../../src/models/validate';
 import { toneModelItems, toneModelZip, writeZip } from '../support/modelZip';
 import { tempDir, toneModel } from '../support/worker';
@@ -34,9 +34,27 @@ describe('installing a model from a zip', () => {
     assert.equal(checkModelFolder(installed).ok, true);
   });
 
+  it('cancels while unpacking, leaving nothing', async () => {
+    const dir = tempDir('models');
+    const abort = new AbortController();
+    const onProgress = (p: InstallProgress) => {
+      if (p.stage === 'extract') abort.abort();
+    };
+    await assert.rejects(installZip(await zipFile('m.zip', toneModelZip('m')), dir, { ...OPTIONS, signal: abort.signal, onProgress }), CancelledError);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
   it('refuses a file that is not a zip, leaving nothing', async () => {
     const dir = tempDir('models');
     await assert.rejects(installZip(await zipFile('model.zip', Buffer.from('not a zip at all')), dir, OPTIONS), /model.zip is not a readable zip archive/);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
+  it('refuses a zip whose stored data fails its CRC-32', async () => {
+    const dir = tempDir('models');
+    const zip = await writeZip([...toneModelItems('m'), { name: 'm/notes.txt', data: Buffer.from('stored, not compressed'), store: true }]);
+    zip[zip.indexOf('stored, not compressed')] ^= 0x20;
+    await assert.rejects(installZip(await zipFile('m.zip', zip), dir, OPTIONS), /m.zip is damaged: m\/notes.txt fails its CRC-32 check/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 

@@ -12,13 +12,13 @@ function files(dir: string, prefix = ''): string[] {
   });
 }
 
-export type ZipItem = { name: string; data: Buffer; mode?: number } | { dir: string };
+export type ZipItem = { name: string; data: Buffer; mode?: number; store?: boolean } | { dir: string };
 
 export function writeZip(items: ZipItem[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const item of items) {
     if ('dir' in item) zip.addEmptyDirectory(item.dir);
-    else zip.addBuffer(item.data, item.name, item.mode === undefined ? {} : { mode: item.mode });
+    else zip.addBuffer(item.data, item.name, { ...(item.mode === undefined ? {} : { mode: item.mode }), compress: !item.store });
   }
   zip.end();
   const chunks: Buffer[] = [];
