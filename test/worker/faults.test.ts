@@ -36,8 +36,8 @@ describe('malformed models', () => {
       } else {
         // A clean failure leaves the worker running and answering.
         assert.ok(w.client.alive);
-        await w.close();
       }
+      await w.close();
     });
   }
 
