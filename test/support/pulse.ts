@@ -3,6 +3,7 @@
  * so capture back-ends can be tested for real on a machine with no sound card.
  * Set-up as measured in shared/docs/audio-in-ci.md.
  */
+import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -316,4 +317,35 @@ export async function recordWhilePlaying(
     seconds,
     errors,
   };
+}
+
+/** Polls `cond` every 10 ms until it holds, or fails naming `what`. */
+export async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Asserts a recording of the TONE file is that signal: about 16000 samples/s, 1 kHz,
+ * each burst at the played level, silence around them. `chunkOk` checks chunk sizes.
+ */
+export function assertCapturedTone(rec: Recording, label: string, chunkOk: (bytes: number) => boolean, chunkRule: string): void {
+  const a = analyseTone(rec.pcm);
+  const expected = TONE.amplitude / Math.SQRT2;
+  const db = (v: number): string => (20 * Math.log10(v)).toFixed(1);
+  console.log(
+    `${label}: device ${rec.device}, first data ${rec.firstDataMs.toFixed(0)} ms, chunks ${[...new Set(rec.chunkSizes)].slice(0, 4).join('/')} B, ` +
+      `bursts ${a.burstRms.map(db).join('/')} dBFS (expected ${db(expected)}), gap ${db(a.gapRms)} dBFS, tail ${db(a.tailRms)} dBFS, ${a.hz.toFixed(0)} Hz`,
+  );
+  assert.deepEqual(rec.errors, []);
+  assert.ok(rec.chunkSizes.every(chunkOk), chunkRule);
+  // 16 kHz mono s16 = 32000 bytes a second of wall time.
+  const rate = rec.pcm.length / 2 / rec.seconds;
+  assert.ok(Math.abs(rate - 16000) < 16000 * 0.1, `~16000 samples/s, got ${rate.toFixed(0)}`);
+  assert.ok(Math.abs(a.hz - TONE.hz) < 15, `1 kHz at 16 kHz sampling, got ${a.hz.toFixed(1)} Hz`);
+  for (const r of a.burstRms) assert.ok(Math.abs(20 * Math.log10(r / expected)) < 1, `burst level ${db(r)} dBFS`);
+  assert.ok(a.gapRms < 0.003 && a.tailRms < 0.003, 'silence between and after the bursts');
 }

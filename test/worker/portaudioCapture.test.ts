@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CaptureError, CHUNK_BYTES, SAMPLE_RATE, type CaptureHandlers } from '../../src/worker/capture/capture';
+import { CaptureError, CHUNK_BYTES, type CaptureHandlers } from '../../src/worker/capture/capture';
 import { loadNaudiodon, openPortAudioCapture, portAudioInputs } from '../../src/worker/capture/portaudio';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
-  analyseTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, TONE, VIRTUAL,
-  writeToneWav, type Recording, type VirtualAudio,
+  analyseTone, assertCapturedTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, until, VIRTUAL,
+  writeToneWav, type VirtualAudio,
 } from '../support/pulse';
 
 let audio: VirtualAudio;
@@ -36,30 +36,7 @@ after(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
-function assertTone(rec: Recording, label: string): void {
-  const a = analyseTone(rec.pcm);
-  const expected = TONE.amplitude / Math.SQRT2;
-  const db = (v: number): string => (20 * Math.log10(v)).toFixed(1);
-  console.log(
-    `${label}: device ${rec.device}, first data ${rec.firstDataMs.toFixed(0)} ms, chunks ${[...new Set(rec.chunkSizes)].join('/')} B, ` +
-      `bursts ${a.burstRms.map(db).join('/')} dBFS (expected ${db(expected)}), gap ${db(a.gapRms)} dBFS, tail ${db(a.tailRms)} dBFS, ${a.hz.toFixed(0)} Hz`,
-  );
-  assert.deepEqual(rec.errors, []);
-  assert.ok(rec.chunkSizes.every((n) => n === CHUNK_BYTES), '100 ms chunks');
-  const rate = rec.pcm.length / 2 / rec.seconds;
-  assert.ok(Math.abs(rate - SAMPLE_RATE) < SAMPLE_RATE * 0.1, `~16000 samples/s, got ${rate.toFixed(0)}`);
-  assert.ok(Math.abs(a.hz - TONE.hz) < 15, `1 kHz at 16 kHz sampling, got ${a.hz.toFixed(1)} Hz`);
-  for (const r of a.burstRms) assert.ok(Math.abs(20 * Math.log10(r / expected)) < 1, `burst level ${db(r)} dBFS`);
-  assert.ok(a.gapRms < 0.003 && a.tailRms < 0.003, 'silence between and after the bursts');
-}
 
 test('lists the PortAudio inputs (through Pulse: "pulse" and "default")', () => {
   const names = portAudioInputs(loadNaudiodon()).map((d) => d.name);
@@ -69,13 +46,13 @@ test('lists the PortAudio inputs (through Pulse: "pulse" and "default")', () => 
 test('captures the virtual microphone (default source)', async () => {
   const rec = await recordWhilePlaying(audio, openPortAudioCapture, { kind: 'mic' }, 'mic', wav);
   assert.equal(rec.device, VIRTUAL.mic);
-  assertTone(rec, 'portaudio mic');
+  assertCapturedTone(rec, 'portaudio mic', (n) => n === CHUNK_BYTES, '100 ms chunks');
 });
 
 test('captures system audio through PULSE_SOURCE, then a named mic, in the same process', async () => {
   const sys = await recordWhilePlaying(audio, openPortAudioCapture, { kind: 'system' }, 'system', wav);
   assert.equal(sys.device, VIRTUAL.monitor);
-  assertTone(sys, 'portaudio system');
+  assertCapturedTone(sys, 'portaudio system', (n) => n === CHUNK_BYTES, '100 ms chunks');
   assert.equal(process.env.PULSE_SOURCE, undefined, 'PULSE_SOURCE is restored after opening');
   // Played into the speaker, the mic hears nothing: the source really is chosen per capture.
   const mic = await recordWhilePlaying(audio, openPortAudioCapture, { kind: 'mic', device: VIRTUAL.mic }, 'system', wav);

@@ -4,11 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CaptureError, SAMPLE_RATE, type CaptureHandlers } from '../../src/worker/capture/capture';
+import { CaptureError, type CaptureHandlers } from '../../src/worker/capture/capture';
 import { openPulseCapture, pcmNormalizer, readPulseState, resolvePulseSource } from '../../src/worker/capture/pulse';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
-  analyseTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, TONE, VIRTUAL,
+  assertCapturedTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, until, VIRTUAL,
   writeToneWav, type Recording, type VirtualAudio,
 } from '../support/pulse';
 
@@ -59,43 +59,18 @@ const collector = (): CaptureHandlers & { chunks: Buffer[]; errors: CaptureError
   return c;
 };
 
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
-function assertTone(rec: Recording, label: string): void {
-  const a = analyseTone(rec.pcm);
-  const expected = TONE.amplitude / Math.SQRT2;
-  const db = (v: number): string => (20 * Math.log10(v)).toFixed(1);
-  console.log(
-    `${label}: device ${rec.device}, first data ${rec.firstDataMs.toFixed(0)} ms, chunks ${[...new Set(rec.chunkSizes)].slice(0, 4).join('/')} B, ` +
-      `bursts ${a.burstRms.map(db).join('/')} dBFS (expected ${db(expected)}), gap ${db(a.gapRms)} dBFS, tail ${db(a.tailRms)} dBFS, ${a.hz.toFixed(0)} Hz`,
-  );
-  assert.deepEqual(rec.errors, []);
-  assert.ok(rec.chunkSizes.every((n) => n % 2 === 0), 'whole s16 samples in every chunk');
-  // 16 kHz mono s16 = 32000 bytes a second of wall time.
-  const rate = rec.pcm.length / 2 / rec.seconds;
-  assert.ok(Math.abs(rate - SAMPLE_RATE) < SAMPLE_RATE * 0.1, `~16000 samples/s, got ${rate.toFixed(0)}`);
-  assert.ok(Math.abs(a.hz - TONE.hz) < 15, `1 kHz at 16 kHz sampling, got ${a.hz.toFixed(1)} Hz`);
-  for (const r of a.burstRms) assert.ok(Math.abs(20 * Math.log10(r / expected)) < 1, `burst level ${db(r)} dBFS`);
-  assert.ok(a.gapRms < 0.003 && a.tailRms < 0.003, 'silence between and after the bursts');
-  assert.deepEqual(recorderPids(), [], 'stop() left no recorder behind');
-}
 
 test('captures the virtual microphone (default source) as 16 kHz mono s16le', async () => {
   const rec = await recordWhilePlaying(audio, openPulseCapture, { kind: 'mic' }, 'mic', wav);
   assert.equal(rec.device, VIRTUAL.mic);
-  assertTone(rec, 'pulse mic');
+  assertPulseTone(rec, 'pulse mic');
 });
 
 test('captures system audio from the default sink monitor', async () => {
   const rec = await recordWhilePlaying(audio, openPulseCapture, { kind: 'system' }, 'system', wav);
   assert.equal(rec.device, VIRTUAL.monitor);
-  assertTone(rec, 'pulse system');
+  assertPulseTone(rec, 'pulse system');
 });
 
 test('resolves named devices, and a sink name to its monitor', async () => {
@@ -273,3 +248,8 @@ test('an AU stream from an older pw-record is unwrapped to s16le', () => {
   const out2 = Buffer.concat([norm2(raw.subarray(0, 3)), norm2(raw.subarray(3, 7)), norm2(raw.subarray(7))]);
   assert.deepEqual(out2, raw);
 });
+
+function assertPulseTone(rec: Recording, label: string): void {
+  assertCapturedTone(rec, label, (n) => n % 2 === 0, 'whole s16 samples in every chunk');
+  assert.deepEqual(recorderPids(), [], 'stop() left no recorder behind');
+}
