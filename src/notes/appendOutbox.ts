@@ -1,19 +1,24 @@
 /**
- * Bytes waiting to be appended to one file. A flush opens the file for
- * appending (O_APPEND: never writes over earlier bytes, even if someone else
- * rewrote the file meanwhile), writes everything pending, fsyncs and closes.
- * Opening per flush follows a file that an editor replaced by a new one.
- * A failed flush keeps exactly the bytes not yet written, so a retry neither
- * loses nor repeats any.
+ * Bytes waiting to be appended to one file. A flush writes everything pending
+ * through a handle opened for appending (O_APPEND: never over earlier bytes,
+ * even if someone rewrote the file meanwhile) and fsyncs it. The handle is kept
+ * between flushes (fewer round trips to the thread pool, which matters when the
+ * extension host is busy), and reopened when the name leads elsewhere (an
+ * editor saved by replacing the file, or it was moved or deleted), so the
+ * appends follow the name. A failed flush keeps exactly the bytes not yet
+ * written, so a retry neither loses nor repeats any.
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
 
 export class AppendOutbox {
   private pending: Buffer[] = [];
+  private handle?: fs.FileHandle;
   /** The last flush stopped inside its batch: the rest continues it, with no separator. */
   private midBatch = false;
   private dirSynced = false;
+  /** The file's size after our last complete batch. */
+  private end = -1;
 
   /**
    * `separator`: what a non-empty file must end with before a new batch, e.g.
@@ -26,10 +31,6 @@ export class AppendOutbox {
     this.pending.push(Buffer.from(text, 'utf8'));
   }
 
-  get empty(): boolean {
-    return this.pending.length === 0;
-  }
-
   async flush(): Promise<void> {
     if (!this.pending.length) return;
     const body = Buffer.concat(this.pending);
@@ -38,21 +39,20 @@ export class AppendOutbox {
     let separatorBytes = 0;
     let written = 0;
     try {
-      const fh = await this.open();
-      try {
-        if (!this.midBatch) {
-          const separator = await this.missingSeparator(fh);
-          separatorBytes = separator.length;
-          data = Buffer.concat([separator, body]);
-        }
-        while (written < data.length) written += (await fh.write(data, written)).bytesWritten;
-        await fh.sync();
-      } finally {
-        await fh.close();
+      const { fh, size } = await this.open();
+      if (!this.midBatch) {
+        const separator = await this.missingSeparator(fh, size);
+        separatorBytes = separator.length;
+        data = Buffer.concat([separator, body]);
       }
+      while (written < data.length) written += (await fh.write(data, written)).bytesWritten;
+      await fh.sync();
+      this.end = size + data.length;
     } catch (e) {
+      await this.close();
       // Pushes made during the attempt come after the bytes it did not write.
       // A separator not fully written is worked out again on the next attempt.
+      this.end = -1;
       this.midBatch = written > separatorBytes && written < data.length;
       if (this.midBatch) this.pending.unshift(data.subarray(written));
       else if (written < data.length) this.pending.unshift(body);
@@ -62,20 +62,36 @@ export class AppendOutbox {
     if (!this.dirSynced) await this.syncDir();
   }
 
-  private async open(): Promise<fs.FileHandle> {
+  /** Releases the handle; a later flush opens the file again. */
+  async close(): Promise<void> {
+    const fh = this.handle;
+    this.handle = undefined;
+    await fh?.close().catch(() => undefined);
+  }
+
+  /** The handle and the file's size; reopened by name when the name no longer leads to the file held. */
+  private async open(): Promise<{ fh: fs.FileHandle; size: number }> {
+    if (this.handle) {
+      const [held, named] = await Promise.all([this.handle.stat(), fs.stat(this.file).catch(() => undefined)]);
+      if (named && named.ino === held.ino && named.dev === held.dev) return { fh: this.handle, size: held.size };
+      await this.close();
+    }
+    let fh: fs.FileHandle;
     try {
-      return await fs.open(this.file, 'a+');
+      fh = await fs.open(this.file, 'a+');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       // The notes folder does not exist (yet, or any more).
       await fs.mkdir(path.dirname(this.file), { recursive: true });
-      return await fs.open(this.file, 'a+');
+      fh = await fs.open(this.file, 'a+');
     }
+    this.handle = fh;
+    return { fh, size: (await fh.stat()).size };
   }
 
-  private async missingSeparator(fh: fs.FileHandle): Promise<Buffer> {
-    const { size } = await fh.stat();
-    if (size === 0) return Buffer.alloc(0);
+  private async missingSeparator(fh: fs.FileHandle, size: number): Promise<Buffer> {
+    // Empty, or still where our last batch ended (batches end with the separator): nothing to add.
+    if (size === 0 || size === this.end) return Buffer.alloc(0);
     const want = this.separator.length;
     const tail = Buffer.alloc(Math.min(want, size));
     await fh.read(tail, 0, tail.length, size - tail.length);

@@ -8,6 +8,19 @@
  * for the buffer (VS Code side) and for the disk file (after a save) alike.
  */
 
+/**
+ * How many of the latest blocks are kept to compare with: far more than a
+ * document can fall behind between two checks, and a 3-hour meeting's
+ * thousands of lines are not held in memory.
+ */
+export const RECENT_BLOCKS = 1000;
+
+/** Adds blocks to a list of the latest ones. */
+export function rememberBlocks(list: string[], blocks: readonly string[]): void {
+  list.push(...blocks);
+  if (list.length > RECENT_BLOCKS) list.splice(0, list.length - RECENT_BLOCKS);
+}
+
 /** The line a block is recognised by: its last non-empty line, without trailing spaces. */
 function keyOf(block: string): string {
   const lines = block.split('\n').map((l) => l.trimEnd()).filter(Boolean);
@@ -57,7 +70,7 @@ export class NotesBufferSync {
 
   /** Blocks the writer has just put on disk, in order. */
   onWritten(blocks: readonly string[]): void {
-    this.written.push(...blocks);
+    rememberBlocks(this.written, blocks);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { TimedText } from '../transcript/export';
 import { AppendOutbox } from './appendOutbox';
 import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
 import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';
-import { missingBlocks } from './notesReconcile';
+import { missingBlocks, rememberBlocks } from './notesReconcile';
 
 export interface NotesWriterOptions {
   /** How often writing is retried after a failure. */
@@ -71,13 +71,14 @@ export class NotesWriter {
   private readonly journal: AppendOutbox;
   private readonly retryMs: number;
   private readonly wordsBySpeaker: Map<string, number>;
-  /** Blocks on disk, in order: what a reader of the file should find at its end. */
+  /** The latest blocks on disk, in order: what a reader of the file should find at its end. */
   private readonly written: string[] = [];
   /** Blocks queued, not yet on disk. */
   private unwritten: string[] = [];
   private utterancesUnwritten = 0;
   private waiting: Array<() => void> = [];
   private running = false;
+  private cycle?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
   private failure?: NotesWriteError;
   private finished = false;
@@ -111,7 +112,7 @@ export class NotesWriter {
     const journal = await readJournal(notesPath);
     const writer = new NotesWriter(notesPath, options, new Map(journal.words));
     const { title, sources, model, at } = journal.start;
-    writer.written.push(headerBlock({ title, sources, model, startedAt: new Date(at) }), ...journal.utterances.map(utteranceBlock));
+    rememberBlocks(writer.written, [headerBlock({ title, sources, model, startedAt: new Date(at) }), ...journal.utterances.map(utteranceBlock)]);
     await writer.restoreMissing();
     return { writer, journal };
   }
@@ -140,7 +141,10 @@ export class NotesWriter {
   finish(duration: number, note?: string, at = Date.now()): Promise<void> {
     this.assertOpen();
     this.finished = true;
-    return this.enqueue(footerBlock({ duration, words: this.wordsBySpeaker, note }), { t: 'end', m: duration, at, ...(note ? { note } : {}) });
+    const footer = this.enqueue(footerBlock({ duration, words: this.wordsBySpeaker, note }), { t: 'end', m: duration, at, ...(note ? { note } : {}) });
+    return footer.then(async () => {
+      await Promise.all([this.notes.close(), this.journal.close()]);
+    });
   }
 
   /**
@@ -149,6 +153,7 @@ export class NotesWriter {
    * a buffer without the latest lines was saved over them. Returns how many.
    */
   async restoreMissing(): Promise<number> {
+    if (this.finished || this.disposed) return 0;
     let text = '';
     try {
       text = await fs.readFile(this.path, 'utf8');
@@ -177,14 +182,11 @@ export class NotesWriter {
     return this.failure;
   }
 
-  get words(): ReadonlyMap<string, number> {
-    return this.wordsBySpeaker;
-  }
-
-  /** Stops retrying. What is not on disk yet stays in `pendingBlocks` and is written no more. */
+  /** Stops retrying and closes the files. What is not on disk yet stays in `pendingBlocks` and is written no more. */
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.retryTimer);
+    void this.whenIdle().then(() => Promise.all([this.notes.close(), this.journal.close()]));
   }
 
   private assertOpen(): void {
@@ -206,7 +208,11 @@ export class NotesWriter {
   private kick(): void {
     if (this.running || this.retryTimer || this.disposed) return;
     this.running = true;
-    void this.run();
+    this.cycle = this.run();
+  }
+
+  private whenIdle(): Promise<void> {
+    return this.cycle ?? Promise.resolve();
   }
 
   private async run(): Promise<void> {
@@ -218,8 +224,9 @@ export class NotesWriter {
       this.unwritten = [];
       this.utterancesUnwritten = 0;
       try {
-        await this.notes.flush();
-        await this.journal.flush();
+        // Each file keeps its own order; the two need not wait for each other.
+        const flushes = await Promise.allSettled([this.notes.flush(), this.journal.flush()]);
+        for (const f of flushes) if (f.status === 'rejected') throw f.reason;
       } catch (e) {
         this.waiting = [...waiters, ...this.waiting];
         this.unwritten = [...blocks, ...this.unwritten];
@@ -228,7 +235,7 @@ export class NotesWriter {
         this.running = false;
         return;
       }
-      this.written.push(...blocks);
+      rememberBlocks(this.written, blocks);
       if (blocks.length) this.options.onWritten?.(blocks);
       if (this.failure) {
         this.failure = undefined;

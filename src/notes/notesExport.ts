@@ -1,0 +1,29 @@
+/**
+ * Subtitles from a notes file: its journal's utterance timings as SRT or
+ * WebVTT cues (formats in src/transcript/export.ts), speakers named. Works
+ * from what is on disk, so also after a reload or a crash mid-meeting.
+ */
+import * as fs from 'fs/promises';
+import * as path from 'path';
+import { srtCue, VTT_HEADER, vttCue } from '../transcript/export';
+import { JournalError, readJournal } from './notesJournal';
+
+export type SubtitleFormat = 'srt' | 'vtt';
+
+export async function subtitlesFor(notesPath: string, format: SubtitleFormat): Promise<string> {
+  const { utterances } = await readJournal(notesPath);
+  if (!utterances.length) {
+    throw new JournalError(`${path.basename(notesPath)} has no utterances yet, so there is nothing to export.`, 'Export once something has been said.');
+  }
+  const sorted = [...utterances].sort((a, b) => a.start - b.start);
+  if (format === 'srt') return sorted.map((u, i) => srtCue(i + 1, u)).join('');
+  return VTT_HEADER + sorted.map(vttCue).join('');
+}
+
+/** Writes `<notes name>.srt` or `.vtt` beside the notes and returns its path. */
+export async function exportSubtitles(notesPath: string, format: SubtitleFormat): Promise<string> {
+  const text = await subtitlesFor(notesPath, format);
+  const file = path.join(path.dirname(notesPath), `${path.basename(notesPath, path.extname(notesPath))}.${format}`);
+  await fs.writeFile(file, text);
+  return file;
+}

@@ -1,0 +1,45 @@
+/**
+ * Where a new notes file goes: its name from the template setting
+ * (`voxnote.notes.fileName`, default "YYYY-MM-DD HHmm Meeting.md") in the
+ * notes folder, never over an existing file. No VS Code API here.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const DEFAULT_NAME_TEMPLATE = 'YYYY-MM-DD HHmm Meeting.md';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The tokens YYYY, MM, DD, HH and mm become the local date and time; text in
+ * [brackets] is kept as written; characters no file system allows become "-".
+ */
+export function renderName(template: string, date: Date): string {
+  const values: Record<string, string> = {
+    YYYY: String(date.getFullYear()),
+    MM: pad(date.getMonth() + 1),
+    DD: pad(date.getDate()),
+    HH: pad(date.getHours()),
+    mm: pad(date.getMinutes()),
+  };
+  const name = template
+    .replace(/\[([^\]]*)\]|YYYY|MM|DD|HH|mm/g, (token, literal: string | undefined) => literal ?? values[token])
+    .replace(/[/\\:*?"<>|\x00-\x1f]/g, '-')
+    .trim();
+  const base = name || renderName(DEFAULT_NAME_TEMPLATE, date);
+  return base.toLowerCase().endsWith('.md') ? base : `${base}.md`;
+}
+
+/** `folder/name`, or `folder/name (2).md` and so on when that exists. */
+export function uniqueNotesPath(folder: string, template: string, date: Date): string {
+  const name = renderName(template, date);
+  const ext = path.extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 1; ; n++) {
+    const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
+    if (!fs.existsSync(file)) return file;
+  }
+}
+
+/** The title a notes file's header shows: its name without ".md". */
+export const notesTitle = (file: string): string => path.basename(file, path.extname(file));

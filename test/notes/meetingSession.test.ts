@@ -1,0 +1,208 @@
+/**
+ * The meeting service with the REAL worker and the tone model: files played in
+ * real time stand in for the microphone and system audio (one worker each).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
+import type { TrackKind, TrackProblem, TrackSpec } from '../../src/notes/meetingTrack';
+import { parseJournal, journalPathFor } from '../../src/notes/notesJournal';
+import { NotesWriter } from '../../src/notes/notesWriter';
+import type { Source } from '../../src/protocol';
+import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
+
+const TRACKS: TrackSpec[] = [
+  { kind: 'mic', label: 'Me' },
+  { kind: 'system', label: 'Others' },
+];
+
+const HEADER = { title: 'Meeting', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' };
+
+/** Utterance lines of a notes file as [time, label, text]. */
+function lines(file: string): Array<[string, string, string]> {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('['))
+    .map((l) => {
+      const m = /^\[(\d\d:\d\d:\d\d)\] \*\*(\w+):\*\* (.*)$/.exec(l);
+      assert.ok(m, `not an utterance line: ${l}`);
+      return [m[1], m[2], m[3]];
+    });
+}
+
+interface Run {
+  session: MeetingSession;
+  finals: MeetingFinal[];
+  problems: Array<{ track: TrackKind } & TrackProblem>;
+  /** Resolves when every track has played its files to the end. */
+  ended: Promise<void>;
+}
+
+function run(notesPath: string, modelPath: string, tracks: TrackSpec[], sourceFor: (spec: TrackSpec, n: number) => Source): Run {
+  const writer = NotesWriter.create(notesPath, HEADER);
+  const session = new MeetingSession({
+    workerPath: WORKER,
+    modelPath,
+    tracks,
+    writer,
+    sourceFor,
+    supervisor: { initialBackoffMs: 100 },
+  });
+  const finals: MeetingFinal[] = [];
+  const problems: Run['problems'] = [];
+  session.onFinal((f) => finals.push(f));
+  session.onProblem((p) => problems.push(p));
+  const ended = new Promise<void>((resolve) => {
+    session.onTrackState(() => {
+      if (tracks.every((t) => session.trackState(t.kind) === 'ended')) resolve();
+    });
+  });
+  session.start();
+  return { session, finals, problems, ended };
+}
+
+const realtime = (file: string): Source => ({ kind: 'file', path: file, realtime: true });
+
+describe('meeting session (real worker, files in real time for the devices)', () => {
+  let model: string;
+  const dir = tempDir('meeting');
+  before(() => (model = toneModel()));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes both sources into one file, labelled Me and Others, in speaking order, with the footer', async () => {
+    const mic = toneWav([0.5, 'open', 0.35, 'file', 3.4, 'save', 3]);
+    const system = toneWav([2.8, 'yes', 0.35, 'no', 3.5, 'run', 1.5]);
+    const notes = path.join(dir, 'Two.md');
+    const r = run(notes, model, TRACKS, (spec) => realtime(spec.kind === 'mic' ? mic.path : system.path));
+    await r.ended;
+    await r.session.stop();
+    r.session.dispose();
+
+    assert.deepEqual(
+      lines(notes).map(([, label, text]) => [label, text]),
+      [
+        ['Me', 'open file'],
+        ['Others', 'yes no'],
+        ['Me', 'save'],
+        ['Others', 'run'],
+      ],
+    );
+    const times = lines(notes).map(([t]) => t);
+    assert.deepEqual(times, [...times].sort(), 'timestamps in order');
+    const journal = parseJournal(fs.readFileSync(journalPathFor(notes), 'utf8'));
+    const starts = journal.utterances.map((u) => u.start);
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+    assert.deepEqual([...journal.words], [['Me', 3], ['Others', 3]]);
+    assert.match(fs.readFileSync(notes, 'utf8'), /\n---\n\n- \*\*Duration:\*\* 00:00:\d\d\n- \*\*Words:\*\* Me 3, Others 3\n\n$/);
+    assert.deepEqual(r.problems, []);
+  });
+
+  it('keeps every final through two kill -9 of a worker mid-meeting, restarting it and appending to the same file', async () => {
+    // Each session of the microphone track plays the next file; the first two are killed mid-way.
+    const micFiles = [
+      toneWav([0.3, 'yes', 1.6, 'no', 1.6, 'open', 20]),
+      toneWav([0.3, 'close', 1.6, 'save', 1.6, 'file', 20]),
+      toneWav([0.3, 'run', 1.6, 'yes', 1.6]),
+    ];
+    const system = toneWav([1, 'no', 2.5, 'yes', 2.5, 'no', 2.5, 'yes', 2.5, 'no', 1.5]);
+    const notes = path.join(dir, 'Killed.md');
+    const r = run(notes, model, TRACKS, (spec, n) => realtime(spec.kind === 'mic' ? micFiles[n].path : system.path));
+
+    const beforeKill: string[][] = [];
+    for (let kill = 0; kill < 2; kill++) {
+      // Wait until this mic session has given a final, and it is on disk.
+      const session = kill;
+      const first = await new Promise<MeetingFinal>((resolve) => {
+        const sub = r.session.onFinal((f) => {
+          if (f.track === 'mic' && f.text === micFiles[session].script.words[0].word) {
+            sub.dispose();
+            resolve(f);
+          }
+        });
+      });
+      await first.written;
+      beforeKill.push(r.finals.map((f) => f.text));
+      const pid = r.session.pid('mic')!;
+      process.kill(pid, 'SIGKILL');
+      await new Promise<void>((resolve) => {
+        const sub = r.session.onTrackState((s) => {
+          if (s.track === 'mic' && s.state === 'running') {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      assert.notEqual(r.session.pid('mic'), pid, 'a new worker');
+    }
+    await r.ended;
+    await r.session.stop();
+    r.session.dispose();
+
+    const written = lines(notes);
+    const texts = written.map(([, , text]) => text);
+    assert.deepEqual(texts, r.finals.map((f) => f.text), 'every final emitted is in the file, in order, once');
+    for (const emitted of beforeKill) assert.deepEqual(texts.slice(0, emitted.length), emitted);
+    const mine = written.filter(([, label]) => label === 'Me').map(([, , text]) => text);
+    assert.deepEqual(mine.slice(0, 1), ['yes']);
+    assert.ok(mine.includes('close'), `the restarted track goes on: ${mine}`);
+    assert.deepEqual(mine.slice(-2), ['run', 'yes'], 'the third session ran to its end');
+    assert.deepEqual(
+      written.filter(([, label]) => label === 'Others').map(([, , text]) => text),
+      ['no', 'yes', 'no', 'yes', 'no'],
+      'the other source was not disturbed',
+    );
+    const micStarts = r.finals.filter((f) => f.track === 'mic').map((f) => f.start);
+    assert.deepEqual(micStarts, [...micStarts].sort((a, b) => a - b), 'restarted sessions continue in meeting time');
+    assert.deepEqual(
+      r.problems.map((p) => [p.track, p.code, p.restarting]),
+      [
+        ['mic', 'worker-crashed', true],
+        ['mic', 'worker-crashed', true],
+      ],
+    );
+  });
+
+  it('pauses (the utterance under way is written), keeps the clock still, and resumes into the same file', async () => {
+    const files = [toneWav([0.3, 'save', 1.6, 'open', 0.35, 'close', 0.35, 'run', 20]), toneWav([0.3, 'file', 1.6])];
+    const notes = path.join(dir, 'Paused.md');
+    const r = run(notes, model, [TRACKS[0]], (_spec, n) => realtime(files[n].path));
+    const states: string[] = [];
+    r.session.onState((s) => states.push(s));
+    // Pause while the second utterance is being spoken.
+    await new Promise<void>((resolve) => {
+      const sub = r.session.onPartial(() => {
+        if (r.finals.length === 1) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await r.session.pause();
+    assert.equal(r.finals.length, 2, 'the utterance under way came out as a final');
+    await Promise.all(r.finals.map((f) => f.written));
+    const pausedAt = r.session.elapsed();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(r.session.elapsed(), pausedAt, 'the clock stands still while paused');
+    r.session.resume();
+    await r.ended;
+    await r.session.stop();
+    r.session.dispose();
+
+    const written = lines(notes).map(([, , text]) => text);
+    assert.deepEqual(written, r.finals.map((f) => f.text));
+    assert.equal(written[0], 'save');
+    assert.equal(written.at(-1), 'file');
+    assert.equal(written.length, 3);
+    assert.ok(r.finals[2].start >= pausedAt, 'after the pause, meeting time continues where it stopped');
+    const clockRecords = fs
+      .readFileSync(journalPathFor(notes), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"t":"clock"'))
+      .map((l) => (JSON.parse(l) as { running: boolean }).running);
+    assert.deepEqual(clockRecords, [true, false, true], 'started, paused, resumed');
+    assert.deepEqual(states, ['paused', 'running', 'stopping', 'stopped']);
+  });
+});
