@@ -16,6 +16,7 @@ import { SAMPLE_RATE } from '../src/worker/capture/capture';
 import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
+import { notesBench } from './notes';
 
 const DIST = __dirname;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-bench-'));
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
       addedLatency: await latency(modelPath),
       memory: await memory(modelPath),
     },
+    notes: await notesBench(path.join(DIST, 'worker.js'), modelPath),
   };
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   fs.rmSync(work, { recursive: true, force: true });
