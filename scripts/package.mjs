@@ -50,7 +50,7 @@ const TARGETS = {
   },
 };
 /** Copied into the stage; .vscodeignore then picks what ships. */
-const SHIPPED = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'dist', 'media'];
+const SHIPPED = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'dist', 'media', 'models'];
 
 const HOST = `${process.platform}-${process.arch}`;
 

@@ -227,6 +227,8 @@ export class DictationController implements vscode.Disposable {
     if ((e.code === 'worker-crashed' || e.code === 'worker-unresponsive') && session.started && !session.stopping) {
       session.crashes++;
       session.started = false;
+      // The cut utterance is gone with the worker: the next one aims at wherever the user is then.
+      session.utteranceTarget = undefined;
       this.deps.store.update({ status: 'loading' });
       if (session.crashes === 1) {
         void vscode.window.showWarningMessage('Voxnote: the speech engine stopped unexpectedly and is restarting. What you dictated so far is kept.');

@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 export interface Proc {
   pid: number;
   ppid: number;
+  /** Process group. */
+  pgid: number;
   /** argv, as /proc/PID/cmdline has it. */
   argv: string[];
 }
@@ -17,13 +19,23 @@ export function processes(): Proc[] {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      out.push({ pid: Number(entry), ppid: Number(fields[1]), argv });
+      let argv: string[] = [];
+      try {
+        argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      } catch {
+        // exited just now, or unreadable: still a member of its group
+      }
+      out.push({ pid: Number(entry), ppid: Number(fields[1]), pgid: Number(fields[2]), argv });
     } catch {
       // gone meanwhile
     }
   }
   return out;
+}
+
+/** Pids of the live members of a process group. */
+export function groupMembers(pgid: number): number[] {
+  return processes().filter((p) => p.pgid === pgid).map((p) => p.pid);
 }
 
 /** Voxnote workers (`node …/dist/worker.js`), optionally only children of `parent`. */

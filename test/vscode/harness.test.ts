@@ -16,6 +16,7 @@ import {
   startCodeServer,
   type CodeServer,
 } from './harness';
+import { groupMembers } from '../support/processes';
 
 const GREETING = 'Hello from the tiny extension';
 const PROBE = { VOXNOTE_HARNESS_PROBE: 'from-the-test' };
@@ -103,19 +104,6 @@ suite('a suite with a failing test', () => {
   return { pass: path.join(dir, 'index-pass.js'), fail: path.join(dir, 'index-fail.js') };
 }
 
-/** Processes of a group that are still running (not zombies). */
-function liveInGroup(pgid: number): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[2]) === pgid && fields[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  });
-}
-
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 describe('VS Code workbench harness (code-server + headless Chromium)', () => {
@@ -150,7 +138,7 @@ describe('VS Code workbench harness (code-server + headless Chromium)', () => {
     after(async () => {
       if (!server) return;
       await server.dispose();
-      assert.deepEqual(liveInGroup(server.pid), [], 'dispose() left processes of the group behind');
+      assert.deepEqual(groupMembers(server.pid), [], 'dispose() left processes of the group behind');
       assert.equal(fs.existsSync(server.runDir), false, 'dispose() left the run dir');
     });
 
@@ -191,7 +179,7 @@ describe('VS Code workbench harness (code-server + headless Chromium)', () => {
     after(async () => {
       if (!server) return;
       await server.dispose();
-      assert.deepEqual(liveInGroup(server.pid), [], 'dispose() left processes of the group behind');
+      assert.deepEqual(groupMembers(server.pid), [], 'dispose() left processes of the group behind');
     });
 
     it('runs a command from the palette, saves, and the text is on disk; takes a screenshot', async () => {

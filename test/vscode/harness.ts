@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format, promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { groupMembers } from '../support/processes';
 
 const execFileP = promisify(execFile);
 
@@ -104,6 +105,11 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** User settings, over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
+  /**
+   * Remote (Machine/settings.json) settings. The workbench is a remote window, which
+   * ignores `machine` and `machine-overridable` settings in user settings: put those here.
+   */
+  machineSettings?: Record<string, unknown>;
   /** .vsix files installed with --install-extension into this run's extensions dir before start. */
   vsix?: string[];
   /** Where the run's temp dir goes (default os.tmpdir()). */
@@ -192,22 +198,6 @@ export interface CodeServer {
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-/** Members of a process group that are not zombies. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -271,6 +261,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
   );
+  if (options.machineSettings) {
+    fs.mkdirSync(path.join(userDataDir, 'Machine'));
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+  }
   const env = childEnv(options.env, {
     XDG_CONFIG_HOME: path.join(runDir, 'xdg'), // else code-server writes a password file into $HOME
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),

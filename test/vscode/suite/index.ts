@@ -1,7 +1,8 @@
 /**
  * Entry point VS Code calls inside the extension host (extensionTestsPath): runs
- * every *.test.js beside it with mocha. Resolves when all pass; rejects otherwise,
- * which makes the workbench report a failure.
+ * every *.suite.js beside it with mocha (*.test.js are node:test files, run by
+ * npm test outside VS Code). Resolves when all pass; rejects otherwise, which
+ * makes the workbench report a failure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.suite.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
