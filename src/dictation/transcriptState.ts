@@ -1,6 +1,7 @@
 /**
  * What a person sees of dictation: status, the live partial, the level, and the
- * utterances so far. The controller writes it; the status bar and the
+ * utterances so far; during meeting notes also each source's live partial and
+ * its finals, labelled. The controllers write it; the status bar and the
  * transcript panel observe it. Plain data, so it crosses to the webview as is.
  */
 export type DictationStatus = 'idle' | 'loading' | 'listening' | 'error';
@@ -12,6 +13,10 @@ export interface TranscriptUtterance {
   time: string;
   /** True when no editor could take it: it is only here and on the clipboard. */
   undelivered: boolean;
+  /** Meeting notes: who said it ("Me", "Others"). */
+  speaker?: string;
+  /** Meeting notes: not in the notes file yet (writing fails); kept here until it is. */
+  pending?: boolean;
 }
 
 export interface TranscriptState {
@@ -23,9 +28,11 @@ export interface TranscriptState {
   model: string;
   error?: { message: string; hint: string };
   utterances: TranscriptUtterance[];
+  /** Meeting notes: each source's live partial, by its label. */
+  speakerPartials: Record<string, string>;
 }
 
-type Change = 'state' | 'partial' | 'level';
+type Change = 'state' | 'partial' | 'level' | 'speakerPartials';
 
 export class TranscriptStore {
   private readonly listeners = new Set<(change: Change) => void>();
@@ -38,6 +45,7 @@ export class TranscriptStore {
     device: 'default',
     model: '',
     utterances: [],
+    speakerPartials: {},
   };
 
   onDidChange(listener: (change: Change) => void): { dispose(): void } {
@@ -65,12 +73,33 @@ export class TranscriptStore {
     this.emit('level');
   }
 
-  addUtterance(text: string, undelivered: boolean): TranscriptUtterance {
-    const u = { id: this.nextId++, text, time: new Date().toISOString(), undelivered };
+  /** A meeting source's live partial ('' when its utterance ended). */
+  setSpeakerPartial(speaker: string, text: string): void {
+    if (text) this.state.speakerPartials[speaker] = text;
+    else delete this.state.speakerPartials[speaker];
+    this.emit('speakerPartials');
+  }
+
+  clearSpeakerPartials(): void {
+    this.state.speakerPartials = {};
+    this.emit('speakerPartials');
+  }
+
+  /** A final: dictation's (no speaker) ends the live partial, a meeting source's ends that source's. */
+  addUtterance(text: string, undelivered: boolean, meeting?: { speaker: string; pending?: boolean }): TranscriptUtterance {
+    const u: TranscriptUtterance = { id: this.nextId++, text, time: new Date().toISOString(), undelivered, ...meeting };
     this.state.utterances.push(u);
-    this.state.partial = '';
+    if (meeting) delete this.state.speakerPartials[meeting.speaker];
+    else this.state.partial = '';
     this.emit('state');
     return u;
+  }
+
+  /** Marks meeting lines as waiting for the notes file, or as written to it. */
+  setPending(ids: Iterable<number>, pending: boolean): void {
+    const wanted = new Set(ids);
+    for (const u of this.state.utterances) if (wanted.has(u.id)) u.pending = pending;
+    this.emit('state');
   }
 
   private emit(change: Change): void {

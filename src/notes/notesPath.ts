@@ -1,7 +1,8 @@
 /**
  * Where a new notes file goes: its name from the template setting
- * (`voxnote.notes.fileName`, default "YYYY-MM-DD HHmm Meeting.md") in the
- * notes folder, never over an existing file. No VS Code API here.
+ * (`voxnote.notes.fileNameTemplate`, default "YYYY-MM-DD HHmm Meeting.md") in
+ * the notes folder (`voxnote.notes.folder`), never over an existing file.
+ * No VS Code API here.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,6 +29,21 @@ export function renderName(template: string, date: Date): string {
     .trim();
   const base = name || renderName(DEFAULT_NAME_TEMPLATE, date);
   return base.toLowerCase().endsWith('.md') ? base : `${base}.md`;
+}
+
+/** Where notes go without a workspace folder to put them in. */
+export const HOME_NOTES_FOLDER = 'Voxnote Notes';
+
+/**
+ * The notes folder from the setting: `~` is the home folder, an absolute path
+ * is used as is, a relative one is inside the workspace folder, or, with no
+ * folder open, the notes go to ~/Voxnote Notes.
+ */
+export function notesFolder(setting: string, workspaceFolder: string | undefined, home: string): string {
+  const value = setting.trim() || 'notes';
+  const expanded = value === '~' ? home : /^~[/\\]/.test(value) ? path.join(home, value.slice(2)) : value;
+  if (path.isAbsolute(expanded)) return path.normalize(expanded);
+  return workspaceFolder ? path.join(workspaceFolder, expanded) : path.join(home, HOME_NOTES_FOLDER);
 }
 
 /** `folder/name`, or `folder/name (2).md` and so on when that exists. */

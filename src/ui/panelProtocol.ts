@@ -14,7 +14,8 @@ interface Message<M extends string, P> {
 export type HostMessage =
   | Message<'transcript/state', TranscriptState>
   | Message<'transcript/partial', { text: string }>
-  | Message<'transcript/level', { dbfs: number | null }>;
+  | Message<'transcript/level', { dbfs: number | null }>
+  | Message<'transcript/speakerPartials', { partials: Record<string, string> }>;
 
 /** Webview → host. */
 export type WebviewMessage =

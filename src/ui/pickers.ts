@@ -74,18 +74,22 @@ export async function selectModel(models: ModelStore): Promise<void> {
   await pick?.run();
 }
 
-export async function offerFirstRun(models: ModelStore): Promise<void> {
+/** No model yet: offer one, then run `start` (dictation by default) once it is installed. */
+export async function offerFirstRun(
+  models: ModelStore,
+  start: { purpose: string; command: string } = { purpose: 'dictating', command: 'voxnote.startDictation' },
+): Promise<void> {
   const choose = 'Choose a model folder…';
   const learn = 'Learn more';
   const pick = await vscode.window.showInformationMessage(
-    'Voxnote needs a speech model to start dictating. Models run fully offline.',
+    `Voxnote needs a speech model to start ${start.purpose}. Models run fully offline.`,
     FIRST_RUN.label,
     choose,
     learn,
   );
-  // The first minute ends dictating: start once the download is installed.
+  // The first minute ends doing what was asked: start once the download is installed.
   if (pick === FIRST_RUN.label && (await vscode.commands.executeCommand<boolean>('voxnote.downloadModel', FIRST_RUN.model))) {
-    await vscode.commands.executeCommand('voxnote.startDictation');
+    await vscode.commands.executeCommand(start.command);
   }
   if (pick === choose) await chooseModelFolder(models);
   if (pick === learn) await vscode.env.openExternal(vscode.Uri.parse('https://alphacephei.com/vosk/models'));

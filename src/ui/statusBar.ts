@@ -12,7 +12,7 @@ export class StatusBarController implements vscode.Disposable {
   constructor(private readonly store: TranscriptStore, private readonly partialLength: () => number) {
     this.item.name = 'Voxnote Dictation';
     this.subscription = store.onDidChange((change) => {
-      if (change !== 'level') this.render();
+      if (change === 'state' || change === 'partial') this.render();
     });
     this.render();
     this.item.show();

@@ -67,6 +67,7 @@ export class TranscriptPanel implements vscode.Disposable {
       store.onDidChange((change) => {
         if (change === 'partial') this.post({ method: 'transcript/partial', params: { text: store.state.partial } });
         else if (change === 'level') this.post({ method: 'transcript/level', params: { dbfs: store.state.level } });
+        else if (change === 'speakerPartials') this.post({ method: 'transcript/speakerPartials', params: { partials: store.state.speakerPartials } });
         else this.post({ method: 'transcript/state', params: store.state });
       }),
     );
@@ -119,6 +120,7 @@ export class TranscriptPanel implements vscode.Disposable {
 <p id="details" class="details"></p>
 <p id="error" class="error" role="alert" hidden></p>
 <section id="partial" class="partial" aria-live="polite" aria-label="What you are saying"></section>
+<section id="speakerPartials" class="partial" aria-live="polite" aria-label="What is being said in the meeting"></section>
 <ol id="utterances" class="utterances" aria-label="Transcript"></ol>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

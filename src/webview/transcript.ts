@@ -26,6 +26,24 @@ function renderLevel(dbfs: number | null): void {
   $('level').parentElement!.setAttribute('aria-valuenow', String(dbfs ?? -60));
 }
 
+/** Each meeting source's live partial, labelled. */
+function renderSpeakerPartials(partials: Record<string, string>): void {
+  $('speakerPartials').replaceChildren(
+    ...Object.entries(partials).map(([speaker, text]) => {
+      const line = document.createElement('p');
+      line.append(speakerLabel(speaker), ' ', text);
+      return line;
+    }),
+  );
+}
+
+function speakerLabel(speaker: string): HTMLElement {
+  const label = document.createElement('b');
+  label.className = 'speaker';
+  label.textContent = `${speaker}:`;
+  return label;
+}
+
 function renderState(s: TranscriptState): void {
   $('status').textContent = STATUS_TEXT[s.status];
   $('toggle').textContent = s.status === 'listening' || s.status === 'loading' ? 'Stop' : 'Start';
@@ -34,19 +52,22 @@ function renderState(s: TranscriptState): void {
   error.hidden = !s.error;
   error.textContent = s.error ? `${s.error.message} ${s.error.hint}` : '';
   $('partial').textContent = s.partial;
+  renderSpeakerPartials(s.speakerPartials);
   renderLevel(s.level);
   const list = $('utterances');
   list.replaceChildren(
     ...s.utterances.map((u) => {
       const item = document.createElement('li');
       if (u.undelivered) item.classList.add('undelivered');
+      if (u.pending) item.classList.add('pending');
       const time = document.createElement('time');
       time.dateTime = u.time;
       time.textContent = new Date(u.time).toLocaleTimeString();
       const text = document.createElement('span');
       text.textContent = u.text;
-      item.append(time, text);
+      item.append(time, ...(u.speaker ? [speakerLabel(u.speaker), ' '] : []), text);
       if (u.undelivered) item.title = 'No editor could take this: it is here and on the clipboard.';
+      if (u.pending) item.title = 'Not in the notes file yet: Voxnote keeps it and writes it as soon as it can.';
       return item;
     }),
   );
@@ -63,6 +84,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'transcript/level':
       return renderLevel(m.params.dbfs);
+    case 'transcript/speakerPartials':
+      return renderSpeakerPartials(m.params.partials);
   }
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_NAME_TEMPLATE, notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
+import { DEFAULT_NAME_TEMPLATE, notesFolder, notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
 import { tempDir } from '../support/worker';
 
 const at = new Date(2025, 0, 31, 9, 5, 7);
@@ -25,5 +25,13 @@ describe('notes file names', () => {
     fs.writeFileSync(first, '');
     assert.equal(uniqueNotesPath(dir, DEFAULT_NAME_TEMPLATE, at), path.join(dir, '2025-01-31 0905 Meeting (2).md'));
     assert.equal(notesTitle(first), '2025-01-31 0905 Meeting');
+  });
+
+  it('puts the notes folder in the workspace, under home for ~, or in ~/Voxnote Notes with no folder open', () => {
+    assert.equal(notesFolder('notes', '/ws', '/home/u'), path.join('/ws', 'notes'));
+    assert.equal(notesFolder('', '/ws', '/home/u'), path.join('/ws', 'notes'));
+    assert.equal(notesFolder('~/Meetings', '/ws', '/home/u'), path.join('/home/u', 'Meetings'));
+    assert.equal(notesFolder('/srv/notes/', '/ws', '/home/u'), path.normalize('/srv/notes/'));
+    assert.equal(notesFolder('notes', undefined, '/home/u'), path.join('/home/u', 'Voxnote Notes'));
   });
 });

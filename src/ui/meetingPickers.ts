@@ -1,0 +1,56 @@
+/** Quick picks of meeting notes: which sources, what to do with the meeting under way, which subtitle format. */
+import * as vscode from 'vscode';
+import type { MeetingStatus } from '../notes/meetingController';
+import type { TrackKind } from '../notes/meetingTrack';
+import type { SubtitleFormat } from '../notes/notesExport';
+
+/** globalState: the sources chosen last time, offered first next time. */
+const SOURCES_KEY = 'voxnote.meeting.sources';
+
+type SourcesItem = vscode.QuickPickItem & { kinds: TrackKind[] };
+
+export async function pickSources(globalState: vscode.Memento, labels: Record<TrackKind, string>): Promise<TrackKind[] | undefined> {
+  const items: SourcesItem[] = [
+    {
+      label: '$(mic) Microphone and system audio',
+      description: `"${labels.mic}" and "${labels.system}"`,
+      detail: 'You and the others in a call, each with its own recognizer.',
+      kinds: ['mic', 'system'],
+    },
+    { label: '$(device-desktop) System audio only', description: `"${labels.system}"`, detail: 'What your computer plays: the others in a call, a talk.', kinds: ['system'] },
+    { label: '$(mic) Microphone only', description: `"${labels.mic}"`, detail: 'A meeting in the room, or your own notes.', kinds: ['mic'] },
+  ];
+  const last = globalState.get<TrackKind[]>(SOURCES_KEY);
+  const lastIndex = items.findIndex((i) => i.kinds.join() === last?.join());
+  if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
+  if (lastIndex >= 0) items[0].description += ' · last used';
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Voxnote: Start Meeting Notes',
+    placeHolder: 'What should the notes hear?',
+    matchOnDescription: true,
+  });
+  if (pick) await globalState.update(SOURCES_KEY, pick.kinds);
+  return pick?.kinds;
+}
+
+type ActionItem = vscode.QuickPickItem & { command: string };
+
+/** The status bar's menu for the meeting under way. */
+export async function pickMeetingAction(status: MeetingStatus): Promise<string | undefined> {
+  const items: ActionItem[] = [
+    status === 'paused'
+      ? { label: '$(debug-continue) Resume', command: 'voxnote.resumeMeetingNotes' }
+      : { label: '$(debug-pause) Pause', description: 'stop listening for a while', command: 'voxnote.pauseMeetingNotes' },
+    { label: '$(debug-stop) Stop', description: 'finish the notes', command: 'voxnote.stopMeetingNotes' },
+    { label: '$(output) Show Transcript', command: 'voxnote.showTranscript' },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Meeting Notes' }))?.command;
+}
+
+export async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
+  const items: Array<vscode.QuickPickItem & { format: SubtitleFormat }> = [
+    { label: 'SRT', description: '.srt, for most video players and editors', format: 'srt' },
+    { label: 'WebVTT', description: '.vtt, for the web, with speakers as voices', format: 'vtt' },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
+}
