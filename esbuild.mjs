@@ -12,6 +12,8 @@ const entries = {
   worker: 'src/worker/main.ts',
   cli: 'src/cli.ts',
   bench: 'bench/main.ts',
+  // The bench's runner inside a VS Code extension host (not shipped: .vscodeignore).
+  benchHost: 'bench/dictationHost.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
@@ -24,7 +26,8 @@ const options = {
   format: 'cjs',
   sourcemap: true,
   // '*.node': koffi's per-platform require()s of its addon stay require()s (they fail, and its loader searches).
-  external: ['vscode', 'vosk', 'naudiodon', '*.node'],
+  // playwright-core and @vscode/vsce (the bench's workbench harness) find their own files at run time.
+  external: ['vscode', 'vosk', 'naudiodon', '*.node', 'playwright-core', '@vscode/vsce'],
   logLevel: 'warning',
 };
 

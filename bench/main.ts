@@ -5,6 +5,9 @@
  * - latency: per chunk that produced a partial or final, the worker's time beyond
  *   libvosk's own calls (VOXNOTE_TRACE), from the chunk's arrival to its line written.
  * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
+ * - notes: meeting-notes figures (bench/notes.ts).
+ * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
+ * `node dist/bench.js engine|notes|dictation…` runs only those parts.
  * Audio and model are the synthetic tone model's (no real model can be had here).
  */
 import { spawnSync } from 'child_process';
@@ -16,6 +19,7 @@ import { SAMPLE_RATE } from '../src/worker/capture/capture';
 import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
+import { dictationBench } from './dictation';
 import { notesBench } from './notes';
 
 const DIST = __dirname;
@@ -168,16 +172,17 @@ async function memory(modelPath: string) {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
+  const parts = process.argv.slice(2);
+  const want = (part: string) => !parts.length || parts.includes(part);
   const modelPath = path.join(work, 'model');
   buildToneModel(modelPath);
   const results = {
     machine: { cpus: os.cpus().length, node: process.version },
-    engine: {
-      overhead: overhead(modelPath),
-      addedLatency: await latency(modelPath),
-      memory: await memory(modelPath),
-    },
-    notes: await notesBench(path.join(DIST, 'worker.js'), modelPath),
+    ...(want('engine')
+      ? { engine: { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } }
+      : {}),
+    ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
+    ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   fs.rmSync(work, { recursive: true, force: true });

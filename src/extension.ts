@@ -4,17 +4,20 @@
  * warm worker, which starts after activation returns).
  */
 import * as vscode from 'vscode';
+import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './dictation/transcriptState';
 import { WorkerSupervisor } from './host/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
+import { registerMeetingCommands } from './notes/meetingCommands';
 import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): VoxnoteApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Voxnote', { log: true });
   const store = new TranscriptStore();
   const models = new ModelStore(context);
@@ -73,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
     registerModelCommands(context, models),
+    registerMeetingCommands(context, { models, store, log, reportError }),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });
@@ -89,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
+  return voxnoteApi(performance.now() - started, supervisor);
 }
 
 export function deactivate(): void {
