@@ -5,18 +5,15 @@
  * (bench/dictationHost.ts, run as the window's extensionTestsPath); each window
  * load is a fresh extension host, so activation is sampled once per window.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { startVirtualAudio } from '../test/support/pulse';
 import { buildToneModel } from '../test/support/toneModel';
 import { toneWav } from '../test/support/worker';
-import { PROJECT_ROOT, startCodeServer } from '../test/vscode/harness';
+import { packageVoxnote, startCodeServer } from '../test/vscode/harness';
 import { HostPlan, HostResult, PLAN_ENV, RESULT_PREFIX } from './dictationPlan';
 
-const execFileP = promisify(execFile);
 
 export interface DictationBenchOptions {
   /** The bundles: dist/ with benchHost.js beside the extension's. */
@@ -58,8 +55,7 @@ export async function dictationBench(options: DictationBenchOptions) {
     buildToneModel(model);
     const workspace = path.join(tmp, 'ws');
     fs.mkdirSync(workspace);
-    await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', tmp, '--no-build'], { cwd: PROJECT_ROOT });
-    const vsix = path.join(tmp, fs.readdirSync(tmp).find((f) => f.endsWith('.vsix'))!);
+    const vsix = await packageVoxnote(tmp);
     const planFile = path.join(tmp, 'plan.json');
     const server = await startCodeServer({
       env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER, [PLAN_ENV]: planFile },

@@ -9,20 +9,18 @@
  *   multi-cursor, one undo step per utterance).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { mappedFiles, workers } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { fileIs } from './workbenchUi';
 
-const execFileP = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -75,10 +73,6 @@ async function notified(page: Page, text: string, timeoutMs = 20_000): Promise<v
   await bell.click(); // closes the center again
 }
 
-async function fileIs(file: string, expected: string): Promise<void> {
-  for (const until = Date.now() + 10_000; fs.readFileSync(file, 'utf8') !== expected && Date.now() < until; ) await sleep(100);
-  assert.equal(fs.readFileSync(file, 'utf8'), expected);
-}
 
 describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () => {
   let tmp: string;
@@ -109,11 +103,7 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
 
     let t0 = performance.now();
     // dist/ is built by the test command; the script stages the natives and runs vsce.
-    await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', tmp, '--no-build'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
-    });
-    const vsix = path.join(tmp, fs.readdirSync(tmp).find((f) => f.endsWith('.vsix'))!);
+    const vsix = await packageVoxnote(tmp);
     console.log(`# npm run package (linux-x64): ${(fs.statSync(vsix).size / 2 ** 20).toFixed(2)} MB in ${ms(t0)}`);
     t0 = performance.now();
     server = await startCodeServer({

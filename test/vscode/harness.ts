@@ -488,3 +488,12 @@ export async function runExtensionTests(options: ExtensionTestOptions): Promise<
     await server.dispose();
   }
 }
+
+/** Packages this project as a linux-x64 .vsix (scripts/package.mjs; dist/ is already built) into `outDir`; returns its path. */
+export async function packageVoxnote(outDir: string): Promise<string> {
+  await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', outDir, '--no-build'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+  });
+  return path.join(outDir, fs.readdirSync(outDir).find((f) => f.endsWith('.vsix'))!);
+}

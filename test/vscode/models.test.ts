@@ -9,12 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { CATALOG_ENV, FIRST_RUN } from '../../src/models/catalog';
 import { checkModelFolder } from '../../src/models/validate';
@@ -22,18 +20,12 @@ import { serve, startServer, type TestServer } from '../support/httpsServer';
 import { toneModelZip } from '../support/modelZip';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { choose, closeNotifications, fileIs, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
-const execFileP = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const ZIP_PATH = `/${FIRST_RUN.model}.zip`;
 
-async function fileIs(file: string, expected: string): Promise<void> {
-  for (const until = Date.now() + 10_000; fs.readFileSync(file, 'utf8') !== expected && Date.now() < until; ) await sleep(100);
-  assert.equal(fs.readFileSync(file, 'utf8'), expected);
-}
 
 describe('Getting a model in a real VS Code (code-server): first-run offer, download from a local HTTPS server, dictation with it', () => {
   let tmp: string;
@@ -70,11 +62,7 @@ describe('Getting a model in a real VS Code (code-server): first-run offer, down
     fs.writeFileSync(notes, '');
 
     // dist/ is built by the test command; the script stages the natives and runs vsce.
-    await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', tmp, '--no-build'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
-    });
-    const vsix = path.join(tmp, fs.readdirSync(tmp).find((f) => f.endsWith('.vsix'))!);
+    const vsix = await packageVoxnote(tmp);
     server = await startCodeServer({
       env: {
         XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR,

@@ -15,22 +15,19 @@
  *   SRT and WebVTT).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseJournal } from '../../src/notes/notesJournal';
 import { captureTools, workers } from '../support/processes';
 import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
-const execFileP = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -100,11 +97,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
 
     let t0 = performance.now();
     // dist/ is built by the test command; the script stages the natives and runs vsce.
-    await execFileP(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'package.mjs'), '--target', 'linux-x64', '--out', tmp, '--no-build'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
-    });
-    const vsix = path.join(tmp, fs.readdirSync(tmp).find((f) => f.endsWith('.vsix'))!);
+    const vsix = await packageVoxnote(tmp);
     console.log(`# npm run package (linux-x64) in ${ms(t0)}`);
     t0 = performance.now();
     server = await startCodeServer({

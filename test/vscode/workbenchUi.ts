@@ -3,6 +3,8 @@
  * notifications (read in the notification center: the smoke-test driver the
  * harness enables turns toasts off), quick picks opened by a command.
  */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,4 +78,12 @@ export async function choose(page: Page, text: string, options: { next?: string;
 export async function runPickCommand(page: Page, title: string, next: string): Promise<void> {
   await page.keyboard.press('F1');
   await choose(page, title, { next });
+}
+
+/** Waits up to 10 s for a file on disk to hold exactly `expected` (the editor saves asynchronously). */
+export async function fileIs(file: string, expected: string): Promise<void> {
+  for (const until = Date.now() + 10_000; fs.readFileSync(file, 'utf8') !== expected && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(fs.readFileSync(file, 'utf8'), expected);
 }
