@@ -102,10 +102,11 @@ else
   say "installing code-server $CODE_SERVER_VERSION with Node $NODE_V (about 2 minutes)"
   rm -f "$CS_STAMP"
   npm_project "$CS"
-  # A clean environment: under `npm test` the outer npm's variables (npm_node_execpath,
-  # npm_config_*) would make code-server's postinstall run on Node 20 and refuse.
-  ( cd "$CS" && logged code-server env -i HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" PATH="$N24/bin:/usr/local/bin:/usr/bin:/bin" \
-      npm_config_nodedir="$N24" npm install --no-audit --no-fund --ignore-scripts=false "code-server@$CODE_SERVER_VERSION" ) \
+  # Without the outer npm's variables: under `npm test` they (npm_node_execpath, npm_config_*)
+  # make code-server's postinstall run on Node 20 and refuse. The rest (CA files, proxy) stays.
+  ( cd "$CS" && for v in $(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)'); do unset "$v"; done \
+      && export PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+      && logged code-server npm install --no-audit --no-fund --ignore-scripts=false "code-server@$CODE_SERVER_VERSION" ) \
     || exit 1
   [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
   echo "$want_stamp" >"$CS_STAMP"
