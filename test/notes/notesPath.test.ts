@@ -27,6 +27,15 @@ describe('notes file names', () => {
     assert.equal(notesTitle(first), '2025-01-31 0905 Meeting');
   });
 
+  it('adds the seconds when the folder cannot be listed, and keeps the plain name for a folder not made yet', () => {
+    const at = new Date(2025, 0, 31, 9, 5, 7);
+    const blocked = path.join(tempDir('notes-blocked'), 'notes');
+    fs.writeFileSync(blocked, 'a file in the way');
+    assert.equal(uniqueNotesPath(blocked, DEFAULT_NAME_TEMPLATE, at), path.join(blocked, '2025-01-31 0905 Meeting 07s.md'));
+    const missing = path.join(tempDir('notes-missing'), 'notes');
+    assert.equal(uniqueNotesPath(missing, DEFAULT_NAME_TEMPLATE, at), path.join(missing, '2025-01-31 0905 Meeting.md'));
+  });
+
   it('puts the notes folder in the workspace, under home for ~, or in ~/Voxnote Notes with no folder open', () => {
     assert.equal(notesFolder('notes', '/ws', '/home/u'), path.join('/ws', 'notes'));
     assert.equal(notesFolder('', '/ws', '/home/u'), path.join('/ws', 'notes'));
