@@ -30,6 +30,18 @@ export function toneWav(items: Array<string | number>, opts: { sampleRate?: numb
   return { path: file, script };
 }
 
+/** Workers not yet exited: a test that fails before close() leaves none behind. */
+const live = new Set<WorkerClient>();
+process.once('exit', () => {
+  for (const client of live) {
+    try {
+      process.kill(client.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export class TestWorker {
   readonly client: WorkerClient;
   readonly events: WorkerEvent[] = [];
@@ -37,6 +49,8 @@ export class TestWorker {
 
   constructor(env?: NodeJS.ProcessEnv, unresponsiveMs?: number) {
     this.client = new WorkerClient({ workerPath: WORKER, env, unresponsiveMs, log: (l) => this.stderr.push(l) });
+    live.add(this.client);
+    void this.client.exited.then(() => live.delete(this.client));
     this.client.onEvent((e) => this.events.push(e));
   }
 

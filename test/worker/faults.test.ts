@@ -8,16 +8,29 @@ import { isType, tempDir, TestWorker, toneModel, toneWav } from '../support/work
 
 const SPEECH = [0.3, 'yes', 0.35, 'open', 1.0];
 
+/**
+ * Out-of-range reads inside libvosk: undefined behaviour that usually kills the
+ * process (SIGSEGV/SIGABRT) or makes it spin, but on some runs decodes garbage and
+ * ends normally. No error can be promised then; no hang and an intact worker can.
+ */
+const UNDEFINED_BEHAVIOUR = new Set(['HCLG nextstate out of range', 'nnet output dim != number of pdfs']);
+
 describe('malformed models', () => {
   for (const fault of MODEL_FAULTS) {
-    it(`${fault.name} (${fault.kind}) gives a clear fatal error`, async () => {
+    const orEnds = UNDEFINED_BEHAVIOUR.has(fault.name) ? ', or ends cleanly when libvosk does not fail' : '';
+    it(`${fault.name} (${fault.kind}) gives a clear fatal error${orEnds}`, async () => {
       const dir = tempDir('bad-model');
       buildToneModel(dir);
       fault.apply(dir);
       const w = new TestWorker();
       const audio = toneWav(SPEECH);
       w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: dir });
-      const error = await w.waitFor((e) => e.type === 'error' && e.fatal, 25000);
+      const error = await w.waitFor((e) => (e.type === 'error' && e.fatal) || e.type === 'stopped', 25000);
+      if (error.type === 'stopped') {
+        assert.ok(UNDEFINED_BEHAVIOUR.has(fault.name), `no error for ${fault.name}: ${JSON.stringify(w.events)}`);
+        assert.ok(w.client.alive, 'the session ended and the worker is intact');
+        return w.close();
+      }
       assert.equal(error.type, 'error');
       if (error.type !== 'error') return;
       assert.ok(['bad-model', 'model-load-failed', 'worker-crashed', 'worker-unresponsive'].includes(error.code), error.code);
