@@ -1,5 +1,6 @@
 /** Runs the real bundled worker (dist/worker.js) for tests, through the real client. */
 import * as fs from 'fs';
+import { after } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
 import { WorkerClient } from '../../src/host/workerClient';
@@ -30,17 +31,24 @@ export function toneWav(items: Array<string | number>, opts: { sampleRate?: numb
   return { path: file, script };
 }
 
-/** Workers not yet exited: a test that fails before close() leaves none behind. */
+/**
+ * Workers not yet exited. A test that fails before close() would leave its worker
+ * alive and keep the test file's process from ever exiting: after the file's tests,
+ * whatever is left is killed.
+ */
 const live = new Set<WorkerClient>();
-process.once('exit', () => {
-  for (const client of live) {
-    try {
-      process.kill(client.pid!, 'SIGKILL');
-    } catch {
-      // already gone
+// Only under the test runner (it sets NODE_TEST_CONTEXT): elsewhere (the bench) a hook would start a report.
+if (process.env.NODE_TEST_CONTEXT) {
+  after(() => {
+    for (const client of live) {
+      try {
+        process.kill(client.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
-  }
-});
+  });
+}
 
 export class TestWorker {
   readonly client: WorkerClient;
