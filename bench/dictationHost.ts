@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { VoxnoteApi } from '../src/api';
-import type { WorkerEvent } from '../src/protocol';
+import type { WorkerEvent } from '../src/shared/protocol';
 import { VIRTUAL } from '../test/support/pulse';
 import { HostPlan, HostResult, PLAN_ENV, RESULT_PREFIX } from './dictationPlan';
 

@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { WorkerClient } from '../src/host/workerClient';
+import { WorkerClient } from '../src/speech/workerClient';
 import { SAMPLE_RATE } from '../src/worker/capture/capture';
 import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';

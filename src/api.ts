@@ -3,8 +3,8 @@
  * read-only hooks for measuring the extension from outside it (npm run bench).
  */
 import type * as vscode from 'vscode';
-import type { WorkerSupervisor } from './host/workerSupervisor';
-import type { WorkerEvent } from './protocol';
+import type { WorkerSupervisor } from './speech/workerSupervisor';
+import type { WorkerEvent } from './shared/protocol';
 
 export interface VoxnoteApi {
   /** Milliseconds activate()'s own body took; loading the module is not included. */

@@ -5,9 +5,9 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { WorkerClient } from './host/workerClient';
-import type { DeviceInfo, EventOf, Source, WorkerEvent } from './protocol';
-import { markdownLine, srtCue, VTT_HEADER, vttCue } from './transcript/export';
+import { WorkerClient } from './speech/workerClient';
+import type { DeviceInfo, EventOf, Source, WorkerEvent } from './shared/protocol';
+import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
   voxnote transcribe FILE --model DIR [--format text|ndjson|srt|vtt|md] [--realtime] [--words]

@@ -8,7 +8,7 @@ import type { FormatOptions } from './dictation/formatter';
 import type { PushToTalkMode } from './dictation/holdDetector';
 import type { TrackKind } from './notes/meetingTrack';
 import { DEFAULT_NAME_TEMPLATE, notesFolder } from './notes/notesPath';
-import type { CaptureBackend } from './protocol';
+import type { CaptureBackend } from './shared/protocol';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
 

@@ -8,7 +8,7 @@ import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './dictation/transcriptState';
-import { WorkerSupervisor } from './host/workerSupervisor';
+import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { registerMeetingCommands } from './notes/meetingCommands';

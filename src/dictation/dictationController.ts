@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { preloadModel, readDictationSettings } from '../config';
-import type { WorkerSupervisor } from '../host/workerSupervisor';
+import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
-import type { EventOf, WorkerEvent } from '../protocol';
+import type { EventOf, WorkerEvent } from '../shared/protocol';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
 import { Target, TextInserter } from './insertion';

@@ -10,7 +10,7 @@ import { CatalogEntry, isSafeModelName } from './catalog';
 import { download } from './download';
 import { ModelError, throwIfCancelled } from './errors';
 import { extractZip } from './extract';
-import { checkModelFolder } from './validate';
+import { checkModelFolder } from '../shared/modelFolder';
 
 export type InstallProgress =
   | { stage: 'download'; done: number; total: number | undefined }

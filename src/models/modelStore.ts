@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { checkModelFolder, ModelCheck } from './validate';
+import { checkModelFolder, ModelCheck } from '../shared/modelFolder';
 
 const SELECTED_KEY = 'voxnote.selectedModel';
 

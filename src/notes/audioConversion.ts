@@ -6,7 +6,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs/promises';
 import * as readline from 'readline';
-import { findTool } from '../worker/capture/pulse';
+import { findTool } from '../shared/findTool';
 
 export class FileTranscriptionError extends Error {
   constructor(

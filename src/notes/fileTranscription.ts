@@ -8,9 +8,9 @@
 import * as fs from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
-import { Disposable, WorkerClient } from '../host/workerClient';
-import type { ErrorCode, WorkerEvent } from '../protocol';
-import { clockTime, TimedText } from '../transcript/export';
+import { Disposable, WorkerClient } from '../speech/workerClient';
+import type { ErrorCode, WorkerEvent } from '../shared/protocol';
+import { clockTime, TimedText } from '../shared/transcriptFormat';
 import { convertToWav, ffmpegMissing, findFfmpeg, isWav } from './audioConversion';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 

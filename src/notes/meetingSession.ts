@@ -6,10 +6,10 @@
  * No VS Code API here.
  */
 import { EventEmitter } from 'events';
-import type { Disposable } from '../host/workerClient';
-import type { SupervisorOptions } from '../host/workerSupervisor';
-import type { RecognizerOptions, Source } from '../protocol';
-import type { TimedText } from '../transcript/export';
+import type { Disposable } from '../speech/workerClient';
+import type { SupervisorOptions } from '../speech/workerSupervisor';
+import type { RecognizerOptions, Source } from '../shared/protocol';
+import type { TimedText } from '../shared/transcriptFormat';
 import { MeetingClock } from './meetingClock';
 import { MeetingTrack, TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { resumedRemark } from './notesFormat';

@@ -7,10 +7,10 @@
  * seconds from 0, so its times are offset by the meeting time it started at.
  * No VS Code API here.
  */
-import { backoffMs, SupervisorOptions, WorkerSupervisor } from '../host/workerSupervisor';
-import type { Disposable } from '../host/workerClient';
-import type { CaptureBackend, ErrorCode, EventOf, RecognizerOptions, Source, WorkerEvent } from '../protocol';
-import type { TimedText } from '../transcript/export';
+import { backoffMs, SupervisorOptions, WorkerSupervisor } from '../speech/workerSupervisor';
+import type { Disposable } from '../speech/workerClient';
+import type { CaptureBackend, ErrorCode, EventOf, RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
+import type { TimedText } from '../shared/transcriptFormat';
 import type { MeetingClock } from './meetingClock';
 
 export type TrackKind = 'mic' | 'system';

@@ -1,11 +1,11 @@
 /**
  * Subtitles from a notes file: its journal's utterance timings as SRT or
- * WebVTT cues (formats in src/transcript/export.ts), speakers named. Works
+ * WebVTT cues (formats in src/shared/transcriptFormat.ts), speakers named. Works
  * from what is on disk, so also after a reload or a crash mid-meeting.
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import { srtCue, VTT_HEADER, vttCue } from '../transcript/export';
+import { srtCue, VTT_HEADER, vttCue } from '../shared/transcriptFormat';
 import { JournalError, readJournal } from './notesJournal';
 
 export type SubtitleFormat = 'srt' | 'vtt';

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { ResolvedModel } from '../models/modelStore';
 import { pickSubtitleFormat } from '../ui/meetingPickers';
-import { clockTime } from '../transcript/export';
+import { clockTime } from '../shared/transcriptFormat';
 import { FileTranscriptionError } from './audioConversion';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';

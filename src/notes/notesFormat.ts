@@ -1,10 +1,10 @@
 /**
  * The text of a notes file: header, one block per utterance, notes such as a
- * resumption, and the footer. Lines come from src/transcript/export.ts; this
+ * resumption, and the footer. Lines come from src/shared/transcriptFormat.ts; this
  * module only frames them. Every piece is a block of whole lines ending in a
  * blank line, so a block appended to the file is a Markdown paragraph of its own.
  */
-import { clockTime, markdownLine, TimedText } from '../transcript/export';
+import { clockTime, markdownLine, TimedText } from '../shared/transcriptFormat';
 
 export interface NotesHeader {
   title: string;

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import type { TimedText } from '../transcript/export';
+import type { TimedText } from '../shared/transcriptFormat';
 import { countWords } from './notesFormat';
 
 export const JOURNAL_VERSION = 1;

@@ -8,7 +8,7 @@
  * works. No VS Code API here.
  */
 import * as fs from 'fs/promises';
-import type { TimedText } from '../transcript/export';
+import type { TimedText } from '../shared/transcriptFormat';
 import { AppendOutbox } from './appendOutbox';
 import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
 import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';

@@ -2,10 +2,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
-import type { WorkerSupervisor } from '../host/workerSupervisor';
+import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
-import { checkModelFolder } from '../models/validate';
+import { checkModelFolder } from '../shared/modelFolder';
 
 export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
   const reply = supervisor.ensure().next('devices', 15000);

@@ -4,8 +4,8 @@
  * Started with process.execPath (ELECTRON_RUN_AS_NODE=1 under VS Code).
  */
 import * as readline from 'readline';
-import { checkModelFolder } from '../models/validate';
-import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../protocol';
+import { checkModelFolder } from '../shared/modelFolder';
+import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../shared/protocol';
 import { CaptureError, SAMPLE_RATE } from './capture/capture';
 import { listDevices } from './capture/devices';
 import { openProtocolOut } from './protocolOut';

@@ -2,9 +2,9 @@
  * One recognition session: audio from a capture back-end through a recognizer
  * to protocol events. Owns the utterance numbering and session time.
  */
-import { Chunker } from '../audio/chunker';
-import { levelDbfs } from '../audio/level';
-import type { RecognizerOptions, Source, WorkerEvent } from '../protocol';
+import { Chunker } from './audio/chunker';
+import { levelDbfs } from './audio/level';
+import type { RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
 import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, SAMPLE_RATE } from './capture/capture';
 import type { RecognizerResult, VoskRecognizer } from './vosk';
 

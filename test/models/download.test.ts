@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CatalogEntry } from '../../src/models/catalog';
 import { CancelledError, ModelError } from '../../src/models/errors';
 import { downloadModel, InstallOptions, InstallProgress } from '../../src/models/install';
-import { checkModelFolder } from '../../src/models/validate';
+import { checkModelFolder } from '../../src/shared/modelFolder';
 import { serve, startServer, TestServer } from '../support/httpsServer';
 import { toneModelItems, toneModelZip, writeZip, zipSlip } from '../support/modelZip';
 import { isType, tempDir, TestWorker, toneWav } from '../support/worker';

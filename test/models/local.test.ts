@@ -6,7 +6,7 @@ import * as path from 'path';
 import { describe, it } from 'node:test';
 import { CancelledError, ModelError } from '../../src/models/errors';
 import { InstallProgress, installFolder, installZip, removeModel, sweepLeftovers } from '../../src/models/install';
-import { checkModelFolder } from '../../src/models/validate';
+import { checkModelFolder } from '../../src/shared/modelFolder';
 import { toneModelItems, toneModelZip, writeZip } from '../support/modelZip';
 import { tempDir, toneModel } from '../support/worker';
 

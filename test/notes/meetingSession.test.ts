@@ -10,7 +10,7 @@ import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec } from '../../src/notes/meetingTrack';
 import { parseJournal, journalPathFor } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
-import type { Source } from '../../src/protocol';
+import type { Source } from '../../src/shared/protocol';
 import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
 
 const TRACKS: TrackSpec[] = [

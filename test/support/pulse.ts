@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import type { MicSource } from '../../src/protocol';
+import type { MicSource } from '../../src/shared/protocol';
 import type { CaptureError, OpenCapture } from '../../src/worker/capture/capture';
 
 const run = promisify(execFile);

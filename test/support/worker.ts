@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import { after } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
-import { WorkerClient } from '../../src/host/workerClient';
-import type { Command, WorkerEvent } from '../../src/protocol';
+import { WorkerClient } from '../../src/speech/workerClient';
+import type { Command, WorkerEvent } from '../../src/shared/protocol';
 import { buildToneModel } from './toneModel';
 import { encodeWav, toneScript, ToneScript } from './toneAudio';
 

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CATALOG_ENV, FIRST_RUN } from '../../src/models/catalog';
-import { checkModelFolder } from '../../src/models/validate';
+import { checkModelFolder } from '../../src/shared/modelFolder';
 import { serve, startServer, type TestServer } from '../support/httpsServer';
 import { toneModelZip } from '../support/modelZip';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FileSource } from '../../src/protocol';
+import type { FileSource } from '../../src/shared/protocol';
 import { Capture, CaptureError, CHUNK_BYTES } from '../../src/worker/capture/capture';
 import { openFileCapture } from '../../src/worker/capture/file';
-import { encodeSamples, makeWav, sine, tempDir, writeTemp } from '../audio/wavFixture';
+import { encodeSamples, makeWav, sine, tempDir, writeTemp } from '../support/wavFixture';
 
 const dir = tempDir();
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /** voxnote.phrases with a model that has no runtime graph: a clear, non-fatal error, and recognition goes on. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { checkModelFolder } from '../../src/models/validate';
+import { checkModelFolder } from '../../src/shared/modelFolder';
 import { isType, TestWorker, toneModel, toneWav } from '../support/worker';
 
 describe('phrases with a model that cannot use them', () => {

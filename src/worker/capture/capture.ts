@@ -1,4 +1,4 @@
-import type { CaptureBackend, ErrorCode, Source } from '../../protocol';
+import type { CaptureBackend, ErrorCode, Source } from '../../shared/protocol';
 
 /** All capture back-ends deliver this format to the recognizer. */
 export const SAMPLE_RATE = 16000;

@@ -2,7 +2,7 @@
  * Every input a person could pick, from both back-ends. A back-end that is not
  * available is a line in `problems`, not an error: the other may still work.
  */
-import type { DeviceInfo } from '../../protocol';
+import type { DeviceInfo } from '../../shared/protocol';
 import { CaptureError } from './capture';
 import { loadNaudiodon, portAudioInputs } from './portaudio';
 import { readPulseState } from './pulse';

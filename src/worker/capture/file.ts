@@ -7,10 +7,10 @@ import type { FileHandle } from 'fs/promises';
 import { open } from 'fs/promises';
 import * as path from 'path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'timers/promises';
-import type { FileSource } from '../../protocol';
-import { Chunker } from '../../audio/chunker';
-import { createResampler, floatToS16le, Resampler } from '../../audio/resampler';
-import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, SampleFormat } from '../../audio/wav';
+import type { FileSource } from '../../shared/protocol';
+import { Chunker } from '../audio/chunker';
+import { createResampler, floatToS16le, Resampler } from '../audio/resampler';
+import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, SampleFormat } from '../../shared/wav';
 import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, OpenCapture, SAMPLE_RATE } from './capture';
 
 /** Headerless files with these extensions are 16 kHz mono s16le unless `raw` says otherwise. */

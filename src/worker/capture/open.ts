@@ -2,7 +2,7 @@
  * Picks the capture back-end for a source. Live sources get the stall watchdog:
  * some back-ends fail silently, and a session must never hang.
  */
-import type { CaptureBackend, MicSource, Source } from '../../protocol';
+import type { CaptureBackend, MicSource, Source } from '../../shared/protocol';
 import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
 import { openFileCapture } from './file';
 import { openPortAudioCapture } from './portaudio';

@@ -19,7 +19,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MicSource } from '../../protocol';
+import type { MicSource } from '../../shared/protocol';
 import { CaptureError, CHUNK_BYTES, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
 import { readPulseState, resolvePulseSource, type PulseState } from './pulse';
 

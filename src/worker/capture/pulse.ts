@@ -5,9 +5,9 @@
  * failures are visible (shared/docs/audio-in-ci.md).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MicSource } from '../../protocol';
+import { findTool } from '../../shared/findTool';
+import type { MicSource } from '../../shared/protocol';
 import { CaptureError, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
@@ -25,21 +25,6 @@ const SERVER_HINT =
 const LOST_HINT =
   'The sound server stopped or the device went away. Start dictation again; ' +
   'if it keeps failing, check `pactl info` and Voxnote: Select Microphone.';
-
-/** Finds an executable on PATH now (not cached: PATH and installs can change while the worker runs). */
-export function findTool(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 export interface PulseSource {
   name: string;

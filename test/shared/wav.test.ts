@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
-import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, WavInfo } from '../../src/audio/wav';
-import { encodeSamples, FixtureFormat, makeWav, sine, tempDir, WavSpec, writeTemp } from './wavFixture';
+import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, WavInfo } from '../../src/shared/wav';
+import { encodeSamples, FixtureFormat, makeWav, sine, tempDir, WavSpec, writeTemp } from '../support/wavFixture';
 
 const dir = tempDir();
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

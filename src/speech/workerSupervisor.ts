@@ -4,7 +4,7 @@
  * keep receiving events across restarts. No VS Code API here.
  */
 import { EventEmitter } from 'events';
-import type { Command, WorkerEvent } from '../protocol';
+import type { Command, WorkerEvent } from '../shared/protocol';
 import { Disposable, WorkerClient, WorkerClientOptions, WorkerExit } from './workerClient';
 
 export interface SupervisorOptions extends WorkerClientOptions {

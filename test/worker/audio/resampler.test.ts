@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createResampler, floatToS16le, Resampler } from '../../src/audio/resampler';
-import { sine } from './wavFixture';
+import { createResampler, floatToS16le, Resampler } from '../../../src/worker/audio/resampler';
+import { sine } from '../../support/wavFixture';
 
 /** Feeds `input` in uneven blocks, as file reads do, then flushes and frees the resampler. */
 function run(r: Resampler, input: Float32Array, blocks = [997, 4096, 1, 333]): Float32Array {

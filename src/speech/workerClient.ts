@@ -7,7 +7,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { EventEmitter } from 'events';
 import * as readline from 'readline';
-import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../protocol';
+import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
 
 export interface Disposable {
   dispose(): void;
