@@ -7,6 +7,7 @@
  *
  * A new engine is one folder under engines/ plus one entry in registry.ts.
  */
+import type { VoxnoteError } from '../../shared/errors';
 import type { Alternative, Word } from '../../shared/protocol';
 
 /** One recognized utterance, as the engine reports it. */
@@ -60,14 +61,5 @@ export interface Engine {
   dispose(): void;
 }
 
-/** A failure with a message and a next step, as the protocol's `error` event carries it. */
-export class EngineFailure extends Error {
-  constructor(
-    readonly code: import('../../shared/protocol').ErrorCode,
-    message: string,
-    readonly hint: string,
-    readonly fatal = true,
-  ) {
-    super(message);
-  }
-}
+/** Engine failures are VoxnoteErrors: code, message, hint, fatal. */
+export type EngineFailure = VoxnoteError;
