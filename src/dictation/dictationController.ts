@@ -8,6 +8,7 @@ import { preloadModel, readDictationSettings } from '../config';
 import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
 import type { EventOf, WorkerEvent } from '../shared/protocol';
+import { FinalDelivery } from './finalDelivery';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
 import { Target, TextInserter } from './insertion';
@@ -51,11 +52,22 @@ export class DictationController implements vscode.Disposable {
   private hold?: HoldDetector;
   private holdMode?: string;
   private holdOptions: StartOptions = {};
-  /** Finals are inserted strictly in order, even though insertion is async. */
-  private finals: Promise<void> = Promise.resolve();
+  /** Finals are inserted strictly in order, even though insertion is async; each on its own. */
+  private readonly finals: FinalDelivery<{ session: Session; target: Target | undefined }>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ControllerDeps) {
+    this.finals = new FinalDelivery(
+      {
+        beforeEach: () => this.ghost.clear(),
+        insert: (words, aim) => this.inserter.insert(words, aim?.target),
+        fallbackText: (words) => this.inserter.fallbackText(words),
+        show: (text, undelivered) => void this.deps.store.addUtterance(text, undelivered),
+        copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+        kept: (_text, reason, aim) => this.onKept(reason, aim?.session),
+      },
+      (what, e) => this.deps.log.error(`Dictation: ${what} failed: ${(e as Error).message ?? e}`),
+    );
     this.disposables.push(
       this.ghost,
       deps.supervisor.onEvent((e) => this.onEvent(e)),
@@ -178,7 +190,7 @@ export class DictationController implements vscode.Disposable {
       case 'error':
         return this.onError(e);
       case 'stopped':
-        if (session) void this.finals.then(() => this.end());
+        if (session) void this.finals.idle().then(() => this.end());
         return;
     }
   }
@@ -193,25 +205,17 @@ export class DictationController implements vscode.Disposable {
   private queueFinal(session: Session, e: EventOf<'final'>): void {
     const target = session.utteranceTarget ?? this.currentTarget(session);
     session.utteranceTarget = undefined;
-    this.finals = this.finals.then(async () => {
-      this.ghost.clear();
-      const delivery = await this.inserter.insert(e.text, target);
-      if (delivery.delivered && !delivery.text) return; // "scratch that"
-      this.deps.store.addUtterance(delivery.text, !delivery.delivered);
-      if (delivery.delivered) return;
-      // Never dropped: the panel and the clipboard keep it.
-      await vscode.env.clipboard.writeText(delivery.text);
-      this.deps.log.warn(`Utterance kept in the transcript and clipboard: ${delivery.reason}`);
-      if (!session.fallbackNoticeShown) {
-        session.fallbackNoticeShown = true;
-        void vscode.window
-          .showWarningMessage(
-            `Voxnote: ${delivery.reason}, so your words are in the transcript panel and on the clipboard.`,
-            'Show Transcript',
-          )
-          .then((pick) => pick && vscode.commands.executeCommand('voxnote.showTranscript'));
-      }
-    });
+    this.finals.queue(e.text, { session, target });
+  }
+
+  /** A final no editor or terminal took: it is in the panel and on the clipboard. */
+  private onKept(reason: string, session: Session | undefined): void {
+    this.deps.log.warn(`Utterance kept in the transcript and clipboard: ${reason}`);
+    if (!session || session.fallbackNoticeShown) return;
+    session.fallbackNoticeShown = true;
+    void vscode.window
+      .showWarningMessage(`Voxnote: ${reason}, so your words are in the transcript panel and on the clipboard.`, 'Show Transcript')
+      .then((pick) => pick && vscode.commands.executeCommand('voxnote.showTranscript'));
   }
 
   private onError(e: EventOf<'error'>): void {

@@ -4,15 +4,11 @@
  * is no writable target it says so, and the caller keeps the text elsewhere.
  */
 import * as vscode from 'vscode';
+import type { Delivery } from './finalDelivery';
 import { FormatOptions, formatUtterance } from './formatter';
 
 /** Where the utterance was aimed when it began. */
 export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };
-
-export type Delivery =
-  | { delivered: true; text: string }
-  /** Nothing could take the text; `text` is formatted for a fresh line and `reason` says why. */
-  | { delivered: false; text: string; reason: string };
 
 /** Enough text before the cursor to decide spacing and capitals. */
 const CONTEXT_CHARS = 200;
@@ -30,10 +26,7 @@ export class TextInserter {
   constructor(private readonly options: () => FormatOptions) {}
 
   async insert(words: string, target: Target | undefined): Promise<Delivery> {
-    const fallback = (reason: string): Delivery => {
-      const formatted = formatUtterance(words, { before: '' }, this.options());
-      return { delivered: false, text: formatted.kind === 'text' ? formatted.text : formatted.rest, reason };
-    };
+    const fallback = (reason: string): Delivery => ({ delivered: false, text: this.fallbackText(words), reason });
     if (!target) return fallback('no editor is open');
     if (target.kind === 'terminal') return this.toTerminal(words, target.terminal);
     const editor = vscode.window.activeTextEditor;
@@ -43,6 +36,12 @@ export class TextInserter {
       return fallback('the editor is read-only');
     }
     return (await this.toEditor(editor, words)) ?? fallback('the editor did not accept the edit (read-only?)');
+  }
+
+  /** The words formatted for a fresh line: how a final no editor took is kept. */
+  fallbackText(words: string): string {
+    const formatted = formatUtterance(words, { before: '' }, this.options());
+    return formatted.kind === 'text' ? formatted.text : formatted.rest;
   }
 
   /** A new dictation session: "scratch that" never reaches into an earlier one. */
