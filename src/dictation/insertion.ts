@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Delivery } from './finalDelivery';
 import { FormatOptions, formatUtterance } from './formatter';
+import { formatForTerminal } from './terminalText';
 
 /** Where the utterance was aimed when it began. */
 export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };
@@ -89,7 +90,7 @@ export class TextInserter {
   }
 
   private toTerminal(words: string, terminal: vscode.Terminal): Delivery {
-    const formatted = formatUtterance(words, { before: this.terminalText }, this.options());
+    const formatted = formatForTerminal(words, { before: this.terminalText }, this.options());
     // A terminal cannot take text back: "scratch that" only drops the words after it.
     const text = formatted.kind === 'text' ? formatted.text : '';
     terminal.sendText(text, false);
