@@ -31,9 +31,12 @@ export function srtCue(index: number, u: TimedText): string {
 
 export const VTT_HEADER = 'WEBVTT\n\n';
 
+/** WebVTT cue text and tag annotations: `&` and `<` must be escaped, and `>` too so "-->" cannot appear. */
+const vttEscape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** One WebVTT cue; the speaker goes in a voice tag (`<v Others>`). */
 export function vttCue(u: TimedText): string {
-  const text = u.speaker ? `<v ${u.speaker}>${u.text}` : u.text;
+  const text = u.speaker ? `<v ${vttEscape(u.speaker)}>${vttEscape(u.text)}` : vttEscape(u.text);
   return `${clock(u.start, '.')} --> ${clock(u.end, '.')}\n${text}\n\n`;
 }
 

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { TranscriptStore } from '../dictation/transcriptState';
+import { dictationTooltip } from './statusTooltip';
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('voxnote.status', vscode.StatusBarAlignment.Right, 100);
@@ -44,11 +45,8 @@ export class StatusBarController implements vscode.Disposable {
         item.command = 'voxnote.showError';
         break;
     }
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(s.status === 'error' && s.error ? `**${s.error.message}**\n\n${s.error.hint}\n\n---\n\n` : '');
-    tooltip.appendMarkdown(`$(mic) Source: ${s.source}  \nDevice: ${s.device}  \nModel: ${s.model || 'none'}\n\n`);
-    tooltip.appendMarkdown(s.status === 'error' ? 'Click for details.' : 'Click to start or stop dictation.');
-    item.tooltip = tooltip;
+    // A string tooltip is plain text: error messages and device names are not Markdown.
+    item.tooltip = dictationTooltip(s);
     item.accessibilityInformation = { label: `Voxnote ${s.status}${s.partial ? `: ${s.partial}` : ''}` };
   }
 

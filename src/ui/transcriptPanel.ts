@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { TranscriptStore } from '../dictation/transcriptState';
+import { webviewNonce } from './nonce';
 import { HostMessage, isWebviewMessage, WebviewMessage } from './panelProtocol';
 
 export const PANEL_VIEW_TYPE = 'voxnote.transcript';
@@ -92,7 +93,7 @@ export class TranscriptPanel implements vscode.Disposable {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    const nonce = webviewNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'transcript.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'transcript.css'));
     const csp = [
