@@ -26,11 +26,13 @@ function vsCodeMarks(): Map<string, number> {
 
 const EXTENSION_ID = 'voxnote.voxnote';
 
-async function activation(ext: vscode.Extension<VoxnoteApi>): Promise<{ api: VoxnoteApi; sample: HostResult['activation'] }> {
+async function activation(ext: vscode.Extension<VoxnoteApi | undefined>): Promise<{ api: VoxnoteApi; sample: HostResult['activation'] }> {
   const alreadyActive = ext.isActive;
   const t0 = performance.now();
   const api = await ext.activate();
   const activateCallMs = alreadyActive ? undefined : performance.now() - t0;
+  // Exported in test and development mode only: the driver loads the package as the development extension.
+  if (!api) throw new Error(`${EXTENSION_ID} exported no API: it is not running in test mode (extensionDevelopmentPath)`);
   const marks = vsCodeMarks();
   const span = (what: string) => {
     const from = marks.get(`code/extHost/will${what}/${EXTENSION_ID}`);
@@ -194,7 +196,7 @@ async function pushToTalk(api: VoxnoteApi, runs: number): Promise<number[]> {
 
 export async function run(): Promise<void> {
   const plan = JSON.parse(fs.readFileSync(process.env[PLAN_ENV] ?? '', 'utf8')) as HostPlan;
-  const ext = vscode.extensions.getExtension<VoxnoteApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<VoxnoteApi | undefined>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
   const { api, sample } = await activation(ext);
   const result: HostResult = { activation: sample };

@@ -1,10 +1,16 @@
 /**
- * What activate() returns (vscode.extensions.getExtension('voxnote.voxnote').exports):
- * read-only hooks for measuring the extension from outside it (npm run bench).
+ * What activate() returns (vscode.extensions.getExtension('voxnote.voxnote').exports)
+ * in test and development mode only: read-only hooks for measuring the extension
+ * from outside it (npm run bench). Never in production: the worker's events carry
+ * what the user says, and any installed extension could subscribe.
  */
 import type * as vscode from 'vscode';
 import type { WorkerSupervisor } from './speech/workerSupervisor';
 import type { WorkerEvent } from './shared/protocol';
+
+/** vscode.ExtensionMode.Test and .Development (this module is type-only on vscode, so the bench can import it). */
+const EXTENSION_MODE_DEVELOPMENT = 2 satisfies vscode.ExtensionMode.Development;
+const EXTENSION_MODE_TEST = 3 satisfies vscode.ExtensionMode.Test;
 
 export interface VoxnoteApi {
   /** Milliseconds activate()'s own body took; loading the module is not included. */
@@ -17,6 +23,7 @@ export interface VoxnoteApi {
   onWorkerEvent(listener: (event: WorkerEvent) => void): vscode.Disposable;
 }
 
-export function voxnoteApi(activationMs: number, supervisor: WorkerSupervisor): VoxnoteApi {
+export function voxnoteApi(mode: vscode.ExtensionMode, activationMs: number, supervisor: WorkerSupervisor): VoxnoteApi | undefined {
+  if (mode !== EXTENSION_MODE_TEST && mode !== EXTENSION_MODE_DEVELOPMENT) return undefined;
   return { activationMs, onWorkerEvent: (listener) => supervisor.onEvent(listener) };
 }

@@ -16,7 +16,7 @@ import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 
-export function activate(context: vscode.ExtensionContext): VoxnoteApi {
+export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Voxnote', { log: true });
   const store = new TranscriptStore();
@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     }),
   );
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
-  return voxnoteApi(performance.now() - started, supervisor);
+  return voxnoteApi(context.extensionMode, performance.now() - started, supervisor);
 }
 
 export function deactivate(): void {
