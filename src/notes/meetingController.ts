@@ -16,7 +16,7 @@ import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
 import { Journal, readJournal } from './notesJournal';
-import { notesTitle, uniqueNotesPath } from './notesPath';
+import { createNotesFile, notesTitle } from './notesPath';
 import { NotesBufferSync } from './notesReconcile';
 import { NotesWriteError, NotesWriter, NotesWriterOptions } from './notesWriter';
 
@@ -72,6 +72,7 @@ interface Meeting {
 
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
+  private creating = false;
   private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
@@ -111,7 +112,15 @@ export class MeetingController implements vscode.Disposable {
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
     const startedAt = new Date();
-    const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, startedAt);
+    // A second Start while the file is being created must not make a second file.
+    if (this.creating) return;
+    this.creating = true;
+    let notesPath: string;
+    try {
+      notesPath = await createNotesFile(settings.folder, settings.fileNameTemplate, startedAt);
+    } finally {
+      this.creating = false;
+    }
     const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
     const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: model.name };

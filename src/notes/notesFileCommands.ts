@@ -14,7 +14,7 @@ import { FileTranscriptionError } from './audioConversion';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor, JournalError } from './notesJournal';
-import { uniqueNotesPath } from './notesPath';
+import { createNotesFile } from './notesPath';
 
 /** What ffmpeg commonly reads; WAV needs no ffmpeg. */
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
@@ -34,7 +34,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   const audio = uri?.fsPath ?? (await pickRecording());
   if (!audio) return;
   const settings = readMeetingSettings();
-  const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, new Date());
+  const notesPath = await createNotesFile(settings.folder, settings.fileNameTemplate, new Date());
   const name = path.basename(audio);
   let result;
   try {

@@ -1,11 +1,13 @@
 /**
  * Where a new notes file goes: its name from the template setting
  * (`voxnote.notes.fileNameTemplate`, default "YYYY-MM-DD HHmm Meeting.md") in
- * the notes folder (`voxnote.notes.folder`), never over an existing file.
+ * the notes folder (`voxnote.notes.folder`), never over an existing file:
+ * created exclusively, so two windows never share one.
  * No VS Code API here.
  */
-import * as fs from 'fs';
+import * as fs from 'fs/promises';
 import * as path from 'path';
+import { journalPathFor } from './notesJournal';
 
 export const DEFAULT_NAME_TEMPLATE = 'YYYY-MM-DD HHmm Meeting.md';
 
@@ -46,31 +48,55 @@ export function notesFolder(setting: string, workspaceFolder: string | undefined
   return workspaceFolder ? path.join(workspaceFolder, expanded) : path.join(home, HOME_NOTES_FOLDER);
 }
 
-/** True when `folder` exists but cannot be listed (a file in its way, no permission). */
-function unreadableFolder(folder: string): boolean {
+/** `name`, or `name (2).md` and so on: the n-th candidate name. */
+function candidate(folder: string, name: string, n: number): string {
+  const ext = path.extname(name);
+  return path.join(folder, n === 1 ? name : `${name.slice(0, name.length - ext.length)} (${n})${ext}`);
+}
+
+/**
+ * When the folder cannot be written now, taken names are unknown: the seconds are added, so
+ * notes written once it is fixed cannot land in an earlier meeting's file of the same minute.
+ */
+function secondsName(folder: string, name: string, date: Date): string {
+  const ext = path.extname(name);
+  return path.join(folder, `${name.slice(0, name.length - ext.length)} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
+}
+
+/** Creates `file` only if no file of that name exists; false when one does. */
+async function createExclusive(file: string): Promise<boolean> {
   try {
-    fs.readdirSync(folder);
-    return false;
+    await (await fs.open(file, 'wx')).close();
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT'; // a folder not made yet is simply empty
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
   }
 }
 
 /**
- * `folder/name`, or `folder/name (2).md` and so on when that exists. When the folder
- * cannot be listed now, taken names are unknown: the seconds are added, so notes
- * written once it is fixed cannot land in an earlier meeting's file of the same minute.
+ * Creates a new, empty notes file and its journal, each exclusively (`wx`), and
+ * returns its path: `folder/name`, or the next free `name (2).md`… Two windows
+ * starting notes in the same minute so get a file each, never one together. A
+ * name whose journal is left over (its notes deleted) is skipped. When the folder
+ * cannot be written now, returns a name with the seconds added and creates nothing:
+ * the notes writer keeps the lines in memory and reports the problem.
  */
-export function uniqueNotesPath(folder: string, template: string, date: Date): string {
+export async function createNotesFile(folder: string, template: string, date: Date): Promise<string> {
   const name = renderName(template, date);
-  const ext = path.extname(name);
-  const stem = name.slice(0, name.length - ext.length);
-  if (unreadableFolder(folder)) return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
-  for (let n = 1; ; n++) {
-    const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
-    if (!fs.existsSync(file)) return file;
+  try {
+    await fs.mkdir(folder, { recursive: true });
+    for (let n = 1; ; n++) {
+      const file = candidate(folder, name, n);
+      if (!(await createExclusive(file))) continue;
+      if (await createExclusive(journalPathFor(file))) return file;
+      await fs.rm(file, { force: true });
+    }
+  } catch {
+    return secondsName(folder, name, date);
   }
 }
 
 /** The title a notes file's header shows: its name without ".md". */
 export const notesTitle = (file: string): string => path.basename(file, path.extname(file));
+
