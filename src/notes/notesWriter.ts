@@ -82,7 +82,9 @@ export class NotesWriter {
   private retryTimer?: NodeJS.Timeout;
   private failure?: NotesWriteError;
   private finished = false;
-  private disposed = false;
+  /** close() was called: no more appends, and no retries after its last attempt. */
+  private closed = false;
+  private closing?: Promise<void>;
 
   private constructor(
     readonly path: string,
@@ -153,7 +155,7 @@ export class NotesWriter {
    * a buffer without the latest lines was saved over them. Returns how many.
    */
   async restoreMissing(): Promise<number> {
-    if (this.finished || this.disposed) return 0;
+    if (this.finished || this.closed) return 0;
     let text = '';
     try {
       text = await fs.readFile(this.path, 'utf8');
@@ -167,9 +169,9 @@ export class NotesWriter {
     return missing.length;
   }
 
-  /** Resolves once everything queued so far is on disk. */
+  /** Resolves once everything queued so far is on disk (after close(), once it is done). */
   flushed(): Promise<void> {
-    return this.enqueue();
+    return this.closing ?? this.enqueue();
   }
 
   /** Blocks kept in memory because they are not on disk yet. */
@@ -182,15 +184,34 @@ export class NotesWriter {
     return this.failure;
   }
 
-  /** Stops retrying and closes the files. What is not on disk yet stays in `pendingBlocks` and is written no more. */
+  /**
+   * Writes what is queued (once more now, if a failed write was waiting to retry),
+   * then closes the files; no footer, so the notes can be resumed. Resolves when
+   * done; what the disk still refuses stays in `pendingBlocks`. No appends after it.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      await this.whenIdle();
+      // A batch that failed before close was called is tried once more.
+      if (this.waiting.length) {
+        this.kick();
+        await this.whenIdle();
+      }
+      await Promise.all([this.notes.close(), this.journal.close()]);
+    })();
+    return this.closing;
+  }
+
+  /** close() without waiting: nothing queued is dropped. */
   dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.retryTimer);
-    void this.whenIdle().then(() => Promise.all([this.notes.close(), this.journal.close()]));
+    void this.close();
   }
 
   private assertOpen(): void {
-    if (this.finished || this.disposed) throw new Error(`the notes ${this.path} are finished`);
+    if (this.finished || this.closed) throw new Error(`the notes ${this.path} are finished`);
   }
 
   private enqueue(block?: string, record?: JournalRecord): Promise<void> {
@@ -206,7 +227,7 @@ export class NotesWriter {
   }
 
   private kick(): void {
-    if (this.running || this.retryTimer || this.disposed) return;
+    if (this.running || this.retryTimer) return;
     this.running = true;
     this.cycle = this.run();
   }
@@ -216,7 +237,7 @@ export class NotesWriter {
   }
 
   private async run(): Promise<void> {
-    while (this.waiting.length && !this.disposed) {
+    while (this.waiting.length) {
       const waiters = this.waiting;
       const blocks = this.unwritten;
       const utterances = this.utterancesUnwritten;
@@ -251,6 +272,7 @@ export class NotesWriter {
       this.failure = writeError(e, this.path, this.utterancesUnwritten, this.retryMs);
       this.options.onError?.(this.failure);
     }
+    if (this.closed) return; // closing: its one last attempt failed
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.kick();

@@ -111,6 +111,50 @@ describe('notes writer', () => {
     });
   });
 
+  it('dispose writes every block queued before it, none dropped, then closes the files', async () => {
+    const file = fresh();
+    const writer = NotesWriter.create(file, HEADER);
+    await writer.flushed();
+    // The first starts a write; the rest queue behind it, as the last finals do when the window closes.
+    for (const [i, w] of ['yes', 'no', 'open', 'close'].entries()) void writer.append(me(1 + i, w));
+    writer.dispose();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(readFresh(file).split('\n').filter((l) => l.startsWith('[')).map((l) => l.split(' ').pop()), ['yes', 'no', 'open', 'close']);
+    assert.deepEqual(parseJournal(readFresh(journalPathFor(file))).utterances.map((u) => u.text), ['yes', 'no', 'open', 'close']);
+    assert.equal(parseJournal(readFresh(journalPathFor(file))).end, undefined, 'no footer: the meeting can be resumed');
+  });
+
+  it('close() resolves once everything queued is on disk, and tries once more a write that was waiting to retry', async () => {
+    const file = fresh();
+    const errors: NotesWriteError[] = [];
+    const writer = NotesWriter.create(file, HEADER, { retryMs: 60_000, onError: (e) => errors.push(e) });
+    await writer.append(me(1, 'yes'));
+    fs.renameSync(file, `${file}.moved`);
+    fs.mkdirSync(file);
+    void writer.append(others(2, 'no'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(errors.length, 1, 'writing failed and waits a minute to retry');
+    fs.rmdirSync(file);
+    fs.renameSync(`${file}.moved`, file);
+    const t0 = performance.now();
+    await writer.close();
+    assert.ok(performance.now() - t0 < 5000, 'close did not wait for the retry timer');
+    assert.equal(readFresh(file), HEADER_TEXT + '[00:00:01] **Me:** yes\n\n[00:00:02] **Others:** no\n\n');
+    assert.deepEqual(writer.pendingBlocks, []);
+  });
+
+  it('close() on a disk that still refuses resolves, keeping the blocks in pendingBlocks', async () => {
+    const folder = path.join(root, `refuses${++n}`);
+    fs.writeFileSync(folder, 'not a folder');
+    const writer = NotesWriter.create(path.join(folder, 'Meeting.md'), HEADER, { retryMs: 20 });
+    void writer.append(me(1, 'run'));
+    await writer.close();
+    assert.equal(writer.pendingBlocks.length, 2, 'the header and the line');
+    assert.match(writer.pendingBlocks[1], /\*\*Me:\*\* run/);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(fs.statSync(folder).isFile(), 'no retries after close');
+  });
+
   it('creates a notes folder that does not exist', async () => {
     const file = path.join(root, 'deep', 'er', 'Meeting.md');
     const writer = NotesWriter.create(file, HEADER);
