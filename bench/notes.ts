@@ -2,8 +2,10 @@
  * Meeting-notes figures for `npm run bench`: a 3-hour meeting of two sources
  * (tone speech files through the file source at full speed, one worker each)
  * into a notes file. Reports finals emitted against lines in the file (equal),
- * memory growth of this process (the extension side) and of each worker, and
- * the time from a final event to its line being on disk (appended and fsynced).
+ * memory growth of this process (the extension side) and of each worker, the
+ * time from a final event to its line being on disk (appended and fsynced), and
+ * the extension host's own work per final (transcript store and the open
+ * panel's message, serialized as postMessage does) at the start and at the end.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,10 +15,14 @@ import * as vm from 'vm';
 import { MeetingSession } from '../src/notes/meetingSession';
 import { UTTERANCE_LINE } from '../src/notes/notesFormat';
 import { NotesWriter } from '../src/notes/notesWriter';
+import { TranscriptStore } from '../src/dictation/transcriptState';
+import { fullState, panelMessage } from '../src/ui/panelMessages';
 import { longToneWav } from '../test/support/longToneWav';
 
 /** Memory is first measured after this many finals, once everything is warm. */
 const WARM_FINALS = 200;
+/** The host's per-final work is compared over this many finals at the start and at the end. */
+const SAMPLE_FINALS = 500;
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 100) / 100;
 const ms = (x: number) => Math.round(x * 100) / 100;
@@ -57,6 +63,11 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     });
 
     const toDisk: number[] = [];
+    /** What the extension host does per final: the store, and the panel's message serialized. */
+    const store = new TranscriptStore();
+    const hostWork: number[] = [];
+    const messageBytes: number[] = [];
+    store.onDidChange((change) => messageBytes.push(JSON.stringify(panelMessage(change, store.state)).length));
     let finals = 0;
     const rss = () => {
       collectGarbage();
@@ -66,7 +77,10 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     session.onFinal((f) => {
       const t = performance.now();
       finals++;
+      const u = store.addUtterance(f.text, false, { speaker: f.speaker ?? '' });
+      hostWork.push(performance.now() - t);
       void f.written.then(() => toDisk.push(performance.now() - t));
+      if (u.pending) store.setPending([u.id], false);
       if (finals === WARM_FINALS) warm = rss();
     });
     const ended = new Promise<void>((resolve) =>
@@ -83,6 +97,8 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     session.dispose();
     writer.dispose();
 
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const us = (x: number) => Math.round(x * 10000) / 10;
     const lines = fs.readFileSync(notesPath, 'utf8').split('\n').filter((l) => UTTERANCE_LINE.test(l)).length;
     if (!warm) throw new Error(`only ${finals} finals: the meeting is too short to measure`);
     return {
@@ -100,6 +116,18 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
         workerMic: mb(end.mic - warm.mic),
         workerSystem: mb(end.system - warm.system),
         target: '< 10 each',
+      },
+      hostPerFinal: {
+        finals: hostWork.length,
+        meanUsFirst500: us(mean(hostWork.slice(0, SAMPLE_FINALS))),
+        meanUsLast500: us(mean(hostWork.slice(-SAMPLE_FINALS))),
+        p95UsFirst500: us(percentile(hostWork.slice(0, SAMPLE_FINALS), 95)),
+        p95UsLast500: us(percentile(hostWork.slice(-SAMPLE_FINALS), 95)),
+        panelMessageBytesFirst: messageBytes[0],
+        panelMessageBytesLast: messageBytes.at(-1),
+        fullStateBytesAtEnd: JSON.stringify(fullState(store.state)).length,
+        utterancesHeld: store.state.utterances.length,
+        target: 'last 500 within 2x of first 500 (flat)',
       },
       finalToDiskMs: {
         p50: ms(percentile(toDisk, 50)),

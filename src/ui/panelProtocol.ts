@@ -3,19 +3,31 @@
  * (after GitLens' webview protocol): each method string carries its params
  * type, and both sides import this module.
  */
-import type { TranscriptState } from '../dictation/transcriptState';
+import type { TranscriptState, TranscriptUtterance } from '../dictation/transcriptState';
 
 interface Message<M extends string, P> {
   method: M;
   params: P;
 }
 
-/** Host → webview. */
+/** Everything but the utterances and the meeting partials: what a status change carries. */
+export type TranscriptStatus = Omit<TranscriptState, 'utterances' | 'speakerPartials'>;
+
+/**
+ * Host → webview. The whole state only when the webview (re)loads; after that,
+ * each change alone, so a final costs the same at the end of a long meeting as
+ * at its start.
+ */
 export type HostMessage =
   | Message<'transcript/state', TranscriptState>
+  | Message<'transcript/status', TranscriptStatus>
   | Message<'transcript/partial', { text: string }>
   | Message<'transcript/level', { dbfs: number | null }>
-  | Message<'transcript/speakerPartials', { partials: Record<string, string> }>;
+  | Message<'transcript/speakerPartials', { partials: Record<string, string> }>
+  /** One utterance at the end; `dropped` rows leave the start (the panel keeps a bounded window). */
+  | Message<'transcript/append', { utterance: TranscriptUtterance; dropped: number }>
+  | Message<'transcript/pending', { ids: number[]; pending: boolean }>
+  | Message<'transcript/cleared', Record<string, never>>;
 
 /** Webview → host. */
 export type WebviewMessage =

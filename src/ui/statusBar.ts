@@ -13,7 +13,8 @@ export class StatusBarController implements vscode.Disposable {
   constructor(private readonly store: TranscriptStore, private readonly partialLength: () => number) {
     this.item.name = 'Voxnote Dictation';
     this.subscription = store.onDidChange((change) => {
-      if (change === 'state' || change === 'partial') this.render();
+      // A dictation final ends the partial shown.
+      if (change.kind === 'status' || change.kind === 'partial' || (change.kind === 'utterance' && !change.utterance.speaker)) this.render();
     });
     this.render();
     this.item.show();

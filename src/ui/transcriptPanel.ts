@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { TranscriptStore } from '../dictation/transcriptState';
 import { webviewNonce } from './nonce';
+import { fullState, panelMessage } from './panelMessages';
 import { HostMessage, isWebviewMessage, WebviewMessage } from './panelProtocol';
 
 export const PANEL_VIEW_TYPE = 'voxnote.transcript';
@@ -65,19 +66,14 @@ export class TranscriptPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isWebviewMessage(m)) this.onMessage(m);
       }),
-      store.onDidChange((change) => {
-        if (change === 'partial') this.post({ method: 'transcript/partial', params: { text: store.state.partial } });
-        else if (change === 'level') this.post({ method: 'transcript/level', params: { dbfs: store.state.level } });
-        else if (change === 'speakerPartials') this.post({ method: 'transcript/speakerPartials', params: { partials: store.state.speakerPartials } });
-        else this.post({ method: 'transcript/state', params: store.state });
-      }),
+      store.onDidChange((change) => this.post(panelMessage(change, store.state))),
     );
   }
 
   private onMessage(m: WebviewMessage): void {
     switch (m.method) {
       case 'transcript/ready':
-        return void this.post({ method: 'transcript/state', params: this.store.state });
+        return void this.post(fullState(this.store.state));
       case 'transcript/toggle':
         return this.actions.toggle();
       case 'transcript/copy':

@@ -1,10 +1,12 @@
 /**
  * The transcript panel's script, running inside the webview. It renders what
  * the host sends and posts button presses back; no state of its own but the
- * DOM, so a reloaded panel simply asks for the state again.
+ * DOM, so a reloaded panel simply asks for the state again. After that each
+ * change comes alone: a final appends one row (and the rows the host's
+ * bounded window dropped leave the top), nothing is rebuilt.
  */
-import type { TranscriptState } from '../dictation/transcriptState';
-import type { HostMessage, WebviewMessage } from '../ui/panelProtocol';
+import type { TranscriptState, TranscriptUtterance } from '../dictation/transcriptState';
+import type { HostMessage, TranscriptStatus, WebviewMessage } from '../ui/panelProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void; setState(state: unknown): void };
 
@@ -31,6 +33,7 @@ function renderSpeakerPartials(partials: Record<string, string>): void {
   $('speakerPartials').replaceChildren(
     ...Object.entries(partials).map(([speaker, text]) => {
       const line = document.createElement('p');
+      line.dataset.speaker = speaker;
       line.append(speakerLabel(speaker), ' ', text);
       return line;
     }),
@@ -44,7 +47,31 @@ function speakerLabel(speaker: string): HTMLElement {
   return label;
 }
 
-function renderState(s: TranscriptState): void {
+const KEPT_TITLE = 'No editor could take this: it is here and on the clipboard.';
+const PENDING_TITLE = 'Not in the notes file yet: Voxnote keeps it and writes it as soon as it can.';
+
+function utteranceRow(u: TranscriptUtterance): HTMLLIElement {
+  const item = document.createElement('li');
+  item.dataset.id = String(u.id);
+  if (u.undelivered) item.classList.add('undelivered');
+  const time = document.createElement('time');
+  time.dateTime = u.time;
+  time.textContent = new Date(u.time).toLocaleTimeString();
+  const text = document.createElement('span');
+  text.textContent = u.text;
+  item.append(time, ...(u.speaker ? [speakerLabel(u.speaker), ' '] : []), text);
+  if (u.undelivered) item.title = KEPT_TITLE;
+  markPending(item, !!u.pending);
+  return item;
+}
+
+function markPending(item: HTMLElement, pending: boolean): void {
+  item.classList.toggle('pending', pending);
+  if (pending) item.title = PENDING_TITLE;
+  else if (item.title === PENDING_TITLE) item.title = '';
+}
+
+function renderStatus(s: TranscriptStatus): void {
   $('status').textContent = STATUS_TEXT[s.status];
   $('toggle').textContent = s.status === 'listening' || s.status === 'loading' ? 'Stop' : 'Start';
   $('details').textContent = `${s.source} · ${s.device} · ${s.model || 'no model'}`;
@@ -52,26 +79,32 @@ function renderState(s: TranscriptState): void {
   error.hidden = !s.error;
   error.textContent = s.error ? `${s.error.message} ${s.error.hint}` : '';
   $('partial').textContent = s.partial;
-  renderSpeakerPartials(s.speakerPartials);
   renderLevel(s.level);
+}
+
+function renderState(s: TranscriptState): void {
+  renderStatus(s);
+  renderSpeakerPartials(s.speakerPartials);
+  $('utterances').replaceChildren(...s.utterances.map(utteranceRow));
+  $('utterances').lastElementChild?.scrollIntoView({ block: 'nearest' });
+}
+
+/** One final at the end: it ends its partial (dictation's, or its speaker's). */
+function append(u: TranscriptUtterance, dropped: number): void {
   const list = $('utterances');
-  list.replaceChildren(
-    ...s.utterances.map((u) => {
-      const item = document.createElement('li');
-      if (u.undelivered) item.classList.add('undelivered');
-      if (u.pending) item.classList.add('pending');
-      const time = document.createElement('time');
-      time.dateTime = u.time;
-      time.textContent = new Date(u.time).toLocaleTimeString();
-      const text = document.createElement('span');
-      text.textContent = u.text;
-      item.append(time, ...(u.speaker ? [speakerLabel(u.speaker), ' '] : []), text);
-      if (u.undelivered) item.title = 'No editor could take this: it is here and on the clipboard.';
-      if (u.pending) item.title = 'Not in the notes file yet: Voxnote keeps it and writes it as soon as it can.';
-      return item;
-    }),
-  );
+  for (let i = 0; i < dropped && list.firstElementChild; i++) list.firstElementChild.remove();
+  list.append(utteranceRow(u));
+  if (u.speaker !== undefined) {
+    for (const line of Array.from($('speakerPartials').children)) if ((line as HTMLElement).dataset.speaker === u.speaker) line.remove();
+  } else {
+    $('partial').textContent = '';
+  }
   list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+}
+
+function setPending(ids: number[], pending: boolean): void {
+  const wanted = new Set(ids.map(String));
+  for (const item of Array.from($('utterances').children) as HTMLElement[]) if (wanted.has(item.dataset.id ?? '')) markPending(item, pending);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
@@ -79,6 +112,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (m.method) {
     case 'transcript/state':
       return renderState(m.params);
+    case 'transcript/status':
+      return renderStatus(m.params);
     case 'transcript/partial':
       $('partial').textContent = m.params.text;
       return;
@@ -86,6 +121,13 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return renderLevel(m.params.dbfs);
     case 'transcript/speakerPartials':
       return renderSpeakerPartials(m.params.partials);
+    case 'transcript/append':
+      return append(m.params.utterance, m.params.dropped);
+    case 'transcript/pending':
+      return setPending(m.params.ids, m.params.pending);
+    case 'transcript/cleared':
+      $('utterances').replaceChildren();
+      return;
   }
 });
 
