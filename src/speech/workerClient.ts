@@ -6,8 +6,8 @@
  */
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { EventEmitter } from 'events';
-import * as readline from 'readline';
 import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { readLines } from './lineReader';
 
 export interface Disposable {
   dispose(): void;
@@ -34,6 +34,13 @@ export interface WorkerExit {
 }
 
 const STDERR_TAIL = 20;
+/**
+ * Longest line kept from the worker. A protocol event is far shorter (a final with
+ * words and alternatives is kilobytes); a log line more so. Past these, a line is
+ * cut and reported: memory stays bounded whatever a native library prints.
+ */
+const MAX_STDOUT_LINE = 1 << 20;
+const MAX_STDERR_LINE = 64 * 1024;
 const SHUTDOWN_GRACE_MS = 2000;
 
 export class WorkerClient implements Disposable {
@@ -58,11 +65,17 @@ export class WorkerClient implements Disposable {
     });
     // Writes to a dead worker fail with EPIPE; the exit handler reports the death.
     this.child.stdin.on('error', () => undefined);
-    readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
-    readline.createInterface({ input: this.child.stderr }).on('line', (line) => {
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
-      options.log?.(line);
+    const overlong = (stream: string, max: number) => (head: string) =>
+      options.log?.(`A worker ${stream} line longer than ${max.toLocaleString('en-US')} characters was cut (a native library printing without newlines?); it began: ${head}`);
+    readLines(this.child.stdout, { maxChars: MAX_STDOUT_LINE, onLine: (line) => this.onLine(line), onOverlong: overlong('stdout', MAX_STDOUT_LINE) });
+    readLines(this.child.stderr, {
+      maxChars: MAX_STDERR_LINE,
+      onLine: (line) => {
+        this.stderrTail.push(line);
+        if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+        options.log?.(line);
+      },
+      onOverlong: overlong('stderr', MAX_STDERR_LINE),
     });
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
