@@ -1,22 +1,24 @@
 /**
  * Transcribe Audio File: a recording through the worker's file source at full
  * speed into a notes file written like a meeting's (header, a line per final,
- * footer). Progress comes from the worker's `progress` events; an AbortSignal
- * cancels, and the notes then end with a footer saying where. Other formats
- * than WAV go through ffmpeg first. No VS Code API here.
+ * footer). The worker gets just the path: it reads WAV itself and streams any
+ * other format through ffmpeg, which it runs (no temporary file). Progress
+ * comes from the worker's `progress` events; an AbortSignal cancels, and the
+ * notes then end with a footer saying where. No VS Code API here.
  */
 import * as fs from 'fs/promises';
-import * as os from 'os';
 import * as path from 'path';
 import { Disposable, WorkerClient } from '../speech/workerClient';
+import { VoxnoteError } from '../shared/errors';
+import { ffmpegMissing, findFfmpeg } from '../shared/ffmpeg';
 import type { ErrorCode, WorkerEvent } from '../shared/protocol';
 import { clockTime, TimedText } from '../shared/transcriptFormat';
-import { convertToWav, ffmpegMissing, findFfmpeg, isWav } from './audioConversion';
+import { inspectAudio, isRawPath } from '../shared/wav';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export interface FileTranscriptionProgress {
-  stage: 'converting' | 'transcribing';
-  /** 0..100 of the current stage. */
+  stage: 'transcribing';
+  /** 0..100. */
   percent: number;
 }
 
@@ -24,8 +26,11 @@ export interface FileTranscriptionOptions {
   workerPath: string;
   modelPath: string;
   audioPath: string;
-  /** Where the notes go; the caller chose a path that does not exist (notesPath.ts). */
-  notesPath: string;
+  /**
+   * Where the notes go: a path that does not exist yet, or a function that creates
+   * the notes file (createNotesFile), called once the worker reads the recording.
+   */
+  notesPath: string | (() => Promise<string>);
   /** Notes title; the recording's name by default. */
   title?: string;
   /** The model's name in the header; its folder's name by default. */
@@ -41,8 +46,10 @@ export interface FileTranscriptionOptions {
 }
 
 export interface FileTranscriptionResult {
-  /** False when cancelled before the notes file was begun (during conversion). */
+  /** False when cancelled before the worker began reading the recording: no notes file. */
   notesWritten: boolean;
+  /** The notes file, once begun. */
+  notesPath?: string;
   finals: number;
   cancelled: boolean;
   /** Seconds of audio transcribed, and in the recording. */
@@ -52,64 +59,55 @@ export interface FileTranscriptionResult {
   error?: { code: ErrorCode; message: string; hint: string };
 }
 
+/**
+ * Rejects with a VoxnoteError, before any notes are begun, when the recording
+ * cannot be read: no such file, ffmpeg needed but missing, or a start the worker
+ * refused (a file ffmpeg cannot read either).
+ */
 export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileTranscriptionResult> {
   const none: FileTranscriptionResult = { notesWritten: false, finals: 0, cancelled: true, seconds: 0, totalSeconds: 0 };
   if (o.signal?.aborted) return none;
-  let wav = o.audioPath;
-  let tempDir: string | undefined;
-  try {
-    if (!(await isWav(o.audioPath))) {
-      const ffmpeg = findFfmpeg();
-      if (!ffmpeg) throw ffmpegMissing(o.audioPath);
-      tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'voxnote-convert-'));
-      wav = path.join(tempDir, 'audio.wav');
-      o.onProgress?.({ stage: 'converting', percent: 0 });
-      const converted = await convertToWav(ffmpeg, o.audioPath, wav, {
-        signal: o.signal,
-        onProgress: (f) => o.onProgress?.({ stage: 'converting', percent: f * 100 }),
-      });
-      if (!converted) return none;
-    }
-    return await transcribeWav(o, wav);
-  } finally {
-    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
-  }
-}
-
-async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<FileTranscriptionResult> {
-  const writer = NotesWriter.create(
-    o.notesPath,
-    {
-      title: o.title ?? path.basename(o.audioPath),
-      startedAt: new Date(),
-      sources: [path.basename(o.audioPath)],
-      model: o.modelName ?? path.basename(o.modelPath),
-    },
-    o.writer,
-  );
+  await checkRecording(o.audioPath);
   const client = new WorkerClient({ workerPath: o.workerPath, log: o.log });
-  const result: FileTranscriptionResult = { notesWritten: true, finals: 0, cancelled: false, seconds: 0, totalSeconds: 0 };
+  const result: FileTranscriptionResult = { notesWritten: false, finals: 0, cancelled: false, seconds: 0, totalSeconds: 0 };
+  let writer: NotesWriter | undefined;
+  /** Finals before the notes file exists (it is being created) wait here, in order. */
+  const early: TimedText[] = [];
+  let startError: VoxnoteError | undefined;
   const stop = () => client.send({ type: 'stop' });
   let events: Disposable | undefined;
   o.signal?.addEventListener('abort', stop, { once: true });
   try {
+    let begun: Promise<void> = Promise.resolve();
     await new Promise<void>((resolve) => {
       let started = false;
+      const append = (u: TimedText) => {
+        const written = writer!.append(u);
+        o.onFinal?.(u, written);
+      };
       events = client.onEvent((e: WorkerEvent) => {
-        if (e.type === 'started') started = true;
-        else if (e.type === 'final') {
+        if (e.type === 'started') {
+          started = true;
+          begun = beginNotes(o).then((w) => {
+            writer = w;
+            result.notesWritten = true;
+            result.notesPath = w.path;
+            early.splice(0).forEach(append);
+          });
+        } else if (e.type === 'final') {
           const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
           result.finals++;
           result.seconds = Math.max(result.seconds, e.end);
-          const written = writer.append(u);
-          o.onFinal?.(u, written);
+          if (writer) append(u);
+          else early.push(u);
         } else if (e.type === 'progress') {
           result.seconds = Math.max(result.seconds, e.seconds);
           result.totalSeconds = e.totalSeconds;
           if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
         } else if (e.type === 'error' && e.fatal) {
-          result.error = { code: e.code, message: e.message, hint: e.hint };
-          // A failed start or a dead worker sends no `stopped`.
+          // A failed start sends no `stopped`, and no notes were begun; a dead worker sends none either.
+          if (!started) startError = new VoxnoteError(e.code, e.message, e.hint);
+          else result.error = { code: e.code, message: e.message, hint: e.hint };
           if (!started || !client.alive) resolve();
         } else if (e.type === 'stopped') {
           result.cancelled = e.reason === 'requested';
@@ -117,12 +115,17 @@ async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<
         }
       });
       client.onExit(() => resolve());
-      client.send({ type: 'start', source: { kind: 'file', path: wav }, modelPath: o.modelPath, options: { partials: false, levels: false } });
+      client.send({ type: 'start', source: { kind: 'file', path: o.audioPath }, modelPath: o.modelPath, options: { partials: false, levels: false } });
     });
+    await begun;
   } finally {
     o.signal?.removeEventListener('abort', stop);
     await client.shutdown();
     events?.dispose();
+  }
+  if (!writer) {
+    if (startError && !o.signal?.aborted) throw startError;
+    return { ...none, cancelled: !!o.signal?.aborted };
   }
   const ended = result.cancelled || result.error;
   if (!ended) result.seconds = Math.max(result.seconds, result.totalSeconds);
@@ -131,4 +134,38 @@ async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<
   await writer.finish(result.seconds, note);
   writer.dispose();
   return result;
+}
+
+async function beginNotes(o: FileTranscriptionOptions): Promise<NotesWriter> {
+  const notesPath = typeof o.notesPath === 'string' ? o.notesPath : await o.notesPath();
+  return NotesWriter.create(
+    notesPath,
+    {
+      title: o.title ?? path.basename(o.audioPath),
+      startedAt: new Date(),
+      sources: [path.basename(o.audioPath)],
+      model: o.modelName ?? path.basename(o.modelPath),
+    },
+    o.writer,
+  );
+}
+
+/** The recording can be opened, and ffmpeg is there if the WAV inspector says it is needed: said at once, before the model loads. */
+async function checkRecording(file: string): Promise<void> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(file, 'r');
+  } catch (e) {
+    throw new VoxnoteError('file-not-found', `Cannot open the recording ${file}: ${(e as Error).message}`, 'Check the path and that you can read the file.');
+  }
+  try {
+    if (isRawPath(file) || !(await fh.stat()).isFile()) return; // the worker reads raw PCM, and explains a folder
+    const route = await inspectAudio(fh);
+    if (route.route === 'ffmpeg' && !findFfmpeg()) {
+      const missing = ffmpegMissing(file, route.found);
+      throw new VoxnoteError('no-capture-tool', missing.message, missing.hint);
+    }
+  } finally {
+    await fh.close();
+  }
 }

@@ -13,7 +13,7 @@ import { offerFirstRun } from '../ui/pickers';
 import { MeetingController } from './meetingController';
 import type { TrackKind } from './meetingTrack';
 import type { SubtitleFormat } from './notesExport';
-import { exportNotesSubtitles, transcribeAudioFile } from './notesFileCommands';
+import { exportNotesSubtitles, FileCommandDeps, transcribeAudioFile } from './notesFileCommands';
 
 export interface MeetingCommandDeps {
   models: ModelStore;
@@ -47,7 +47,7 @@ export function registerMeetingCommands(context: vscode.ExtensionContext, deps: 
     log: deps.log,
     reportError: deps.reportError,
   });
-  const files = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log: deps.log };
+  const files: FileCommandDeps = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log: deps.log, running: new Set() };
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   const disposables = [
     meeting,

@@ -10,13 +10,13 @@ import { readMeetingSettings } from '../config';
 import type { ResolvedModel } from '../models/modelStore';
 import { pickSubtitleFormat } from '../ui/meetingPickers';
 import { clockTime } from '../shared/transcriptFormat';
-import { FileTranscriptionError } from './audioConversion';
+import { VoxnoteError } from '../shared/errors';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor, JournalError } from './notesJournal';
 import { createNotesFile } from './notesPath';
 
-/** What ffmpeg commonly reads; WAV needs no ffmpeg. */
+/** What ffmpeg commonly reads (the worker reads WAV itself). */
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
 
 export interface FileCommandDeps {
@@ -24,6 +24,21 @@ export interface FileCommandDeps {
   /** The model to use; undefined once the first-run offer or the model's problem has been shown. */
   model(): ResolvedModel | undefined;
   log: vscode.LogOutputChannel;
+  /** Transcriptions under way, so that deactivation can cancel them and wait. */
+  running: Set<RunningTranscription>;
+}
+
+export interface RunningTranscription {
+  abort: AbortController;
+  /** Settles once the notes are finished (never rejects). */
+  done: Promise<unknown>;
+}
+
+/** Cancels every transcription under way and resolves once their notes are finished. */
+export async function cancelTranscriptions(running: Set<RunningTranscription>): Promise<void> {
+  const all = [...running];
+  all.forEach((r) => r.abort.abort());
+  await Promise.all(all.map((r) => r.done));
 }
 
 const errorWithHint = (e: { message: string; hint: string }) => void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`);
@@ -34,7 +49,8 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   const audio = uri?.fsPath ?? (await pickRecording());
   if (!audio) return;
   const settings = readMeetingSettings();
-  const notesPath = await createNotesFile(settings.folder, settings.fileNameTemplate, new Date());
+  // Created once the worker reads the recording: a file it cannot read leaves no empty notes behind.
+  const notesPath = () => createNotesFile(settings.folder, settings.fileNameTemplate, new Date());
   const name = path.basename(audio);
   let result;
   try {
@@ -43,10 +59,8 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
       async (progress, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
-        // The bar follows transcription; conversion (non-WAV) shows as a message.
         let shown = 0;
-        try {
-          return await transcribeFile({
+        const run = transcribeFile({
             workerPath: deps.workerPath,
             modelPath: model.path,
             modelName: model.name,
@@ -55,20 +69,25 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
             signal: abort.signal,
             log: (line) => deps.log.debug(`[file worker] ${line}`),
             writer: { onError: errorWithHint },
-            onProgress: ({ stage, percent }) => {
+            onProgress: ({ percent }) => {
               const whole = Math.floor(percent);
-              if (stage === 'converting') return progress.report({ message: `converting with ffmpeg… ${whole}%` });
               progress.report({ message: `${whole}%`, increment: whole - shown });
               shown = whole;
             },
           });
+        // Closing the window cancels it: the notes get their footer (deactivate waits for it).
+        const entry = { abort, done: run.catch(() => undefined) };
+        deps.running.add(entry);
+        try {
+          return await run;
         } finally {
+          deps.running.delete(entry);
           cancel.dispose();
         }
       },
     );
   } catch (e) {
-    if (e instanceof FileTranscriptionError) return errorWithHint(e);
+    if (e instanceof VoxnoteError) return errorWithHint(e);
     throw e;
   }
   if (!result.notesWritten) {
@@ -79,7 +98,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   else if (result.cancelled) {
     void vscode.window.showInformationMessage(`Voxnote: cancelled at ${clockTime(result.seconds)}; the notes hold what came before.`);
   }
-  await vscode.window.showTextDocument(vscode.Uri.file(notesPath), { preview: false });
+  await vscode.window.showTextDocument(vscode.Uri.file(result.notesPath!), { preview: false });
 }
 
 async function pickRecording(): Promise<string | undefined> {

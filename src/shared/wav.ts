@@ -1,8 +1,12 @@
 /**
- * WAV header parsing and sample decoding. Only the header is read up front;
- * the samples are decoded block by block, so file size does not matter.
+ * WAV header parsing and sample decoding, and the one inspector that decides
+ * how a recording is read (host and worker both ask it): headerless raw PCM
+ * and the WAVs the reader handles (RF64 included) directly, everything else
+ * (mu-law, compressed formats) through ffmpeg. Only the header is read up
+ * front; the samples are decoded block by block, so file size does not matter.
  */
 import type { FileHandle } from 'fs/promises';
+import * as path from 'path';
 
 export type SampleFormat = 'u8' | 's16' | 's24' | 's32' | 'f32';
 
@@ -16,8 +20,16 @@ export interface WavInfo {
   durationSeconds: number;
 }
 
-/** The file is not audio Voxnote can read; the message says what was found. */
-export class AudioFormatError extends Error {}
+/** The file is not audio the WAV reader can read; the message says what was found, `found` in a few words. */
+export class AudioFormatError extends Error {
+  constructor(
+    message: string,
+    /** What the file is instead, e.g. "MP3 audio", "a WAV of mu-law data". */
+    readonly found = 'a damaged or unusual WAV',
+  ) {
+    super(message);
+  }
+}
 
 export const SUPPORTED_WAV = 'WAV with PCM 8/16/24/32-bit integer or 32-bit float samples';
 
@@ -78,7 +90,7 @@ function parseFmt(body: Buffer): Fmt {
       throw new AudioFormatError(`The WAV uses an unknown extensible subformat (${guid.toString('hex')}); supported: ${SUPPORTED_WAV}.`);
     }
   }
-  const found = (what: string) => new AudioFormatError(`The WAV holds ${what}; supported: ${SUPPORTED_WAV}.`);
+  const found = (what: string) => new AudioFormatError(`The WAV holds ${what}; supported: ${SUPPORTED_WAV}.`, `a WAV of ${what}`);
   let format: SampleFormat;
   if (tag === 1 && bits === 8) format = 'u8';
   else if (tag === 1 && bits === 16) format = 's16';
@@ -100,10 +112,11 @@ function parseFmt(body: Buffer): Fmt {
 export async function readWavInfo(fh: FileHandle): Promise<WavInfo> {
   const fileSize = (await fh.stat()).size;
   const head = await readAt(fh, 0, 12);
-  if (head.length < 12) throw new AudioFormatError(`The file is too short to be a WAV (${head.length} bytes).`);
+  if (head.length < 12) throw new AudioFormatError(`The file is too short to be a WAV (${head.length} bytes).`, `${head.length} bytes, too short for audio`);
   const riff = head.toString('latin1', 0, 4);
   if ((riff !== 'RIFF' && riff !== 'RF64') || head.toString('latin1', 8, 12) !== 'WAVE') {
-    throw new AudioFormatError(`The file is not a WAV: found ${sniffContainer(head)}. Supported: ${SUPPORTED_WAV}.`);
+    const what = sniffContainer(head);
+    throw new AudioFormatError(`The file is not a WAV: found ${what}. Supported: ${SUPPORTED_WAV}.`, what);
   }
   let fmt: Fmt | undefined;
   let ds64DataBytes: number | undefined;
@@ -173,5 +186,26 @@ function sampleAt(view: DataView, at: number, format: SampleFormat): number {
       return view.getInt32(at, true);
     case 'f32':
       return view.getFloat32(at, true);
+  }
+}
+
+/** Headerless files with these extensions are 16 kHz mono s16le unless the source says otherwise. */
+export const RAW_EXTENSIONS: ReadonlySet<string> = new Set(['.raw', '.pcm', '.s16le']);
+
+export const isRawPath = (file: string): boolean => RAW_EXTENSIONS.has(path.extname(file).toLowerCase());
+
+/** How a recording is read. */
+export type AudioRoute =
+  | { route: 'wav'; info: WavInfo }
+  /** Anything the WAV reader cannot do; `found` says what it is, `reason` why not directly. */
+  | { route: 'ffmpeg'; found: string; reason: string };
+
+/** Decides from the file's header (not its name) whether the WAV reader or ffmpeg reads it. */
+export async function inspectAudio(fh: FileHandle): Promise<AudioRoute> {
+  try {
+    return { route: 'wav', info: await readWavInfo(fh) };
+  } catch (e) {
+    if (e instanceof AudioFormatError) return { route: 'ffmpeg', found: e.found, reason: e.message };
+    throw e;
   }
 }

@@ -100,12 +100,12 @@ describe('voxnote errors: non-zero exit and one line that says what to do', () =
     assert.match(oneLine(r), /^voxnote: .*\/nonexistent\/x\.wav/);
   });
 
-  it('an unsupported audio format', () => {
+  it('an audio file neither the WAV reader nor ffmpeg can read', () => {
     const file = path.join(tempDir('ogg'), 'talk.wav');
     fs.writeFileSync(file, Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]));
     const r = voxnote(['transcribe', file, '--model', toneModel()]);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /Ogg.*ffmpeg/);
+    assert.match(oneLine(r), /^voxnote: ffmpeg could not read \S+talk\.wav: [^.]+\. Check that the file is an audio or video recording/);
   });
 
   it('an unknown output format', () => {

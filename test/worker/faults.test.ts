@@ -115,7 +115,7 @@ describe('bad input', () => {
     assert.ok(error.fatal);
   });
 
-  it('an unsupported audio file is a clear error', async () => {
+  it('an audio file neither the WAV reader nor ffmpeg can read is a clear error', async () => {
     const file = path.join(tempDir('mp3'), 'song.wav');
     fs.writeFileSync(file, Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00 this is an mp3, not a wav'));
     const w = new TestWorker();
@@ -123,7 +123,9 @@ describe('bad input', () => {
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'unsupported-audio');
-    assert.match(error.hint, /ffmpeg/);
+    assert.ok(error.fatal);
+    assert.match(error.message, /^ffmpeg could not read \S+song\.wav: /);
+    assert.match(error.hint, /plays in a media player/);
   });
 
   it('stop and endUtterance with no session are non-fatal errors', async () => {

@@ -1,7 +1,8 @@
 /**
  * File "capture": streams a WAV or raw s16le file as 16 kHz mono s16le in
  * 100 ms chunks, either at real-time pace or as fast as the recognizer takes it.
- * Reads block by block, so memory stays flat for files of any length.
+ * Reads block by block, so memory stays flat for files of any length. What the
+ * WAV reader cannot do goes to ffmpeg (openFileSource; the WAV inspector decides).
  */
 import type { FileHandle } from 'fs/promises';
 import { open } from 'fs/promises';
@@ -10,11 +11,9 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'timers/promises';
 import type { FileSource } from '../../shared/protocol';
 import { Chunker } from '../audio/chunker';
 import { createResampler, floatToS16le, Resampler } from '../audio/resampler';
-import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, SampleFormat } from '../../shared/wav';
+import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, inspectAudio, isRawPath, readWavInfo, SampleFormat } from '../../shared/wav';
 import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, OpenCapture, SAMPLE_RATE } from './capture';
-
-/** Headerless files with these extensions are 16 kHz mono s16le unless `raw` says otherwise. */
-const RAW_EXTENSIONS = new Set(['.raw', '.pcm', '.s16le']);
+import { openFfmpegCapture } from './ffmpeg';
 const READ_BYTES = 64 * 1024;
 /** Fast mode hands the event loop a turn this often, so stdin commands (stop) get read. */
 const YIELD_BYTES = 64 * 1024;
@@ -55,7 +54,7 @@ async function openFile(file: string): Promise<FileHandle> {
 }
 
 async function readLayout(fh: FileHandle, source: FileSource): Promise<Layout> {
-  const raw = source.raw ?? (RAW_EXTENSIONS.has(path.extname(source.path).toLowerCase()) ? { sampleRate: SAMPLE_RATE, channels: 1 } : undefined);
+  const raw = source.raw ?? (isRawPath(source.path) ? { sampleRate: SAMPLE_RATE, channels: 1 } : undefined);
   if (raw) {
     const { sampleRate, channels } = raw;
     if (!Number.isInteger(sampleRate) || sampleRate < 1 || !Number.isInteger(channels) || channels < 1) {
@@ -75,6 +74,25 @@ async function readLayout(fh: FileHandle, source: FileSource): Promise<Layout> {
   }
 }
 
+/** A file source: raw PCM and the WAVs the reader handles directly (RF64 too), anything else through ffmpeg. */
+export const openFileSource: OpenCapture<FileSource> = async (source, handlers) => {
+  if (source.raw || isRawPath(source.path)) return openFileCapture(source, handlers);
+  let route: Awaited<ReturnType<typeof inspectAudio>> | undefined;
+  try {
+    const fh = await open(source.path, 'r');
+    try {
+      if ((await fh.stat()).isFile()) route = await inspectAudio(fh);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Cannot be opened or read: the reader says so, with a next step.
+  }
+  if (route?.route === 'ffmpeg') return openFfmpegCapture(source, handlers, route.found);
+  return openFileCapture(source, handlers);
+};
+
+/** The WAV and raw reader itself. */
 export const openFileCapture: OpenCapture<FileSource> = async (source, handlers) => {
   const fh = await openFile(source.path);
   try {

@@ -4,7 +4,7 @@
  */
 import type { CaptureBackend, MicSource, Source } from '../../shared/protocol';
 import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
-import { openFileCapture } from './file';
+import { openFileSource } from './file';
 import { openPortAudioCapture } from './portaudio';
 import { openPulseCapture } from './pulse';
 import { watchCapture } from './watchdog';
@@ -29,7 +29,7 @@ async function openLive(source: MicSource, handlers: CaptureHandlers): Promise<C
 }
 
 export async function openCapture(source: Source, handlers: CaptureHandlers): Promise<Capture> {
-  if (source.kind === 'file') return openFileCapture(source, handlers);
+  if (source.kind === 'file') return openFileSource(source, handlers);
   const watchdog = watchCapture(handlers);
   const capture = await openLive(source, watchdog.handlers);
   watchdog.start(capture.device);

@@ -4,11 +4,12 @@
  * native addon, and dies with "Connection terminated" when the server does, so
  * failures are visible (shared/docs/audio-in-ci.md).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { findTool } from '../../shared/findTool';
 import type { MicSource } from '../../shared/protocol';
 import { CaptureError, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+import { killOnExit } from './children';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;
@@ -110,20 +111,6 @@ export function resolvePulseSource(source: MicSource, state: PulseState): string
   );
 }
 
-// Children still running when the worker exits are killed, so no recorder outlives it.
-const live = new Set<ChildProcess>();
-let exitHook = false;
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHook) {
-    exitHook = true;
-    process.on('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
 let pwRawFlag: boolean | undefined;
 /** PipeWire 1.4 added --raw; older pw-record writes raw (or an AU stream) to "-" without it. */
 function pwRecordHasRaw(tool: string): Promise<boolean> {
@@ -221,7 +208,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
   const plan = await planRecorder(source);
   const toolName = path.basename(plan.tool);
   const child = spawn(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
+  killOnExit(child);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e) =>
