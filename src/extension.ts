@@ -1,25 +1,46 @@
 /**
  * Wiring only: creates the controllers and registers commands. Activation
  * starts no worker and loads no model (unless voxnote.preloadModel asks for a
- * warm worker, which starts after activation returns).
+ * warm worker, which starts after activation returns). Deactivation (window
+ * closed or reloaded) ends dictation and meetings with their last words on
+ * disk before VS Code tears the extension down.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
+import { KeptTranscript } from './dictation/keptTranscript';
 import { TranscriptStore } from './dictation/transcriptState';
 import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { registerMeetingCommands } from './notes/meetingCommands';
+import { withDeadline } from './shared/deadline';
 import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
+
+/**
+ * VS Code gives deactivate() 5 s, and has closed its connection to the window by
+ * then (only file writes still land): sessions get a little over half of that.
+ */
+const SHUTDOWN_MS = 3000;
+let shutdown: (() => Promise<void>) | undefined;
+
+/** Where the kept transcript is saved: the workspace's storage folder (the global one with no workspace). */
+function keptTranscriptFile(context: vscode.ExtensionContext): string | undefined {
+  const folder = [context.storageUri, context.globalStorageUri].find((u) => u?.scheme === 'file');
+  return folder && path.join(folder.fsPath, 'kept-transcript.json');
+}
 
 export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Voxnote', { log: true });
   const store = new TranscriptStore();
+  const keptFile = keptTranscriptFile(context);
+  // Undelivered utterances survive a reload: back in the transcript panel.
+  const kept = keptFile ? new KeptTranscript(store, keptFile, (m) => log.warn(m)) : undefined;
   const models = new ModelStore(context);
   const supervisor = new WorkerSupervisor({
     workerPath: context.asAbsolutePath('dist/worker.js'),
@@ -60,6 +81,17 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   };
   const showTranscript = () => TranscriptPanel.createOrShow(context.extensionUri, store, panelActions);
 
+  const meetings = registerMeetingCommands(context, { models, store, log, reportError });
+  shutdown = async () => {
+    const t0 = Date.now();
+    await Promise.all([dictation.shutdown(SHUTDOWN_MS), meetings.shutdown(SHUTDOWN_MS)]);
+    // Meeting lines the notes disk still refused are kept with dictation's.
+    for (const u of store.state.utterances) if (u.pending) kept?.keep({ text: u.speaker ? `${u.speaker}: ${u.text}` : u.text, time: u.time });
+    if (kept) await withDeadline(kept.flushed(), Math.max(200, SHUTDOWN_MS - (Date.now() - t0)));
+    // Not in context.subscriptions: it must still hear the last final, which comes after they are disposed.
+    kept?.dispose();
+  };
+
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
@@ -76,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
     registerModelCommands(context, models),
-    registerMeetingCommands(context, { models, store, log, reportError }),
+    meetings,
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });
@@ -96,6 +128,9 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   return voxnoteApi(context.extensionMode, performance.now() - started, supervisor);
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions, disposed by VS Code.
+/** Starts the shutdown at once (VS Code disposes context.subscriptions right after this returns; they wait for it). */
+export function deactivate(): Promise<void> | undefined {
+  const run = shutdown;
+  shutdown = undefined;
+  return run?.();
 }

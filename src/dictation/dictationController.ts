@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { preloadModel, readDictationSettings } from '../config';
+import { withDeadline } from '../shared/deadline';
 import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
 import type { EventOf, WorkerEvent } from '../shared/protocol';
@@ -55,6 +56,9 @@ export class DictationController implements vscode.Disposable {
   /** Finals are inserted strictly in order, even though insertion is async; each on its own. */
   private readonly finals: FinalDelivery<{ session: Session; target: Target | undefined }>;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Called once the session has ended (shutdown waits for it). */
+  private readonly onEnd: Array<() => void> = [];
+  private shuttingDown?: Promise<void>;
 
   constructor(private readonly deps: ControllerDeps) {
     this.finals = new FinalDelivery(
@@ -253,13 +257,37 @@ export class DictationController implements vscode.Disposable {
   private end(): void {
     if (!this.session) return;
     this.session = undefined;
+    this.onEnd.splice(0).forEach((resolve) => resolve());
     this.hold?.reset();
     this.ghost.clear();
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
     if (this.deps.store.state.status !== 'error') this.deps.store.update({ status: 'idle' });
   }
 
+  /**
+   * The window is closing (deactivate): the session stops, the worker's last
+   * final is delivered or kept (the panel's kept transcript is saved), within `ms`.
+   */
+  shutdown(ms: number): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      this.hold?.dispose();
+      if (this.session) {
+        const ended = new Promise<void>((resolve) => this.onEnd.push(resolve));
+        this.stop();
+        await withDeadline(ended, ms);
+      }
+      await withDeadline(this.finals.idle(), ms);
+    })();
+    return this.shuttingDown;
+  }
+
   dispose(): void {
+    // During shutdown() the last final still has to come in: disposed after it.
+    if (this.shuttingDown) return void this.shuttingDown.finally(() => this.disposeNow());
+    this.disposeNow();
+  }
+
+  private disposeNow(): void {
     this.hold?.dispose();
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
+import { withDeadline } from '../shared/deadline';
 import type { TranscriptStore } from '../dictation/transcriptState';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
 import { pickMeetingAction, pickSources } from '../ui/meetingPickers';
@@ -13,7 +14,7 @@ import { offerFirstRun } from '../ui/pickers';
 import { MeetingController } from './meetingController';
 import type { TrackKind } from './meetingTrack';
 import type { SubtitleFormat } from './notesExport';
-import { exportNotesSubtitles, FileCommandDeps, transcribeAudioFile } from './notesFileCommands';
+import { cancelTranscriptions, exportNotesSubtitles, FileCommandDeps, transcribeAudioFile } from './notesFileCommands';
 
 export interface MeetingCommandDeps {
   models: ModelStore;
@@ -29,7 +30,11 @@ export interface StartMeetingOptions {
 
 const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length > 0 && v.every((k) => k === 'mic' || k === 'system');
 
-export function registerMeetingCommands(context: vscode.ExtensionContext, deps: MeetingCommandDeps): vscode.Disposable {
+/** The commands, and `shutdown` for deactivate: the meeting and any transcription end with their notes on disk. */
+export function registerMeetingCommands(
+  context: vscode.ExtensionContext,
+  deps: MeetingCommandDeps,
+): vscode.Disposable & { shutdown(ms: number): Promise<void> } {
   const workerPath = context.asAbsolutePath('dist/worker.js');
   /** The model, or undefined after offering one (then running `command`) or reporting what is wrong with it. */
   const model = (purpose: string, command: string) => (): ResolvedModel | undefined => {
@@ -70,5 +75,8 @@ export function registerMeetingCommands(context: vscode.ExtensionContext, deps: 
     ),
   ];
   void meeting.offerResume();
-  return vscode.Disposable.from(...disposables);
+  const shutdown = async (ms: number) => {
+    await Promise.all([meeting.shutdown(ms), withDeadline(cancelTranscriptions(files.running), ms)]);
+  };
+  return Object.assign(vscode.Disposable.from(...disposables), { shutdown });
 }

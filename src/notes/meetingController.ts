@@ -9,6 +9,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
+import { withDeadline } from '../shared/deadline';
 import type { TranscriptStore } from '../dictation/transcriptState';
 import type { ResolvedModel } from '../models/modelStore';
 import { MeetingClock } from './meetingClock';
@@ -73,6 +74,7 @@ interface Meeting {
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
   private creating = false;
+  private shuttingDown?: Promise<void>;
   private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
@@ -184,7 +186,30 @@ export class MeetingController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The window is closing (deactivate): capture stops, each source's last final
+   * goes into the notes, and everything is on disk when this resolves, within
+   * `ms`. No footer, and the record stays: the next window offers to resume.
+   */
+  shutdown(ms: number): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      const m = this.meeting;
+      if (!m || m.stopping) return;
+      m.stopping = true;
+      const t0 = Date.now();
+      await withDeadline(m.session.interrupt(), ms * 0.6);
+      await withDeadline(m.writer.close(), Math.max(0, ms - (Date.now() - t0)));
+    })();
+    return this.shuttingDown;
+  }
+
   dispose(): void {
+    // During shutdown() the session still needs its subscriptions: disposed after it.
+    if (this.shuttingDown) return void this.shuttingDown.finally(() => this.disposeNow());
+    this.disposeNow();
+  }
+
+  private disposeNow(): void {
     // The record stays: the next window over this workspace offers to resume.
     if (this.meeting) this.end(this.meeting);
     this.changed.dispose();

@@ -123,6 +123,18 @@ export class MeetingSession implements Disposable {
     this.setState('stopped');
   }
 
+  /**
+   * The window is closing: stops every track (their last finals are written) and
+   * its worker, without the footer, so that the notes can be resumed. The caller
+   * then closes the writer. Resolves once the tracks have stopped.
+   */
+  async interrupt(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.setState('stopping');
+    await Promise.all(this.tracks.map((t) => t.stop()));
+    this.setState('stopped');
+  }
+
   onFinal(listener: (e: Events['final'][0]) => void): Disposable {
     return this.on('final', listener);
   }

@@ -205,4 +205,37 @@ describe('meeting session (real worker, files in real time for the devices)', ()
     assert.deepEqual(clockRecords, [true, false, true], 'started, paused, resumed');
     assert.deepEqual(states, ['paused', 'running', 'stopping', 'stopped']);
   });
+
+  it('the window closing mid-utterance: interrupt() writes the utterance under way, close() puts it on disk, no footer, so the notes resume', async () => {
+    const mic = toneWav([0.3, 'save', 1.6, 'open', 0.35, 'close', 0.35, 'run', 20]);
+    const notes = path.join(dir, 'Closed.md');
+    const writer = NotesWriter.create(notes, HEADER);
+    const session = new MeetingSession({ workerPath: WORKER, modelPath: model, tracks: [TRACKS[0]], writer, sourceFor: () => realtime(mic.path) });
+    const finals: MeetingFinal[] = [];
+    session.onFinal((f) => finals.push(f));
+    session.start();
+    // The window closes while the second utterance is being spoken.
+    await new Promise<void>((resolve) => {
+      const sub = session.onPartial(() => {
+        if (finals.length === 1) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    const pids = [session.pid('mic')];
+    await session.interrupt();
+    await writer.close();
+    session.dispose();
+
+    const written = lines(notes).map(([, , text]) => text);
+    assert.equal(written[0], 'save');
+    assert.equal(written.length, 2, `the utterance under way is in the file: ${JSON.stringify(written)}`);
+    assert.match(written[1], /^open/);
+    const journal = parseJournal(fs.readFileSync(journalPathFor(notes), 'utf8'));
+    assert.equal(journal.end, undefined, 'no footer: the next window offers to resume');
+    assert.equal(journal.utterances.length, 2);
+    assert.doesNotMatch(fs.readFileSync(notes, 'utf8'), /Duration/);
+    for (const pid of pids) assert.throws(() => process.kill(pid!, 0), 'the worker is gone');
+  });
 });
