@@ -11,6 +11,7 @@ import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { KeptTranscript } from './dictation/keptTranscript';
+import { withTerminalCommands } from './dictation/terminalKeys';
 import { TranscriptStore } from './dictation/transcriptState';
 import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
@@ -125,7 +126,30 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     }),
   );
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
+  setTimeout(() => keepTerminalKeys(log), 0);
   return voxnoteApi(context.extensionMode, performance.now() - started, supervisor);
+}
+
+/**
+ * Push-to-talk and toggle in a focused terminal need their commands in
+ * terminal.integrated.commandsToSkipShell. package.json makes them its default;
+ * a user's own list replaces that default, so ours are added to it.
+ */
+function keepTerminalKeys(log: vscode.LogOutputChannel): void {
+  const terminal = vscode.workspace.getConfiguration('terminal.integrated');
+  const skip = terminal.inspect<string[]>('commandsToSkipShell');
+  if (skip?.workspaceValue !== undefined || skip?.workspaceFolderValue !== undefined) {
+    if (withTerminalCommands(skip.workspaceFolderValue ?? skip.workspaceValue)) {
+      log.warn("This workspace's terminal.integrated.commandsToSkipShell lacks voxnote.pushToTalk and voxnote.toggleDictation: their keys go to the shell in a focused terminal.");
+    }
+    return;
+  }
+  const updated = withTerminalCommands(skip?.globalValue);
+  if (!updated) return;
+  terminal.update('commandsToSkipShell', updated, vscode.ConfigurationTarget.Global).then(
+    () => log.info("Added Voxnote's push-to-talk, toggle and cancel to your terminal.integrated.commandsToSkipShell, so their keys work in a focused terminal."),
+    (e: Error) => log.warn(`Could not add Voxnote's commands to terminal.integrated.commandsToSkipShell: ${e.message}`),
+  );
 }
 
 /** Starts the shutdown at once (VS Code disposes context.subscriptions right after this returns; they wait for it). */

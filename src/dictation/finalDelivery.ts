@@ -52,7 +52,7 @@ export class FinalDelivery<T> {
     try {
       delivery = await steps.insert(words, target);
     } catch (e) {
-      this.onError('inserting a final', e);
+      this.report('inserting a final', e);
       delivery = { delivered: false, text: this.fallback(words), reason: `the edit failed (${(e as Error).message ?? e})` };
     }
     if (delivery.delivered && !delivery.text) return; // "scratch that"
@@ -62,7 +62,7 @@ export class FinalDelivery<T> {
     try {
       await steps.copy(delivery.text);
     } catch (e) {
-      this.onError('copying a kept final to the clipboard', e);
+      this.report('copying a kept final to the clipboard', e);
     }
     this.attempt('reporting a kept final', () => steps.kept(delivery.text, delivery.reason, target));
   }
@@ -79,7 +79,15 @@ export class FinalDelivery<T> {
     try {
       step();
     } catch (e) {
+      this.report(what, e);
+    }
+  }
+
+  private report(what: string, e: unknown): void {
+    try {
       this.onError(what, e);
+    } catch {
+      // The log itself is gone (the window is closing): the final still goes on.
     }
   }
 }

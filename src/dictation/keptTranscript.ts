@@ -65,7 +65,7 @@ export class KeptTranscript {
       const parsed: unknown = JSON.parse(await fs.readFile(this.file, 'utf8'));
       saved = Array.isArray(parsed) ? parsed.filter(isKept).slice(-KEPT_MAX) : [];
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`Kept transcript ${this.file} could not be read: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.report(`Kept transcript ${this.file} could not be read: ${(e as Error).message}`);
     }
     if (!saved.length) return;
     // Kept while this was reading come after the saved ones.
@@ -91,7 +91,15 @@ export class KeptTranscript {
       await fs.writeFile(aside, text);
       await fs.rename(aside, this.file);
     } catch (e) {
-      this.log(`Kept transcript ${this.file} could not be saved: ${(e as Error).message}`);
+      this.report(`Kept transcript ${this.file} could not be saved: ${(e as Error).message}`);
+    }
+  }
+
+  private report(message: string): void {
+    try {
+      this.log(message);
+    } catch {
+      // The log is closed (the window is closing): nothing more to do.
     }
   }
 }

@@ -109,4 +109,22 @@ describe('final delivery', () => {
     await finals.idle().then(() => (ended = true));
     assert.equal(ended, true);
   });
+
+  it('a log that throws (closed while the window closes) does not stop the final from being kept', async () => {
+    const { seen, steps } = recorder({
+      insert: async () => {
+        throw new Error('Channel has been closed');
+      },
+      kept: () => {
+        throw new Error('Channel has been closed');
+      },
+    });
+    const finals = new FinalDelivery(steps, () => {
+      throw new Error('Channel has been closed');
+    });
+    finals.queue('last words', 'editor');
+    await finals.idle();
+    assert.deepEqual(seen.panel, ['kept: last words']);
+    assert.deepEqual(seen.clipboard, ['last words']);
+  });
 });
