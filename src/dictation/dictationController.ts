@@ -257,10 +257,11 @@ export class DictationController implements vscode.Disposable {
   private end(): void {
     if (!this.session) return;
     this.session = undefined;
+    // First: nothing below may leave the "dictating" keys (Escape cancels) active.
+    void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
     this.onEnd.splice(0).forEach((resolve) => resolve());
     this.hold?.reset();
     this.ghost.clear();
-    void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
     if (this.deps.store.state.status !== 'error') this.deps.store.update({ status: 'idle' });
   }
 

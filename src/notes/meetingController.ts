@@ -66,6 +66,8 @@ interface Meeting {
   edits: Promise<void>;
   documentDirty: boolean;
   stopping: boolean;
+  /** Stop under way: the footer and the last lines going to disk. */
+  stopped?: Promise<void>;
   restartNoticeShown: boolean;
   editHintShown: boolean;
   subscriptions: vscode.Disposable[];
@@ -144,7 +146,8 @@ export class MeetingController implements vscode.Disposable {
     const m = this.meeting;
     if (!m || m.stopping) return;
     m.stopping = true;
-    await m.session.stop();
+    m.stopped = m.session.stop();
+    await m.stopped;
     await m.edits;
     this.end(m);
     await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
@@ -194,7 +197,9 @@ export class MeetingController implements vscode.Disposable {
   shutdown(ms: number): Promise<void> {
     this.shuttingDown ??= (async () => {
       const m = this.meeting;
-      if (!m || m.stopping) return;
+      if (!m) return;
+      // Stopped by the user just before: its footer is being written.
+      if (m.stopping) return void (await withDeadline(m.stopped ?? Promise.resolve(), ms));
       m.stopping = true;
       const t0 = Date.now();
       await withDeadline(m.session.interrupt(), ms * 0.6);
