@@ -6,6 +6,7 @@
 # `npm test` still runs them, with everything else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npm run --silent lint:imports
 rm -rf out
 npx tsc -p .
 mapfile -t tests < <(find out/test -name '*.unit.test.js' | sort)
