@@ -6,7 +6,8 @@
 import * as readline from 'readline';
 import { checkModelFolder } from '../shared/modelFolder';
 import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../shared/protocol';
-import { CaptureError, SAMPLE_RATE } from './capture/capture';
+import { SAMPLE_RATE } from './audio/format';
+import { CaptureError } from './capture/capture';
 import { listDevices } from './capture/devices';
 import { openProtocolOut } from './protocolOut';
 import { openCapture } from './capture/open';

@@ -5,7 +5,8 @@
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
 import type { RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
-import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, SAMPLE_RATE } from './capture/capture';
+import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
+import { Capture, CaptureError, CaptureHandlers } from './capture/capture';
 import type { RecognizerResult, VoskRecognizer } from './vosk';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
