@@ -5,16 +5,28 @@
  */
 import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
-import { partialLength, preloadModel } from './config';
+import { partialLength, preloadModel, readMeetingSettings } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './dictation/transcriptState';
 import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
-import { ModelStore } from './models/modelStore';
-import { registerMeetingCommands } from './notes/meetingCommands';
+import { ModelStore, ResolvedModel } from './models/modelStore';
+import { MeetingController } from './notes/meetingController';
+import type { TrackKind } from './notes/meetingTrack';
+import type { SubtitleFormat } from './notes/notesExport';
+import { exportNotesSubtitles, transcribeAudioFile } from './notes/notesFileCommands';
+import { pickMeetingAction, pickSources } from './ui/meetingPickers';
+import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
 import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
+
+export interface StartMeetingOptions {
+  /** Skips the quick pick (keybindings, tests). */
+  sources?: TrackKind[];
+}
+
+const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length > 0 && v.every((k) => k === 'mic' || k === 'system');
 
 export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   const started = performance.now();
@@ -60,6 +72,25 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   };
   const showTranscript = () => TranscriptPanel.createOrShow(context.extensionUri, store, panelActions);
 
+  const workerPath = context.asAbsolutePath('dist/worker.js');
+  /** The model, or undefined after offering one (then running `command`) or reporting what is wrong with it. */
+  const model = (purpose: string, command: string) => (): ResolvedModel | undefined => {
+    const resolved = models.resolve();
+    if (!resolved) void offerFirstRun(models, { purpose, command });
+    else if (!resolved.check.ok) reportError({ code: 'bad-model', ...resolved.check });
+    else return resolved;
+    return undefined;
+  };
+  const meeting = new MeetingController({
+    workerPath,
+    model: model('taking meeting notes', 'voxnote.startMeetingNotes'),
+    store,
+    workspaceState: context.workspaceState,
+    log,
+    reportError,
+  });
+  const files = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log };
+
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
@@ -76,7 +107,24 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
     registerModelCommands(context, models),
-    registerMeetingCommands(context, { models, store, log, reportError }),
+    meeting,
+    new MeetingStatusBar(meeting),
+    command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
+      if (meeting.status !== 'idle') return meeting.showNotes();
+      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels);
+      if (sources) await meeting.start(sources);
+    }),
+    command('voxnote.pauseMeetingNotes', () => meeting.pause()),
+    command('voxnote.resumeMeetingNotes', () => meeting.resume()),
+    command('voxnote.stopMeetingNotes', () => meeting.stop()),
+    command(MEETING_MENU_COMMAND, async () => {
+      const next = meeting.status === 'idle' ? undefined : await pickMeetingAction(meeting.status);
+      if (next) await vscode.commands.executeCommand(next);
+    }),
+    command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => transcribeAudioFile(files, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
+      exportNotesSubtitles(meeting.notesPath, uri instanceof vscode.Uri ? uri : undefined, format),
+    ),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });
@@ -93,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     }),
   );
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
+  void meeting.offerResume();
   return voxnoteApi(performance.now() - started, supervisor);
 }
 

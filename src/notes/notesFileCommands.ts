@@ -8,7 +8,6 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { ResolvedModel } from '../models/modelStore';
-import { pickSubtitleFormat } from '../ui/meetingPickers';
 import { clockTime } from '../shared/transcriptFormat';
 import { FileTranscriptionError } from './audioConversion';
 import { transcribeFile } from './fileTranscription';
@@ -115,6 +114,14 @@ export async function exportNotesSubtitles(meetingNotes: string | undefined, uri
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {
     if (open) void vscode.window.showTextDocument(vscode.Uri.file(file));
   });
+}
+
+async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
+  const items: Array<vscode.QuickPickItem & { format: SubtitleFormat }> = [
+    { label: 'SRT', description: '.srt, for most video players and editors', format: 'srt' },
+    { label: 'WebVTT', description: '.vtt, for the web, with speakers as voices', format: 'vtt' },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
 }
 
 async function pickNotes(): Promise<string | undefined> {

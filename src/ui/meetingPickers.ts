@@ -1,8 +1,7 @@
-/** Quick picks of meeting notes: which sources, what to do with the meeting under way, which subtitle format. */
+/** Quick picks of meeting notes: which sources, and what to do with the meeting under way. */
 import * as vscode from 'vscode';
 import type { MeetingStatus } from '../notes/meetingController';
 import type { TrackKind } from '../notes/meetingTrack';
-import type { SubtitleFormat } from '../notes/notesExport';
 
 /** globalState: the sources chosen last time, offered first next time. */
 const SOURCES_KEY = 'voxnote.meeting.sources';
@@ -45,12 +44,4 @@ export async function pickMeetingAction(status: MeetingStatus): Promise<string |
     { label: '$(output) Show Transcript', command: 'voxnote.showTranscript' },
   ];
   return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Meeting Notes' }))?.command;
-}
-
-export async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
-  const items: Array<vscode.QuickPickItem & { format: SubtitleFormat }> = [
-    { label: 'SRT', description: '.srt, for most video players and editors', format: 'srt' },
-    { label: 'WebVTT', description: '.vtt, for the web, with speakers as voices', format: 'vtt' },
-  ];
-  return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
 }

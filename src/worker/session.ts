@@ -7,7 +7,8 @@ import { VoxnoteError } from '../shared/errors';
 import type { EventBody, RecognizerOptions, Source } from '../shared/protocol';
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
-import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, SAMPLE_RATE } from './capture/capture';
+import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
+import { Capture, CaptureError, CaptureHandlers } from './capture/capture';
 import type { Engine, EngineFailure, EngineFinal, RecognitionStream, StreamSink } from './engines/engine';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CaptureError, CHUNK_BYTES, type CaptureHandlers } from '../../src/worker/capture/capture';
+import { CHUNK_BYTES } from '../../src/worker/audio/format';
+import { CaptureError, type CaptureHandlers } from '../../src/worker/capture/capture';
 import { loadNaudiodon, openPortAudioCapture, portAudioInputs } from '../../src/worker/capture/portaudio';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {

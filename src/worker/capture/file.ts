@@ -11,7 +11,8 @@ import type { FileSource } from '../../shared/protocol';
 import { Chunker } from '../audio/chunker';
 import { createResampler, floatToS16le, Resampler } from '../audio/resampler';
 import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, readWavInfo, SampleFormat } from '../../shared/wav';
-import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, OpenCapture, SAMPLE_RATE } from './capture';
+import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
+import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
 
 /** Headerless files with these extensions are 16 kHz mono s16le unless `raw` says otherwise. */
 const RAW_EXTENSIONS = new Set(['.raw', '.pcm', '.s16le']);

@@ -20,7 +20,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MicSource } from '../../shared/protocol';
-import { CaptureError, CHUNK_BYTES, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
+import { CaptureError, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
 import { readPulseState, resolvePulseSource, type PulseState } from './pulse';
 
 export interface PaDevice {

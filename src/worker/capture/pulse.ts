@@ -8,7 +8,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { findTool } from '../../shared/findTool';
 import type { MicSource } from '../../shared/protocol';
-import { CaptureError, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+import { SAMPLE_RATE } from '../audio/format';
+import { CaptureError, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;

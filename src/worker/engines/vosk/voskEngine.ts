@@ -5,7 +5,7 @@
 import { VoxnoteError } from '../../../shared/errors';
 import { checkModelFolder } from '../../../shared/modelFolder';
 import type { EngineSpec } from '../../../shared/protocol';
-import { SAMPLE_RATE } from '../../capture/capture';
+import { SAMPLE_RATE } from '../../audio/format';
 import type { Engine, RecognitionStream, StreamOptions, StreamSink } from '../engine';
 import { VoskModel, VoskRecognizer } from './libvosk';
 

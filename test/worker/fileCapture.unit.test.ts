@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileSource } from '../../src/shared/protocol';
-import { Capture, CaptureError, CHUNK_BYTES } from '../../src/worker/capture/capture';
+import { CHUNK_BYTES } from '../../src/worker/audio/format';
+import { Capture, CaptureError } from '../../src/worker/capture/capture';
 import { openFileCapture } from '../../src/worker/capture/file';
 import { encodeSamples, makeWav, sine, tempDir, writeTemp } from '../support/wavFixture';
 
