@@ -5,6 +5,8 @@
  * - latency: per chunk that produced a partial or final, the worker's time beyond
  *   libvosk's own calls (VOXNOTE_TRACE), from the chunk's arrival to its line written.
  * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
+ * - live: CPU per audio minute live from the virtual microphone, worker vs a plain
+ *   libvosk loop, and end of speech to final (bench/liveCpu.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
@@ -20,6 +22,7 @@ import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
+import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
 
 const DIST = __dirname;
@@ -171,6 +174,7 @@ async function memory(modelPath: string) {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'plainlive') return plainLiveLoop(process.argv[3], process.argv[4]);
   if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
   const parts = process.argv.slice(2);
   const want = (part: string) => !parts.length || parts.includes(part);
@@ -181,6 +185,7 @@ async function main(): Promise<void> {
     ...(want('engine')
       ? { engine: { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } }
       : {}),
+    ...(want('live') ? { live: await liveBench(DIST, modelPath) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };
