@@ -9,7 +9,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
-import type { TranscriptStore } from '../dictation/transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ResolvedModel } from '../models/modelStore';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
