@@ -4,10 +4,10 @@
  * Started with process.execPath (ELECTRON_RUN_AS_NODE=1 under VS Code).
  */
 import * as readline from 'readline';
+import { VoxnoteError } from '../shared/errors';
 import { checkModelFolder } from '../shared/modelFolder';
 import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../shared/protocol';
 import { SAMPLE_RATE } from './audio/format';
-import { CaptureError } from './capture/capture';
 import { listDevices } from './capture/devices';
 import { openProtocolOut } from './protocolOut';
 import { openCapture } from './capture/open';
@@ -90,7 +90,7 @@ async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
   } catch (e) {
     session = undefined;
     recognizer.free();
-    if (e instanceof CaptureError) return error(e.code, e.message, e.hint, true);
+    if (e instanceof VoxnoteError) return error(e.code, e.message, e.hint, true);
     throw e;
   }
 }

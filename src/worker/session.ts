@@ -4,9 +4,10 @@
  */
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
-import type { RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
+import type { ErrorCode, RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
 import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
-import { Capture, CaptureError, CaptureHandlers } from './capture/capture';
+import { Capture, CaptureHandlers } from './capture/capture';
+import { VoxnoteError } from '../shared/errors';
 import type { RecognizerResult, VoskRecognizer } from './vosk';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
@@ -42,7 +43,7 @@ export class Session {
     this.levels = options.levels ?? (source.kind !== 'file' || !!source.realtime);
   }
 
-  /** Starts capture; rejects with a CaptureError when the source cannot be opened. */
+  /** Starts capture; rejects with a VoxnoteError when the source cannot be opened. */
   async open(openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<Capture> {
     this.capture = await openCapture(this.source, {
       onData: (pcm) => this.feed(pcm),
@@ -79,7 +80,7 @@ export class Session {
         else this.decode(chunk);
       }
     } catch (e) {
-      this.fail(new CaptureError('internal', `Decoding failed: ${(e as Error).message}`, 'Restart dictation; if it persists, choose another model.'));
+      this.fail(new VoxnoteError('internal', `Decoding failed: ${(e as Error).message}`, 'Restart dictation; if it persists, choose another model.'));
     }
   }
 
@@ -163,7 +164,7 @@ export class Session {
     this.resolveDone();
   }
 
-  private fail(error: CaptureError): void {
+  private fail(error: VoxnoteError<ErrorCode>): void {
     if (this.ended) return;
     this.emit({ type: 'error', code: error.code, message: error.message, hint: error.hint, fatal: true });
     // What was captured before the failure is still decoded: nothing said is lost.
