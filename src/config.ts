@@ -1,16 +1,18 @@
 /**
  * Typed access to the voxnote.* settings declared in package.json. The one
- * place that knows setting names and their defaults' fallbacks.
+ * place that reads them; their defaults are in shared/settings.ts.
  */
 import * as os from 'os';
 import * as vscode from 'vscode';
-import type { FormatOptions } from './dictation/formatter';
-import type { PushToTalkMode } from './dictation/holdDetector';
-import type { TrackKind } from './notes/meetingTrack';
-import { DEFAULT_NAME_TEMPLATE, notesFolder } from './notes/notesPath';
-import type { CaptureBackend } from './shared/protocol';
+import type { CaptureBackend, MicSource } from './shared/protocol';
+import { FormatOptions, notesFolder, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
+/** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
+type Value<K extends SettingName> = (typeof SETTING_DEFAULTS)[K];
+const read = <K extends SettingName>(c: vscode.WorkspaceConfiguration, key: K): Value<K> => c.get<Value<K>>(key, SETTING_DEFAULTS[key]);
+/** A meeting source (meetingTrack's TrackKind), named here without importing notes/. */
+type TrackKind = MicSource['kind'];
 
 export interface DictationSettings {
   modelPath: string;
@@ -24,27 +26,27 @@ export interface DictationSettings {
 }
 
 const captureBackend = (c: vscode.WorkspaceConfiguration): CaptureBackend | undefined => {
-  const backend = c.get<string>('audio.backend', 'auto');
+  const backend = read(c, 'audio.backend');
   return backend === 'pulse' || backend === 'portaudio' ? backend : undefined;
 };
 
 export function readDictationSettings(): DictationSettings {
   const c = section();
   return {
-    modelPath: c.get<string>('model.path', '').trim(),
-    device: c.get<string>('microphone.device', '').trim() || undefined,
+    modelPath: read(c, 'model.path').trim(),
+    device: read(c, 'microphone.device').trim() || undefined,
     backend: captureBackend(c),
-    pushToTalkMode: c.get<PushToTalkMode>('pushToTalk.mode', 'auto'),
-    releaseTailMs: c.get<number>('pushToTalk.releaseTailMs', 300),
-    ghostText: c.get<boolean>('editor.ghostText', true),
-    phrases: c.get<string[]>('phrases', []),
+    pushToTalkMode: read(c, 'pushToTalk.mode'),
+    releaseTailMs: read(c, 'pushToTalk.releaseTailMs'),
+    ghostText: read(c, 'editor.ghostText'),
+    phrases: [...read(c, 'phrases')],
     format: {
-      spacing: c.get<boolean>('format.spacing', true),
-      capitalize: c.get<boolean>('format.capitalize', true),
-      spokenPunctuation: c.get<boolean>('format.spokenPunctuation', true),
-      numbersAsDigits: c.get<boolean>('format.numbersAsDigits', false),
-      numbersMinimum: c.get<number>('format.numbersMinimum', 10),
-      commands: c.get<Record<string, string>>('format.commands', {}),
+      spacing: read(c, 'format.spacing'),
+      capitalize: read(c, 'format.capitalize'),
+      spokenPunctuation: read(c, 'format.spokenPunctuation'),
+      numbersAsDigits: read(c, 'format.numbersAsDigits'),
+      numbersMinimum: read(c, 'format.numbersMinimum'),
+      commands: read(c, 'format.commands'),
     },
   };
 }
@@ -61,22 +63,22 @@ export interface MeetingSettings {
 
 export function readMeetingSettings(): MeetingSettings {
   const c = section();
-  const text = (key: string, fallback: string) => c.get<string>(key, fallback).trim() || fallback;
+  const text = (key: 'notes.fileNameTemplate' | 'notes.labels.mic' | 'notes.labels.system') => read(c, key).trim() || SETTING_DEFAULTS[key];
   return {
-    folder: notesFolder(c.get<string>('notes.folder', 'notes'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir()),
-    fileNameTemplate: text('notes.fileNameTemplate', DEFAULT_NAME_TEMPLATE),
-    labels: { mic: text('notes.labels.mic', 'Me'), system: text('notes.labels.system', 'Others') },
+    folder: notesFolder(read(c, 'notes.folder'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir()),
+    fileNameTemplate: text('notes.fileNameTemplate'),
+    labels: { mic: text('notes.labels.mic'), system: text('notes.labels.system') },
     devices: {
-      mic: c.get<string>('microphone.device', '').trim() || undefined,
-      system: c.get<string>('systemAudio.device', '').trim() || undefined,
+      mic: read(c, 'microphone.device').trim() || undefined,
+      system: read(c, 'systemAudio.device').trim() || undefined,
     },
     backend: captureBackend(c),
   };
 }
 
-export const preloadModel = (): boolean => section().get<boolean>('preloadModel', false);
-export const partialLength = (): number => section().get<number>('statusBar.partialLength', 40);
-export const maxModelBytes = (): number => section().get<number>('model.maxUnpackedGB', 10) * 1024 ** 3;
+export const preloadModel = (): boolean => read(section(), 'preloadModel');
+export const partialLength = (): number => read(section(), 'statusBar.partialLength');
+export const maxModelBytes = (): number => read(section(), 'model.maxUnpackedGB') * 1024 ** 3;
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   await section().update(key, value, vscode.ConfigurationTarget.Global);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel, readMeetingSettings } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
-import { TranscriptStore } from './dictation/transcriptState';
+import { TranscriptStore } from './transcript/transcriptStore';
 import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore, ResolvedModel } from './models/modelStore';

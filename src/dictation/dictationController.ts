@@ -11,7 +11,7 @@ import type { EventOf, WorkerEvent } from '../shared/protocol';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
 import { Target, TextInserter } from './insertion';
-import type { TranscriptStore } from './transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 
 export const DICTATING_CONTEXT = 'voxnote.dictating';
 

@@ -4,7 +4,8 @@
  * is no writable target it says so, and the caller keeps the text elsewhere.
  */
 import * as vscode from 'vscode';
-import { FormatOptions, formatUtterance } from './formatter';
+import type { FormatOptions } from '../shared/settings';
+import { formatUtterance } from './formatter';
 
 /** Where the utterance was aimed when it began. */
 export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };

@@ -7,7 +7,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { maxModelBytes, updateSetting } from '../config';
 import { CatalogEntry, catalogPath, CatalogError, formatBytes, formatSize, loadCatalog, sortForPicker } from './catalog';
-import { CancelledError, ModelError } from './errors';
+import { VoxnoteError } from '../shared/errors';
+import { CancelledError } from './errors';
 import { downloadModel, InstallOptions, InstallProgress, installFolder, installZip, removeModel } from './install';
 import type { ModelStore } from './modelStore';
 
@@ -52,7 +53,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (e instanceof CancelledError) {
         void vscode.window.showInformationMessage('Voxnote: cancelled; nothing was installed.');
       } else {
-        const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `Installing the model failed: ${(e as Error).message}. Nothing was installed; try again.`;
+        const message = e instanceof VoxnoteError ? `${e.message} ${e.hint}` : `Installing the model failed: ${(e as Error).message}. Nothing was installed; try again.`;
         void vscode.window.showErrorMessage(`Voxnote: ${message}`);
       }
       return undefined;
@@ -169,7 +170,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     try {
       await removeModel(models.folder, pick.label);
     } catch (e) {
-      const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `${(e as Error).message}. Stop dictation and try again.`;
+      const message = e instanceof VoxnoteError ? `${e.message} ${e.hint}` : `${(e as Error).message}. Stop dictation and try again.`;
       void vscode.window.showErrorMessage(`Voxnote: cannot remove "${pick.label}": ${message}`);
       return;
     }

@@ -6,17 +6,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs/promises';
 import * as readline from 'readline';
+import { VoxnoteError } from '../shared/errors';
 import { findTool } from '../shared/findTool';
-
-export class FileTranscriptionError extends Error {
-  constructor(
-    readonly code: 'file-not-found' | 'ffmpeg-missing' | 'conversion-failed',
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
 
 export const findFfmpeg = (): string | undefined => findTool(process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
 
@@ -26,7 +17,7 @@ export async function isWav(file: string): Promise<boolean> {
   try {
     fh = await fs.open(file, 'r');
   } catch (e) {
-    throw new FileTranscriptionError('file-not-found', `Cannot open the recording ${file}: ${(e as Error).message}`, 'Check the path and that you can read the file.');
+    throw new VoxnoteError('file-not-found', `Cannot open the recording ${file}: ${(e as Error).message}`, 'Check the path and that you can read the file.');
   }
   try {
     const head = Buffer.alloc(12);
@@ -37,8 +28,8 @@ export async function isWav(file: string): Promise<boolean> {
   }
 }
 
-export function ffmpegMissing(file: string): FileTranscriptionError {
-  return new FileTranscriptionError(
+export function ffmpegMissing(file: string): VoxnoteError {
+  return new VoxnoteError(
     'ffmpeg-missing',
     `${file} is not a WAV file, and ffmpeg, which Voxnote uses to read other formats, is not installed (not found on PATH).`,
     'Install ffmpeg (Debian/Ubuntu: sudo apt install ffmpeg; macOS: brew install ffmpeg; Windows: winget install ffmpeg) and try again, or convert the recording to WAV first.',
@@ -81,13 +72,13 @@ export function convertToWav(
     });
     const abort = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', abort, { once: true });
-    child.on('error', (e) => reject(new FileTranscriptionError('conversion-failed', `ffmpeg could not be run: ${e.message}`, 'Check your ffmpeg installation.')));
+    child.on('error', (e) => reject(new VoxnoteError('conversion-failed', `ffmpeg could not be run: ${e.message}`, 'Check your ffmpeg installation.')));
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', abort);
       if (options.signal?.aborted) return resolve(false);
       if (code === 0) return resolve(true);
       reject(
-        new FileTranscriptionError(
+        new VoxnoteError(
           'conversion-failed',
           `ffmpeg could not read ${input}: ${stderr.filter(Boolean).pop() ?? `exit code ${code}`}`,
           'Check that the file is an audio or video recording and plays in a media player.',

@@ -9,8 +9,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
-import type { TranscriptStore } from '../dictation/transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ResolvedModel } from '../models/modelStore';
+import type { VoxnoteError } from '../shared/errors';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
@@ -18,7 +19,7 @@ import { utteranceBlock } from './notesFormat';
 import { Journal, readJournal } from './notesJournal';
 import { notesTitle, uniqueNotesPath } from './notesPath';
 import { NotesBufferSync } from './notesReconcile';
-import { NotesWriteError, NotesWriter, NotesWriterOptions } from './notesWriter';
+import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
 /** workspaceState: the meeting under way, so that a reloaded window offers to resume it. */
@@ -301,7 +302,7 @@ export class MeetingController implements vscode.Disposable {
     };
   }
 
-  private showWriteError(e: NotesWriteError): void {
+  private showWriteError(e: VoxnoteError): void {
     this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
     void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, 'Show Transcript').then((pick) => {
       if (pick) void vscode.commands.executeCommand('voxnote.showTranscript');

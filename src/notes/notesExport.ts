@@ -5,15 +5,16 @@
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
+import { VoxnoteError } from '../shared/errors';
 import { srtCue, VTT_HEADER, vttCue } from '../shared/transcriptFormat';
-import { JournalError, readJournal } from './notesJournal';
+import { readJournal } from './notesJournal';
 
 export type SubtitleFormat = 'srt' | 'vtt';
 
 export async function subtitlesFor(notesPath: string, format: SubtitleFormat): Promise<string> {
   const { utterances } = await readJournal(notesPath);
   if (!utterances.length) {
-    throw new JournalError(`${path.basename(notesPath)} has no utterances yet, so there is nothing to export.`, 'Export once something has been said.');
+    throw new VoxnoteError('nothing-to-export', `${path.basename(notesPath)} has no utterances yet, so there is nothing to export.`, 'Export once something has been said.');
   }
   const sorted = [...utterances].sort((a, b) => a.start - b.start);
   if (format === 'srt') return sorted.map((u, i) => srtCue(i + 1, u)).join('');

@@ -8,11 +8,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { ResolvedModel } from '../models/modelStore';
+import { VoxnoteError } from '../shared/errors';
 import { clockTime } from '../shared/transcriptFormat';
-import { FileTranscriptionError } from './audioConversion';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
-import { journalPathFor, JournalError } from './notesJournal';
+import { journalPathFor } from './notesJournal';
 import { uniqueNotesPath } from './notesPath';
 
 /** What ffmpeg commonly reads; WAV needs no ffmpeg. */
@@ -67,7 +67,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
       },
     );
   } catch (e) {
-    if (e instanceof FileTranscriptionError) return errorWithHint(e);
+    if (e instanceof VoxnoteError) return errorWithHint(e);
     throw e;
   }
   if (!result.notesWritten) {
@@ -108,7 +108,7 @@ export async function exportNotesSubtitles(meetingNotes: string | undefined, uri
   try {
     file = await exportSubtitles(notes, chosen);
   } catch (e) {
-    if (e instanceof JournalError) return errorWithHint(e);
+    if (e instanceof VoxnoteError) return errorWithHint(e);
     throw e;
   }
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {

@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
+import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
 import { countWords } from './notesFormat';
 
@@ -46,12 +47,6 @@ export interface Journal {
   damaged: number;
 }
 
-export class JournalError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-  }
-}
-
 /**
  * Reads a journal's text. A line that does not parse is counted and skipped:
  * it can only be a record torn by a crash mid-write, which was never reported
@@ -70,10 +65,10 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
   }
   const start = records[0];
   if (start?.t !== 'start') {
-    throw new JournalError(`${file} does not begin with a Voxnote meeting record.`, 'Choose a notes file Voxnote wrote.');
+    throw new VoxnoteError('bad-journal', `${file} does not begin with a Voxnote meeting record.`, 'Choose a notes file Voxnote wrote.');
   }
   if (start.v > JOURNAL_VERSION) {
-    throw new JournalError(`${file} was written by a newer Voxnote (format ${start.v}).`, 'Update Voxnote to read it.');
+    throw new VoxnoteError('bad-journal', `${file} was written by a newer Voxnote (format ${start.v}).`, 'Update Voxnote to read it.');
   }
   const journal: Journal = { start, utterances: [], clock: { m: 0, at: start.at, running: true }, words: new Map(), damaged };
   for (const r of records.slice(1)) {
@@ -98,7 +93,8 @@ export async function readJournal(notesPath: string): Promise<Journal> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new JournalError(
+    throw new VoxnoteError(
+      'bad-journal',
       code === 'ENOENT'
         ? `${path.basename(notesPath)} has no Voxnote journal (${file} is missing), so its timings are unknown.`
         : `Cannot read the Voxnote journal ${file}: ${(e as Error).message}`,

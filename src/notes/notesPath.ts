@@ -1,13 +1,12 @@
 /**
  * Where a new notes file goes: its name from the template setting
  * (`voxnote.notes.fileNameTemplate`, default "YYYY-MM-DD HHmm Meeting.md") in
- * the notes folder (`voxnote.notes.folder`), never over an existing file.
- * No VS Code API here.
+ * the notes folder (`voxnote.notes.folder`, see notesFolder in shared/settings.ts),
+ * never over an existing file. No VS Code API here.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
-export const DEFAULT_NAME_TEMPLATE = 'YYYY-MM-DD HHmm Meeting.md';
+import { SETTING_DEFAULTS } from '../shared/settings';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -27,23 +26,8 @@ export function renderName(template: string, date: Date): string {
     .replace(/\[([^\]]*)\]|YYYY|MM|DD|HH|mm/g, (token, literal: string | undefined) => literal ?? values[token])
     .replace(/[/\\:*?"<>|\x00-\x1f]/g, '-')
     .trim();
-  const base = name || renderName(DEFAULT_NAME_TEMPLATE, date);
+  const base = name || renderName(SETTING_DEFAULTS['notes.fileNameTemplate'], date);
   return base.toLowerCase().endsWith('.md') ? base : `${base}.md`;
-}
-
-/** Where notes go without a workspace folder to put them in. */
-export const HOME_NOTES_FOLDER = 'Voxnote Notes';
-
-/**
- * The notes folder from the setting: `~` is the home folder, an absolute path
- * is used as is, a relative one is inside the workspace folder, or, with no
- * folder open, the notes go to ~/Voxnote Notes.
- */
-export function notesFolder(setting: string, workspaceFolder: string | undefined, home: string): string {
-  const value = setting.trim() || 'notes';
-  const expanded = value === '~' ? home : /^~[/\\]/.test(value) ? path.join(home, value.slice(2)) : value;
-  if (path.isAbsolute(expanded)) return path.normalize(expanded);
-  return workspaceFolder ? path.join(workspaceFolder, expanded) : path.join(home, HOME_NOTES_FOLDER);
 }
 
 /** True when `folder` exists but cannot be listed (a file in its way, no permission). */

@@ -8,6 +8,7 @@
  * works. No VS Code API here.
  */
 import * as fs from 'fs/promises';
+import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
 import { AppendOutbox } from './appendOutbox';
 import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
@@ -18,50 +19,43 @@ export interface NotesWriterOptions {
   /** How often writing is retried after a failure. */
   retryMs?: number;
   /** Writing started failing: called once per outage, with what happened and what to do. */
-  onError?: (error: NotesWriteError) => void;
+  onError?: (error: VoxnoteError) => void;
   /** Writing works again; everything kept in memory has been written. */
   onRecovered?: () => void;
   /** Notes blocks just put on disk, in order (for NotesBufferSync on the VS Code side). */
   onWritten?: (blocks: string[]) => void;
 }
 
-export class NotesWriteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
-
 const RETRY_MS = 2000;
 
-function writeError(e: unknown, file: string, kept: number, retryMs: number): NotesWriteError {
+/** Not fatal: the meeting goes on, and the writer retries. */
+function writeError(e: unknown, file: string, kept: number, retryMs: number): VoxnoteError {
   const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
   const keeping = `${kept} utterance${kept === 1 ? ' is' : 's are'} kept in memory and in the transcript panel, and written as soon as possible.`;
   const retry = `Voxnote retries every ${retryMs / 1000} s.`;
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new NotesWriteError(code, `The disk is full: the meeting notes cannot be written to ${file}. ${keeping}`, `Free some disk space. ${retry}`);
+      return new VoxnoteError(code, `The disk is full: the meeting notes cannot be written to ${file}. ${keeping}`, `Free some disk space. ${retry}`, false);
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new NotesWriteError(
+      return new VoxnoteError(
         code,
         `The meeting notes cannot be written to ${file}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}. ${keeping}`,
         `Make the notes folder writable (for the next meeting, setting voxnote.notes.folder chooses another). ${retry}`,
+        false,
       );
     case 'EISDIR':
     case 'ENOTDIR':
-      return new NotesWriteError(
+      return new VoxnoteError(
         code,
         `The meeting notes cannot be written to ${file}: ${code === 'EISDIR' ? 'a folder of that name is in the way' : 'part of its path is a file, not a folder'}. ${keeping}`,
         `Move the thing in the way. ${retry}`,
+        false,
       );
     default:
-      return new NotesWriteError(code, `The meeting notes cannot be written to ${file}: ${(e as Error).message}. ${keeping}`, retry);
+      return new VoxnoteError(code, `The meeting notes cannot be written to ${file}: ${(e as Error).message}. ${keeping}`, retry, false);
   }
 }
 
@@ -80,7 +74,7 @@ export class NotesWriter {
   private running = false;
   private cycle?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
-  private failure?: NotesWriteError;
+  private failure?: VoxnoteError;
   private finished = false;
   private disposed = false;
 
@@ -178,7 +172,7 @@ export class NotesWriter {
   }
 
   /** The current write failure, while writing fails. */
-  get error(): NotesWriteError | undefined {
+  get error(): VoxnoteError | undefined {
     return this.failure;
   }
 

@@ -3,7 +3,7 @@
  * error. Clicking toggles dictation, or shows the error and its next step.
  */
 import * as vscode from 'vscode';
-import type { TranscriptStore } from '../dictation/transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('voxnote.status', vscode.StatusBarAlignment.Right, 100);

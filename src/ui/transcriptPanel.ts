@@ -4,7 +4,7 @@
  * focus from the editor being dictated into.
  */
 import * as vscode from 'vscode';
-import type { TranscriptStore } from '../dictation/transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 import { HostMessage, isWebviewMessage, WebviewMessage } from './panelProtocol';
 
 export const PANEL_VIEW_TYPE = 'voxnote.transcript';

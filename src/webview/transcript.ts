@@ -3,7 +3,7 @@
  * the host sends and posts button presses back; no state of its own but the
  * DOM, so a reloaded panel simply asks for the state again.
  */
-import type { TranscriptState } from '../dictation/transcriptState';
+import type { TranscriptState } from '../transcript/transcriptStore';
 import type { HostMessage, WebviewMessage } from '../ui/panelProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void; setState(state: unknown): void };

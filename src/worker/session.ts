@@ -8,7 +8,7 @@ import type { EventBody, RecognizerOptions, Source } from '../shared/protocol';
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
 import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
-import { Capture, CaptureError, CaptureHandlers } from './capture/capture';
+import { Capture, CaptureHandlers } from './capture/capture';
 import type { Engine, EngineFailure, EngineFinal, RecognitionStream, StreamSink } from './engines/engine';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
@@ -52,7 +52,7 @@ export class Session {
 
   /**
    * Opens a stream on the engine, then capture, and emits `started`. Rejects with
-   * a VoxnoteError (a CaptureError for the source) when either cannot open.
+   * a VoxnoteError (from capture, for the source) when either cannot open.
    */
   async open(engine: Engine, openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<void> {
     const options = this.options;
@@ -138,7 +138,7 @@ export class Session {
         else this.decode(chunk);
       }
     } catch (e) {
-      this.fail(new CaptureError('internal', `Decoding failed: ${(e as Error).message}`, 'Restart dictation; if it persists, choose another model.'));
+      this.fail(new VoxnoteError('internal', `Decoding failed: ${(e as Error).message}`, 'Restart dictation; if it persists, choose another model.'));
     }
   }
 

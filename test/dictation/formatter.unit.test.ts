@@ -6,9 +6,9 @@ import {
   DEFAULT_FORMAT_OPTIONS,
   formatUtterance,
   SCRATCH_COMMAND,
-  type FormatOptions,
   type Formatted,
 } from '../../src/dictation/formatter';
+import type { FormatOptions } from '../../src/shared/settings';
 
 function format(words: string, before = '', options: Partial<FormatOptions> = {}): Formatted {
   return formatUtterance(words, { before }, { ...DEFAULT_FORMAT_OPTIONS, ...options });

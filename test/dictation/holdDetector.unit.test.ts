@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HoldDetector, type HoldDetectorOptions, type PushToTalkMode } from '../../src/dictation/holdDetector';
+import { HoldDetector, type HoldDetectorOptions } from '../../src/dictation/holdDetector';
+import type { PushToTalkMode } from '../../src/shared/settings';
 import { FakeClock } from '../support/fakeClock';
 
 interface KeyRepeat {

@@ -4,7 +4,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, it } from 'node:test';
-import { CancelledError, ModelError } from '../../src/models/errors';
+import { CancelledError } from '../../src/models/errors';
+import { VoxnoteError } from '../../src/shared/errors';
 import { InstallProgress, installFolder, installZip, removeModel, sweepLeftovers } from '../../src/models/install';
 import { checkModelFolder } from '../../src/shared/modelFolder';
 import { toneModelItems, toneModelZip, writeZip } from '../support/modelZip';
@@ -89,7 +90,7 @@ describe('installing a model from a folder', () => {
     const dir = tempDir('models');
     const source = toneModel();
     fs.rmSync(path.join(source, 'graph', 'phones', 'word_boundary.int'));
-    await assert.rejects(installFolder(source, dir, OPTIONS), (e: Error) => e instanceof ModelError && e.message === `The model folder ${source} has no graph/phones/word_boundary.int (word boundaries, needed for word timings).`);
+    await assert.rejects(installFolder(source, dir, OPTIONS), (e: Error) => e instanceof VoxnoteError && e.message === `The model folder ${source} has no graph/phones/word_boundary.int (word boundaries, needed for word timings).`);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 

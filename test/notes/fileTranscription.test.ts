@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileTranscriptionError, findFfmpeg } from '../../src/notes/audioConversion';
+import { findFfmpeg } from '../../src/notes/audioConversion';
+import { VoxnoteError } from '../../src/shared/errors';
 import { FileTranscriptionProgress, transcribeFile } from '../../src/notes/fileTranscription';
 import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
 import { LongToneWav, longToneWav } from '../support/longToneWav';
@@ -103,7 +104,7 @@ describe('transcribe audio file (real worker)', () => {
       await assert.rejects(
         transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: mp3, notesPath: notes }),
         (e: unknown) => {
-          assert.ok(e instanceof FileTranscriptionError);
+          assert.ok(e instanceof VoxnoteError);
           assert.equal(e.code, 'ffmpeg-missing');
           assert.match(e.message, /call\.mp3 is not a WAV file, and ffmpeg, which Voxnote uses to read other formats, is not installed/);
           assert.match(e.hint, /Install ffmpeg .*sudo apt install ffmpeg/);

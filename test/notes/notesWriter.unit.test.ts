@@ -6,7 +6,8 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
-import { NotesWriteError, NotesWriter } from '../../src/notes/notesWriter';
+import { NotesWriter } from '../../src/notes/notesWriter';
+import type { VoxnoteError } from '../../src/shared/errors';
 import { exportSubtitles, subtitlesFor } from '../../src/notes/notesExport';
 import { tempDir } from '../support/worker';
 
@@ -121,7 +122,7 @@ describe('notes writer', () => {
 
   it('keeps finals in memory while a folder stands where the file should be, reports once, then writes them all in order', async () => {
     const file = fresh();
-    const errors: NotesWriteError[] = [];
+    const errors: VoxnoteError[] = [];
     let recovered = 0;
     const writer = NotesWriter.create(file, HEADER, { retryMs: 30, onError: (e) => errors.push(e), onRecovered: () => recovered++ });
     await writer.append(me(1, 'yes'));
@@ -156,7 +157,7 @@ describe('notes writer', () => {
     const folder = path.join(root, `blocked${++n}`);
     fs.writeFileSync(folder, 'not a folder');
     const file = path.join(folder, 'Meeting.md');
-    const errors: NotesWriteError[] = [];
+    const errors: VoxnoteError[] = [];
     const writer = NotesWriter.create(file, HEADER, { retryMs: 30, onError: (e) => errors.push(e) });
     const line = writer.append(me(1, 'run'));
     await new Promise((r) => setTimeout(r, 100));
@@ -174,7 +175,7 @@ describe('notes writer', () => {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'Meeting.md');
     fs.symlinkSync('/dev/full', file);
-    const errors: NotesWriteError[] = [];
+    const errors: VoxnoteError[] = [];
     const writer = NotesWriter.create(file, HEADER, { retryMs: 30, onError: (e) => errors.push(e) });
     const lines = [writer.append(me(1, 'yes')), writer.append(others(2, 'no'))];
     await new Promise((r) => setTimeout(r, 100));

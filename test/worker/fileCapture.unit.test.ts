@@ -4,7 +4,8 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileSource } from '../../src/shared/protocol';
 import { CHUNK_BYTES } from '../../src/worker/audio/format';
-import { Capture, CaptureError } from '../../src/worker/capture/capture';
+import type { Capture } from '../../src/worker/capture/capture';
+import { VoxnoteError } from '../../src/shared/errors';
 import { openFileCapture } from '../../src/worker/capture/file';
 import { encodeSamples, makeWav, sine, tempDir, writeTemp } from '../support/wavFixture';
 
@@ -174,7 +175,7 @@ describe('file capture', () => {
 describe('file capture errors', () => {
   const rejectsWith = async (source: Omit<FileSource, 'kind'>, code: string, message: RegExp, hint: RegExp) =>
     assert.rejects(start(source), (e: Error) => {
-      assert.ok(e instanceof CaptureError, `${e}`);
+      assert.ok(e instanceof VoxnoteError, `${e}`);
       assert.equal(e.code, code);
       assert.match(e.message, message);
       assert.match(e.hint, hint);

@@ -1,12 +1,5 @@
-import { VoxnoteError } from '../../shared/errors';
+import type { VoxnoteError } from '../../shared/errors';
 import type { CaptureBackend, ErrorCode, Source } from '../../shared/protocol';
-
-/** A capture failure a person can act on: `hint` says what to do. Always ends the session. */
-export class CaptureError extends VoxnoteError {
-  constructor(override readonly code: ErrorCode, message: string, hint: string) {
-    super(code, message, hint, true);
-  }
-}
 
 export interface CaptureHandlers {
   /** 16 kHz mono s16le audio, in chunks of any size. */
@@ -14,7 +7,7 @@ export interface CaptureHandlers {
   /** The input ended by itself (end of a file). Not called after stop(). */
   onEnd(): void;
   /** Capture failed after it had started; no more data will come. */
-  onError(error: CaptureError): void;
+  onError(error: VoxnoteError<ErrorCode>): void;
 }
 
 export interface Capture {
@@ -27,5 +20,5 @@ export interface Capture {
   stop(): Promise<void>;
 }
 
-/** Opens a source. Rejects with a CaptureError when it cannot start (missing tool, device, file). */
+/** Opens a source. Rejects with a VoxnoteError when it cannot start (missing tool, device, file). */
 export type OpenCapture<S extends Source = Source> = (source: S, handlers: CaptureHandlers) => Promise<Capture>;

@@ -2,13 +2,13 @@
  * Every input a person could pick, from both back-ends. A back-end that is not
  * available is a line in `problems`, not an error: the other may still work.
  */
+import { VoxnoteError } from '../../shared/errors';
 import type { DeviceInfo } from '../../shared/protocol';
-import { CaptureError } from './capture';
 import { loadNaudiodon, portAudioInputs } from './portaudio';
 import { readPulseState } from './pulse';
 
 function describe(e: unknown): string {
-  return e instanceof CaptureError ? `${e.message}. ${e.hint}` : String((e as Error)?.message ?? e);
+  return e instanceof VoxnoteError ? `${e.message}. ${e.hint}` : String((e as Error)?.message ?? e);
 }
 
 async function pulseDevices(): Promise<DeviceInfo[]> {

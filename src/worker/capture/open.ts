@@ -3,7 +3,8 @@
  * some back-ends fail silently, and a session must never hang.
  */
 import type { CaptureBackend, MicSource, Source } from '../../shared/protocol';
-import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
+import { Capture, CaptureHandlers, OpenCapture } from './capture';
+import { VoxnoteError } from '../../shared/errors';
 import { openFileCapture } from './file';
 import { openPortAudioCapture } from './portaudio';
 import { openPulseCapture } from './pulse';
@@ -23,7 +24,7 @@ async function openLive(source: MicSource, handlers: CaptureHandlers): Promise<C
     return await BACKENDS[platformBackend()](source, handlers);
   } catch (e) {
     // No parec or pw-record: PortAudio through ALSA may still reach the device.
-    if (!(e instanceof CaptureError) || e.code !== 'no-capture-tool' || platformBackend() !== 'pulse') throw e;
+    if (!(e instanceof VoxnoteError) || e.code !== 'no-capture-tool' || platformBackend() !== 'pulse') throw e;
     return openPortAudioCapture(source, handlers).catch(() => Promise.reject(e));
   }
 }

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { findTool } from '../../shared/findTool';
 import type { MicSource } from '../../shared/protocol';
 import { SAMPLE_RATE } from '../audio/format';
-import { CaptureError, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+import type { Capture, CaptureHandlers, OpenCapture } from './capture';
+import { VoxnoteError } from '../../shared/errors';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;
@@ -46,10 +47,10 @@ function pactl(args: string[]): Promise<string> {
     execFile('pactl', args, { env: { ...process.env, LC_ALL: 'C' }, timeout: PACTL_TIMEOUT_MS }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new CaptureError('no-capture-tool', 'pactl is not installed', INSTALL_HINT));
+        return reject(new VoxnoteError('no-capture-tool', 'pactl is not installed', INSTALL_HINT));
       }
       const why = (stderr || err.message).trim().split('\n').pop() ?? '';
-      reject(new CaptureError('capture-failed', `No sound server is reachable (pactl ${args[0]}: ${why})`, SERVER_HINT));
+      reject(new VoxnoteError('capture-failed', `No sound server is reachable (pactl ${args[0]}: ${why})`, SERVER_HINT));
     });
   });
 }
@@ -73,7 +74,7 @@ export function parseSources(text: string): PulseSource[] {
   return sources.filter((s) => s.name);
 }
 
-/** Default sink/source and all sources. Rejects with a CaptureError when pactl or the server is missing. */
+/** Default sink/source and all sources. Rejects with a VoxnoteError when pactl or the server is missing. */
 export async function readPulseState(): Promise<PulseState> {
   const [info, list] = await Promise.all([pactl(['info']), pactl(['list', 'sources'])]);
   const field = (name: string): string | undefined => {
@@ -104,7 +105,7 @@ export function resolvePulseSource(source: MicSource, state: PulseState): string
   const what = source.kind === 'mic' ? 'input' : 'system-audio monitor';
   const asked = source.device ?? (source.kind === 'mic' ? 'the default input' : `the default output's monitor (${state.defaultSink ?? 'no default output'})`);
   const available = source.kind === 'system' ? state.sources.filter((s) => s.monitorOf).map((s) => s.name) : names;
-  throw new CaptureError(
+  throw new VoxnoteError(
     'device-not-found',
     `No ${what} ${source.device ? `named "${asked}"` : `found: ${asked}`}. Available: ${available.join(', ') || 'none'}.`,
     'Choose an available device with Voxnote: Select Microphone, or check that it is connected.',
@@ -197,13 +198,13 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
     };
   }
   const pwRecord = findTool('pw-record');
-  if (!pwRecord) throw new CaptureError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
+  if (!pwRecord) throw new VoxnoteError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
   // PipeWire without pipewire-pulse has no pactl: then the device cannot be checked beforehand.
   let state: PulseState | undefined;
   try {
     state = await readPulseState();
   } catch (e) {
-    if (!(e instanceof CaptureError && e.code === 'no-capture-tool')) throw e;
+    if (!(e instanceof VoxnoteError && e.code === 'no-capture-tool')) throw e;
   }
   const name = state ? resolvePulseSource(source, state) : source.device;
   // pw-record names nodes, not PulseAudio sources: a monitor is its sink plus stream.capture.sink.
@@ -226,7 +227,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e) =>
-      reject(new CaptureError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
+      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
     );
   });
 
@@ -245,7 +246,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
       if (stopping) return;
       stopping = true;
       const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      handlers.onError(new CaptureError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
+      handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
     });
   });
 

@@ -8,7 +8,7 @@
 import { StreamingTranscriber, type TurnEvent } from 'assemblyai';
 import { VoxnoteError } from '../../../shared/errors';
 import type { AssemblyAIEngineSpec, Word } from '../../../shared/protocol';
-import { SAMPLE_RATE } from '../../capture/capture';
+import { SAMPLE_RATE } from '../../audio/format';
 import type { RecognitionStream, StreamOptions, StreamSink } from '../engine';
 import { Backlog, Span } from './backlog';
 import { classify, CloseInfo, scrub } from './faults';

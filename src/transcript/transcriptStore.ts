@@ -1,8 +1,9 @@
 /**
- * What a person sees of dictation: status, the live partial, the level, and the
- * utterances so far; during meeting notes also each source's live partial and
- * its finals, labelled. The controllers write it; the status bar and the
- * transcript panel observe it. Plain data, so it crosses to the webview as is.
+ * What a person sees of dictation and meeting notes: status, the live partial,
+ * the level, and the utterances so far; during meeting notes also each source's
+ * live partial and its finals, labelled. Both controllers write it; the status
+ * bar and the transcript panel observe it. Plain data, so it crosses to the
+ * webview as is.
  */
 export type DictationStatus = 'idle' | 'loading' | 'listening' | 'error';
 
