@@ -8,7 +8,7 @@ import type { FormatOptions } from './dictation/formatter';
 import type { PushToTalkMode } from './dictation/holdDetector';
 import type { TrackKind } from './notes/meetingTrack';
 import { DEFAULT_NAME_TEMPLATE, notesFolder } from './notes/notesPath';
-import type { CaptureBackend } from './shared/protocol';
+import { isCaptureBackend, type CaptureBackend } from './shared/protocol';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
 
@@ -25,7 +25,7 @@ export interface DictationSettings {
 
 const captureBackend = (c: vscode.WorkspaceConfiguration): CaptureBackend | undefined => {
   const backend = c.get<string>('audio.backend', 'auto');
-  return backend === 'pulse' || backend === 'portaudio' ? backend : undefined;
+  return isCaptureBackend(backend) ? backend : undefined;
 };
 
 export function readDictationSettings(): DictationSettings {
