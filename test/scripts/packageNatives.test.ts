@@ -56,9 +56,12 @@ test('naudiodon is optional: only the machine it was built on ships it, and its 
   const win = stageNatives(NM, 'win32-x64', undefined, { host: 'linux-x64' });
   assert.deepEqual(win.notes, ['win32-x64: no naudiodon (PortAudio capture, an alternative back-end): its addon can only be built on win32-x64 itself']);
   assert.ok(!win.files.some((f) => /naudiodon|portaudio/.test(f)));
-  // As if packaging on an arm64 Mac with an addon present: PortAudio's dylib has no arm64 code.
-  const fakeHost = stageNatives(NM, 'darwin-arm64', undefined, { host: 'darwin-arm64' });
-  assert.ok(fakeHost.errors.some((e) => e.includes('libportaudio.dylib is MACHO for darwin-ia32+x64, not arm64')), fakeHost.errors.join('\n'));
+  // On an arm64 Mac the addon could be present, but PortAudio's dylib (in naudiodon's tarball) has no arm64 code.
+  const naudiodon = NATIVES.find((n) => n.name === 'naudiodon')!;
+  const dylibOnly = [{ ...naudiodon, files: () => [{ from: 'naudiodon/portaudio/bin/libportaudio.dylib', to: 'dist/native/libportaudio.dylib' }] }];
+  assert.deepEqual(stageNatives(NM, 'darwin-arm64', undefined, { host: 'darwin-arm64', natives: dylibOnly }).errors, [
+    "darwin-arm64: naudiodon's naudiodon/portaudio/bin/libportaudio.dylib is MACHO for darwin-ia32+x64, not arm64",
+  ]);
 });
 
 test('npm run package -- --all --check-only passes here, and a bad target fails the run', async () => {
