@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { WorkerClient } from './speech/workerClient';
 import { CAPTURE_BACKENDS, isCaptureBackend, type DeviceInfo, type EventOf, type Source, type WorkerEvent } from './shared/protocol';
+import { systemAudioHelp } from './shared/systemAudio';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
@@ -113,7 +114,8 @@ async function devices(json: boolean): Promise<void> {
   if (json) return void out(JSON.stringify({ devices, problems }, null, 2) + '\n');
   const line = (d: DeviceInfo) => `  ${d.isDefault ? '*' : ' '} [${d.backend}] ${d.name}${d.description !== d.name ? `  (${d.description})` : ''}\n`;
   out('Microphones:\n' + devices.filter((d) => d.kind === 'mic').map(line).join(''));
-  out('System audio (monitors):\n' + devices.filter((d) => d.kind === 'system').map(line).join(''));
+  const system = devices.filter((d) => d.kind === 'system');
+  out('System audio (what the computer plays):\n' + (system.map(line).join('') || `  none. ${systemAudioHelp(process.platform)}\n`));
   for (const p of problems) out(`note: ${p}\n`);
 }
 

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
+import type { EventOf } from '../shared/protocol';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
 import { pickMeetingAction, pickSources } from '../ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from '../ui/meetingStatusBar';
@@ -20,6 +21,8 @@ export interface MeetingCommandDeps {
   store: TranscriptStore;
   log: vscode.LogOutputChannel;
   reportError(error: { code: string; message: string; hint: string }): void;
+  /** The worker's device report, so the source picker can tell when there is no system audio. */
+  listDevices?(): Promise<EventOf<'devices'>>;
 }
 
 export interface StartMeetingOptions {
@@ -54,7 +57,7 @@ export function registerMeetingCommands(context: vscode.ExtensionContext, deps: 
     new MeetingStatusBar(meeting),
     command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
       if (meeting.status !== 'idle') return meeting.showNotes();
-      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels);
+      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, deps.listDevices?.());
       if (sources) await meeting.start(sources);
     }),
     command('voxnote.pauseMeetingNotes', () => meeting.pause()),

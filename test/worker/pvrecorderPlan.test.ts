@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CaptureError } from '../../src/worker/capture/capture';
 import { planPvRecorder, pvStatusError } from '../../src/worker/capture/pvrecorder';
-import { isSystemAudioInput, systemAudioHelp } from '../../src/worker/capture/systemAudio';
+import { isSystemAudioInput, systemAudioHelp } from '../../src/shared/systemAudio';
 
 // As WASAPI and Core Audio name inputs (miniaudio's device names).
 const WINDOWS = ['Microphone (Realtek(R) Audio)', 'Stereo Mix (Realtek(R) Audio)', 'Headset Microphone (Jabra EVOLVE 20)', 'CABLE Output (VB-Audio Virtual Cable)'];

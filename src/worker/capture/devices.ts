@@ -9,7 +9,7 @@ import { CaptureError } from './capture';
 import { loadNaudiodon, naudiodonAddonPath, portAudioInputs } from './portaudio';
 import { readPulseState } from './pulse';
 import { loadPvRecorder, pvRecorderInputs } from './pvrecorder';
-import { isSystemAudioInput } from './systemAudio';
+import { isSystemAudioInput } from '../../shared/systemAudio';
 
 function describe(e: unknown): string {
   return e instanceof CaptureError ? `${e.message}. ${e.hint}` : String((e as Error)?.message ?? e);

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MicSource } from '../../shared/protocol';
 import { CaptureError, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
-import { isSystemAudioInput, systemAudioHelp } from './systemAudio';
+import { isSystemAudioInput, systemAudioHelp } from '../../shared/systemAudio';
 
 /** 50 ms frames: small enough for prompt partials, large enough to read rarely. */
 export const FRAME_SAMPLES = 800;
