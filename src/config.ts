@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { FormatOptions } from './dictation/formatter';
 import type { PushToTalkMode } from './dictation/holdDetector';
 import type { TrackKind } from './notes/meetingTrack';
-import { DEFAULT_NAME_TEMPLATE, notesFolder } from './notes/notesPath';
+import { notesLocation, type NotesLocation } from './notes/notesFiles';
+import { DEFAULT_NAME_TEMPLATE, inWorkspace } from './notes/notesPath';
 import { isCaptureBackend, type CaptureBackend } from './shared/protocol';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
@@ -50,8 +51,12 @@ export function readDictationSettings(): DictationSettings {
 }
 
 export interface MeetingSettings {
-  /** Absolute folder for new notes files. */
+  /** Absolute folder for new notes files, as a path of `location.storage`. */
   folder: string;
+  /** The folder with the storage that reaches it (local disk or the remote workspace). */
+  location: NotesLocation;
+  /** Set when the workspace's voxnote.notes.folder was ignored: says why, for a warning. */
+  folderIgnored?: string;
   fileNameTemplate: string;
   labels: Record<TrackKind, string>;
   /** Device per source; the system default when undefined. */
@@ -59,11 +64,32 @@ export interface MeetingSettings {
   backend: CaptureBackend | undefined;
 }
 
+/**
+ * voxnote.notes.folder, where a folder outside the workspace counts only from
+ * user settings: a cloned repository's settings must not make Voxnote write
+ * elsewhere on the disk (in Restricted Mode VS Code already ignores them).
+ */
+function notesFolderSetting(c: vscode.WorkspaceConfiguration): { setting: string; ignored?: string } {
+  const value = c.get<string>('notes.folder', 'notes');
+  const i = c.inspect<string>('notes.folder');
+  const fromWorkspace = i?.workspaceFolderValue ?? i?.workspaceValue;
+  if (fromWorkspace === undefined || fromWorkspace !== value || inWorkspace(fromWorkspace)) return { setting: value };
+  const user = i?.globalValue ?? i?.defaultValue ?? 'notes';
+  return {
+    setting: user,
+    ignored: `The workspace's setting voxnote.notes.folder ("${fromWorkspace}") is outside the workspace, so Voxnote ignores it and uses "${user}". A folder outside the workspace can be set in your user settings.`,
+  };
+}
+
 export function readMeetingSettings(): MeetingSettings {
   const c = section();
   const text = (key: string, fallback: string) => c.get<string>(key, fallback).trim() || fallback;
+  const { setting, ignored } = notesFolderSetting(c);
+  const location = notesLocation(setting, vscode.workspace.workspaceFolders?.[0]?.uri, os.homedir());
   return {
-    folder: notesFolder(c.get<string>('notes.folder', 'notes'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir()),
+    folder: location.folder,
+    location,
+    folderIgnored: ignored,
     fileNameTemplate: text('notes.fileNameTemplate', DEFAULT_NAME_TEMPLATE),
     labels: { mic: text('notes.labels.mic', 'Me'), system: text('notes.labels.system', 'Others') },
     devices: {

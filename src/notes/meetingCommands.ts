@@ -69,7 +69,7 @@ export function registerMeetingCommands(context: vscode.ExtensionContext, deps: 
     }),
     command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => transcribeAudioFile(files, uri instanceof vscode.Uri ? uri : undefined)),
     command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
-      exportNotesSubtitles(meeting.notesPath, uri instanceof vscode.Uri ? uri : undefined, format),
+      exportNotesSubtitles(meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined, format),
     ),
   ];
   void meeting.offerResume();

@@ -4,8 +4,8 @@
  * the notes folder (`voxnote.notes.folder`), never over an existing file.
  * No VS Code API here.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { diskStorage, type NotesStorage } from './notesStorage';
 
 export const DEFAULT_NAME_TEMPLATE = 'YYYY-MM-DD HHmm Meeting.md';
 
@@ -34,6 +34,14 @@ export function renderName(template: string, date: Date): string {
 /** Where notes go without a workspace folder to put them in. */
 export const HOME_NOTES_FOLDER = 'Voxnote Notes';
 
+/** True when the notes-folder setting is relative to the workspace folder (not `~`, not absolute). */
+export function inWorkspace(setting: string): boolean {
+  const value = setting.trim() || 'notes';
+  if (value === '~' || /^~[/\\]/.test(value) || path.isAbsolute(value) || path.win32.isAbsolute(value)) return false;
+  const parts = path.posix.normalize(value.replace(/\\/g, '/')).split('/');
+  return parts[0] !== '..';
+}
+
 /**
  * The notes folder from the setting: `~` is the home folder, an absolute path
  * is used as is, a relative one is inside the workspace folder, or, with no
@@ -42,18 +50,8 @@ export const HOME_NOTES_FOLDER = 'Voxnote Notes';
 export function notesFolder(setting: string, workspaceFolder: string | undefined, home: string): string {
   const value = setting.trim() || 'notes';
   const expanded = value === '~' ? home : /^~[/\\]/.test(value) ? path.join(home, value.slice(2)) : value;
-  if (path.isAbsolute(expanded)) return path.normalize(expanded);
+  if (!inWorkspace(setting)) return path.normalize(expanded);
   return workspaceFolder ? path.join(workspaceFolder, expanded) : path.join(home, HOME_NOTES_FOLDER);
-}
-
-/** True when `folder` exists but cannot be listed (a file in its way, no permission). */
-function unreadableFolder(folder: string): boolean {
-  try {
-    fs.readdirSync(folder);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT'; // a folder not made yet is simply empty
-  }
 }
 
 /**
@@ -61,14 +59,14 @@ function unreadableFolder(folder: string): boolean {
  * cannot be listed now, taken names are unknown: the seconds are added, so notes
  * written once it is fixed cannot land in an earlier meeting's file of the same minute.
  */
-export function uniqueNotesPath(folder: string, template: string, date: Date): string {
+export async function uniqueNotesPath(folder: string, template: string, date: Date, storage: NotesStorage = diskStorage): Promise<string> {
   const name = renderName(template, date);
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
-  if (unreadableFolder(folder)) return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
+  if ((await storage.folderState(folder)) === 'unreadable') return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
   for (let n = 1; ; n++) {
     const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
-    if (!fs.existsSync(file)) return file;
+    if (!(await storage.exists(file))) return file;
   }
 }
 

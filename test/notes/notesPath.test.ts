@@ -17,23 +17,23 @@ describe('notes file names', () => {
     assert.equal(renderName('[Session MM] YYYY/MM/DD HH:mm', at), 'Session MM 2025-01-31 09-05.md');
   });
 
-  it('never names an existing file', () => {
+  it('never names an existing file', async () => {
     const dir = tempDir('names');
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const first = uniqueNotesPath(dir, DEFAULT_NAME_TEMPLATE, at);
+    const first = await uniqueNotesPath(dir, DEFAULT_NAME_TEMPLATE, at);
     assert.equal(first, path.join(dir, '2025-01-31 0905 Meeting.md'));
     fs.writeFileSync(first, '');
-    assert.equal(uniqueNotesPath(dir, DEFAULT_NAME_TEMPLATE, at), path.join(dir, '2025-01-31 0905 Meeting (2).md'));
+    assert.equal(await uniqueNotesPath(dir, DEFAULT_NAME_TEMPLATE, at), path.join(dir, '2025-01-31 0905 Meeting (2).md'));
     assert.equal(notesTitle(first), '2025-01-31 0905 Meeting');
   });
 
-  it('adds the seconds when the folder cannot be listed, and keeps the plain name for a folder not made yet', () => {
+  it('adds the seconds when the folder cannot be listed, and keeps the plain name for a folder not made yet', async () => {
     const at = new Date(2025, 0, 31, 9, 5, 7);
     const blocked = path.join(tempDir('notes-blocked'), 'notes');
     fs.writeFileSync(blocked, 'a file in the way');
-    assert.equal(uniqueNotesPath(blocked, DEFAULT_NAME_TEMPLATE, at), path.join(blocked, '2025-01-31 0905 Meeting 07s.md'));
+    assert.equal(await uniqueNotesPath(blocked, DEFAULT_NAME_TEMPLATE, at), path.join(blocked, '2025-01-31 0905 Meeting 07s.md'));
     const missing = path.join(tempDir('notes-missing'), 'notes');
-    assert.equal(uniqueNotesPath(missing, DEFAULT_NAME_TEMPLATE, at), path.join(missing, '2025-01-31 0905 Meeting.md'));
+    assert.equal(await uniqueNotesPath(missing, DEFAULT_NAME_TEMPLATE, at), path.join(missing, '2025-01-31 0905 Meeting.md'));
   });
 
   it('puts the notes folder in the workspace, under home for ~, or in ~/Voxnote Notes with no folder open', () => {
