@@ -13,32 +13,38 @@ import { NotesWriteError, NotesWriter } from '../../src/notes/notesWriter';
 
 const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
 
-/** An in-memory remote: POSIX paths, folders made explicitly, writes that can be refused. */
+/** An in-memory remote: POSIX paths (a Windows UI host's path.join backslashes are turned around), folders made explicitly, writes that can be refused. */
 function memoryFs() {
+  const key = (p: string) => p.replace(/\\/g, '/');
   const files = new Map<string, string>();
   const folders = new Set<string>(['/']);
   let refuse: string | undefined;
   const fsApi: WholeFileSystem = {
     async read(file) {
-      const text = files.get(file);
+      const text = files.get(key(file));
       if (text === undefined) throw errno('ENOENT', `${file} not found`);
       return new TextEncoder().encode(text);
     },
     async write(file, data) {
       if (refuse) throw errno(refuse, 'refused');
-      if (!folders.has(path.posix.dirname(file))) throw errno('ENOENT', `no folder for ${file}`);
-      files.set(file, new TextDecoder().decode(data));
+      if (!folders.has(path.posix.dirname(key(file)))) throw errno('ENOENT', `no folder for ${file}`);
+      files.set(key(file), new TextDecoder().decode(data));
     },
     async makeFolder(folder) {
-      for (let f = folder; f !== '/'; f = path.posix.dirname(f)) folders.add(f);
+      for (let f = key(folder); f !== '/' && f !== '.'; f = path.posix.dirname(f)) folders.add(f);
     },
-    exists: async (file) => files.has(file) || folders.has(file),
+    exists: async (file) => files.has(key(file)) || folders.has(key(file)),
     async list(folder) {
-      if (files.has(folder)) throw errno('ENOTDIR', 'a file');
-      if (!folders.has(folder)) throw errno('ENOENT', 'missing');
+      if (files.has(key(folder))) throw errno('ENOTDIR', 'a file');
+      if (!folders.has(key(folder))) throw errno('ENOENT', 'missing');
     },
   };
-  return { fsApi, files, refuseWith: (code: string | undefined) => (refuse = code) };
+  return {
+    fsApi,
+    text: (file: string) => files.get(key(file)),
+    set: (file: string, text: string) => files.set(key(file), text),
+    refuseWith: (code: string | undefined) => (refuse = code),
+  };
 }
 
 const HEADER = { title: 'Standup', startedAt: new Date(Date.UTC(2025, 0, 31, 14, 5)), sources: ['Me (microphone)'], model: 'tone-model' };
@@ -53,26 +59,26 @@ describe('notes on a whole-file storage (remote workspace)', () => {
     const writer = NotesWriter.create(notes, HEADER, { storage });
     await writer.append({ start: 1, end: 2, text: 'yes open', speaker: 'Me' });
     await writer.append({ start: 3, end: 4, text: 'run', speaker: 'Me' });
-    const text = mem.files.get(notes)!;
+    const text = mem.text(notes)!;
     assert.match(text, /^# Standup\n\n- \*\*Date:\*\* 2025-01-31 14:05\n/);
     assert.match(text, /\n\n\[00:00:01\] \*\*Me:\*\* yes open\n\n\[00:00:03\] \*\*Me:\*\* run\n\n$/);
-    assert.deepEqual(parseJournal(mem.files.get(journalPathFor(notes))!).utterances.map((u) => u.text), ['yes open', 'run']);
+    assert.deepEqual(parseJournal(mem.text(journalPathFor(notes))!).utterances.map((u) => u.text), ['yes open', 'run']);
     // The next file of the same name gets a number.
     assert.equal(await uniqueNotesPath(folder, 'YYYY-MM-DD [Standup]', HEADER.startedAt, storage), path.join(folder, '2025-01-31 Standup (2).md'));
 
     // Someone saved the notes without the last line and its paragraph break: resuming puts it back.
-    mem.files.set(notes, text.replace('[00:00:03] **Me:** run\n\n', '').trimEnd());
+    mem.set(notes, text.replace('[00:00:03] **Me:** run\n\n', '').trimEnd());
     writer.dispose();
     const { writer: again, journal } = await NotesWriter.resume(notes, { storage });
     assert.equal(journal.utterances.length, 2);
-    assert.match(mem.files.get(notes)!, /yes open\n\n\[00:00:03\] \*\*Me:\*\* run\n\n$/);
+    assert.match(mem.text(notes)!, /yes open\n\n\[00:00:03\] \*\*Me:\*\* run\n\n$/);
     await again.finish(5);
-    assert.match(mem.files.get(notes)!, /run\n\n---\n\n- \*\*Duration:\*\* /);
+    assert.match(mem.text(notes)!, /run\n\n---\n\n- \*\*Duration:\*\* /);
     assert.ok((await readJournal(notes, storage)).end);
 
     const srt = await exportSubtitles(notes, 'srt', storage);
     assert.equal(srt, path.join(folder, '2025-01-31 Standup.srt'));
-    assert.match(mem.files.get(srt)!, /^1\n00:00:01,000 --> 00:00:02,000\nMe: yes open\n/);
+    assert.match(mem.text(srt)!, /^1\n00:00:01,000 --> 00:00:02,000\nMe: yes open\n/);
   });
 
   it('a refused write keeps every line and is reported once; they are written when it works again', async () => {
@@ -94,15 +100,15 @@ describe('notes on a whole-file storage (remote workspace)', () => {
     mem.refuseWith(undefined);
     await Promise.all([a, b]);
     assert.equal(recovered, 1);
-    assert.match(mem.files.get(notes)!, /\[00:00:01\] \*\*Me:\*\* yes\n\n\[00:00:03\] \*\*Me:\*\* no\n\n$/);
-    assert.equal(parseJournal(mem.files.get(journalPathFor(notes))!).utterances.length, 2);
+    assert.match(mem.text(notes)!, /\[00:00:01\] \*\*Me:\*\* yes\n\n\[00:00:03\] \*\*Me:\*\* no\n\n$/);
+    assert.equal(parseJournal(mem.text(journalPathFor(notes))!).utterances.length, 2);
     writer.dispose();
   });
 
   it('a folder that cannot be listed gets the seconds in the name, a missing one the plain name', async () => {
     const mem = memoryFs();
     const storage = wholeFileStorage(mem.fsApi);
-    mem.files.set('/ws/notes', 'a file in the way');
+    mem.set('/ws/notes', 'a file in the way');
     const at = new Date(2025, 0, 31, 9, 5, 7);
     assert.equal(await uniqueNotesPath('/ws/notes', 'YYYY-MM-DD HHmm', at, storage), path.join('/ws/notes', '2025-01-31 0905 07s.md'));
     assert.equal(await uniqueNotesPath('/ws/other', 'YYYY-MM-DD HHmm', at, storage), path.join('/ws/other', '2025-01-31 0905.md'));
