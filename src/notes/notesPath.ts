@@ -34,7 +34,7 @@ export function renderName(template: string, date: Date): string {
 /** Where notes go without a workspace folder to put them in. */
 export const HOME_NOTES_FOLDER = 'Voxnote Notes';
 
-/** True when the notes-folder setting is relative to the workspace folder (not `~`, not absolute). */
+/** True when the notes-folder setting stays inside the workspace folder: relative, not `~`, not climbing out with `..`. */
 export function inWorkspace(setting: string): boolean {
   const value = setting.trim() || 'notes';
   if (value === '~' || /^~[/\\]/.test(value) || path.isAbsolute(value) || path.win32.isAbsolute(value)) return false;
@@ -50,7 +50,7 @@ export function inWorkspace(setting: string): boolean {
 export function notesFolder(setting: string, workspaceFolder: string | undefined, home: string): string {
   const value = setting.trim() || 'notes';
   const expanded = value === '~' ? home : /^~[/\\]/.test(value) ? path.join(home, value.slice(2)) : value;
-  if (!inWorkspace(setting)) return path.normalize(expanded);
+  if (path.isAbsolute(expanded)) return path.normalize(expanded);
   return workspaceFolder ? path.join(workspaceFolder, expanded) : path.join(home, HOME_NOTES_FOLDER);
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_NAME_TEMPLATE, notesFolder, notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
+import { DEFAULT_NAME_TEMPLATE, inWorkspace, notesFolder, notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
 import { tempDir } from '../support/worker';
 
 const at = new Date(2025, 0, 31, 9, 5, 7);
@@ -42,5 +42,14 @@ describe('notes file names', () => {
     assert.equal(notesFolder('~/Meetings', '/ws', '/home/u'), path.join('/home/u', 'Meetings'));
     assert.equal(notesFolder('/srv/notes/', '/ws', '/home/u'), path.normalize('/srv/notes/'));
     assert.equal(notesFolder('notes', undefined, '/home/u'), path.join('/home/u', 'Voxnote Notes'));
+  });
+
+  it('tells a notes folder inside the workspace from one outside it (those count only from user settings)', () => {
+    for (const inside of ['notes', '', 'docs/meetings', './notes', 'a/../b', 'notes\\2025']) assert.equal(inWorkspace(inside), true, inside);
+    for (const outside of ['~', '~/Meetings', '~\\Meetings', '/srv/notes', 'C:\\Notes', '..', '../notes', 'a/../../b', '..\\notes']) {
+      assert.equal(inWorkspace(outside), false, outside);
+    }
+    // The user may still choose one next to the workspace.
+    assert.equal(notesFolder('../notes', '/ws/project', '/home/u'), path.join('/ws', 'notes'));
   });
 });
