@@ -12,7 +12,7 @@ import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { registerMeetingCommands } from './notes/meetingCommands';
-import { listDevices, offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
+import { listDevicesOnce, offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 
@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
     registerModelCommands(context, models),
-    registerMeetingCommands(context, { models, store, log, reportError, listDevices: () => listDevices(supervisor) }),
+    registerMeetingCommands(context, { models, store, log, reportError, listDevices: () => listDevicesOnce(context.asAbsolutePath('dist/worker.js')) }),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
+import { WorkerClient } from '../speech/workerClient';
 import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
@@ -14,6 +15,18 @@ export function listDevices(supervisor: WorkerSupervisor): Promise<EventOf<'devi
   const reply = supervisor.ensure().next('devices', 15000);
   supervisor.send({ type: 'listDevices' });
   return reply;
+}
+
+/** The same report from a worker of its own that exits after answering, so no idle worker stays behind. */
+export async function listDevicesOnce(workerPath: string): Promise<EventOf<'devices'>> {
+  const client = new WorkerClient({ workerPath });
+  try {
+    const reply = client.next('devices', 15000);
+    client.send({ type: 'listDevices' });
+    return await reply;
+  } finally {
+    await client.shutdown();
+  }
 }
 
 export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
