@@ -6,12 +6,13 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { WorkerClient } from './speech/workerClient';
-import type { DeviceInfo, EventOf, Source, WorkerEvent } from './shared/protocol';
+import { CAPTURE_BACKENDS, isCaptureBackend, type DeviceInfo, type EventOf, type Source, type WorkerEvent } from './shared/protocol';
+import { systemAudioHelp } from './shared/systemAudio';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
   voxnote transcribe FILE --model DIR [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
-  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio] --model DIR
+  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio|pvrecorder] --model DIR
                  [--format text|ndjson] [--max-seconds N] [--words]
   voxnote devices [--json]
 The model folder may also come from the VOXNOTE_MODEL environment variable.`;
@@ -113,7 +114,8 @@ async function devices(json: boolean): Promise<void> {
   if (json) return void out(JSON.stringify({ devices, problems }, null, 2) + '\n');
   const line = (d: DeviceInfo) => `  ${d.isDefault ? '*' : ' '} [${d.backend}] ${d.name}${d.description !== d.name ? `  (${d.description})` : ''}\n`;
   out('Microphones:\n' + devices.filter((d) => d.kind === 'mic').map(line).join(''));
-  out('System audio (monitors):\n' + devices.filter((d) => d.kind === 'system').map(line).join(''));
+  const system = devices.filter((d) => d.kind === 'system');
+  out('System audio (what the computer plays):\n' + (system.map(line).join('') || `  none. ${systemAudioHelp(process.platform)}\n`));
   for (const p of problems) out(`note: ${p}\n`);
 }
 
@@ -144,8 +146,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'listen': {
       if (values.source !== 'mic' && values.source !== 'system') throw new UsageError('--source must be mic or system.');
-      if (values.backend !== undefined && values.backend !== 'pulse' && values.backend !== 'portaudio') {
-        throw new UsageError('--backend must be pulse or portaudio.');
+      if (values.backend !== undefined && !isCaptureBackend(values.backend)) {
+        throw new UsageError(`--backend must be one of: ${CAPTURE_BACKENDS.join(', ')}.`);
       }
       const maxSeconds = values['max-seconds'] === undefined ? undefined : Number(values['max-seconds']);
       if (maxSeconds !== undefined && !(maxSeconds > 0)) throw new UsageError('--max-seconds must be a positive number.');

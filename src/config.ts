@@ -2,10 +2,9 @@
  * Typed access to the voxnote.* settings declared in package.json. The one
  * place that reads them; their defaults are in shared/settings.ts.
  */
-import * as os from 'os';
 import * as vscode from 'vscode';
-import type { CaptureBackend, MicSource } from './shared/protocol';
-import { FormatOptions, notesFolder, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
+import { isCaptureBackend, type CaptureBackend, type MicSource } from './shared/protocol';
+import { FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
 /** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
@@ -27,7 +26,7 @@ export interface DictationSettings {
 
 const captureBackend = (c: vscode.WorkspaceConfiguration): CaptureBackend | undefined => {
   const backend = read(c, 'audio.backend');
-  return backend === 'pulse' || backend === 'portaudio' ? backend : undefined;
+  return isCaptureBackend(backend) ? backend : undefined;
 };
 
 export function readDictationSettings(): DictationSettings {
@@ -52,8 +51,10 @@ export function readDictationSettings(): DictationSettings {
 }
 
 export interface MeetingSettings {
-  /** Absolute folder for new notes files. */
-  folder: string;
+  /** voxnote.notes.folder as it applies here (notes/notesFiles.ts meetingNotesLocation resolves it). */
+  folderSetting: string;
+  /** Set when the workspace's voxnote.notes.folder was ignored: says why, for a warning. */
+  folderIgnored?: string;
   fileNameTemplate: string;
   labels: Record<TrackKind, string>;
   /** Device per source; the system default when undefined. */
@@ -61,11 +62,30 @@ export interface MeetingSettings {
   backend: CaptureBackend | undefined;
 }
 
+/**
+ * voxnote.notes.folder, where a folder outside the workspace counts only from
+ * user settings: a cloned repository's settings must not make Voxnote write
+ * elsewhere on the disk (in Restricted Mode VS Code already ignores them).
+ */
+function notesFolderSetting(c: vscode.WorkspaceConfiguration): { setting: string; ignored?: string } {
+  const value = read(c, 'notes.folder');
+  const i = c.inspect<string>('notes.folder');
+  const fromWorkspace = i?.workspaceFolderValue ?? i?.workspaceValue;
+  if (fromWorkspace === undefined || fromWorkspace !== value || inWorkspace(fromWorkspace)) return { setting: value };
+  const user = i?.globalValue ?? SETTING_DEFAULTS['notes.folder'];
+  return {
+    setting: user,
+    ignored: `The workspace's setting voxnote.notes.folder ("${fromWorkspace}") is outside the workspace, so Voxnote ignores it and uses "${user}". A folder outside the workspace can be set in your user settings.`,
+  };
+}
+
 export function readMeetingSettings(): MeetingSettings {
   const c = section();
   const text = (key: 'notes.fileNameTemplate' | 'notes.labels.mic' | 'notes.labels.system') => read(c, key).trim() || SETTING_DEFAULTS[key];
+  const { setting, ignored } = notesFolderSetting(c);
   return {
-    folder: notesFolder(read(c, 'notes.folder'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir()),
+    folderSetting: setting,
+    folderIgnored: ignored,
     fileNameTemplate: text('notes.fileNameTemplate'),
     labels: { mic: text('notes.labels.mic'), system: text('notes.labels.system') },
     devices: {

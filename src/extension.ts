@@ -17,7 +17,7 @@ import type { SubtitleFormat } from './notes/notesExport';
 import { exportNotesSubtitles, transcribeAudioFile } from './notes/notesFileCommands';
 import { pickMeetingAction, pickSources } from './ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
-import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
+import { listDevicesOnce, offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 
@@ -111,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     new MeetingStatusBar(meeting),
     command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
       if (meeting.status !== 'idle') return meeting.showNotes();
-      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels);
+      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, listDevicesOnce(context.asAbsolutePath('dist/worker.js')));
       if (sources) await meeting.start(sources);
     }),
     command('voxnote.pauseMeetingNotes', () => meeting.pause()),
@@ -123,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     }),
     command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => transcribeAudioFile(files, uri instanceof vscode.Uri ? uri : undefined)),
     command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
-      exportNotesSubtitles(meeting.notesPath, uri instanceof vscode.Uri ? uri : undefined, format),
+      exportNotesSubtitles(meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined, format),
     ),
     command('voxnote.showError', () => {
       const error = store.state.error;

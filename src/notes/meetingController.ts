@@ -19,6 +19,7 @@ import { utteranceBlock } from './notesFormat';
 import { Journal, readJournal } from './notesJournal';
 import { notesTitle, uniqueNotesPath } from './notesPath';
 import { NotesBufferSync } from './notesReconcile';
+import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
@@ -27,6 +28,8 @@ const ACTIVE_KEY = 'voxnote.meeting.active';
 
 interface ActiveRecord {
   notesPath: string;
+  /** The notes file's URI (a remote workspace's notes are no local path); older records have none. */
+  uri?: string;
   tracks: Array<{ kind: TrackKind; label: string }>;
 }
 
@@ -57,6 +60,7 @@ interface Meeting {
   writer: NotesWriter;
   notesPath: string;
   uri: string;
+  place: NotesPlace;
   tracks: TrackSpec[];
   sync: NotesBufferSync;
   levels: Map<TrackKind, number>;
@@ -70,6 +74,11 @@ interface Meeting {
   editHintShown: boolean;
   subscriptions: vscode.Disposable[];
 }
+
+/** The storage a notes file is in, and its files' URIs. */
+type NotesPlace = Pick<NotesLocation, 'storage' | 'uri'>;
+
+const placeOf = (record: ActiveRecord): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
 
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
@@ -88,6 +97,11 @@ export class MeetingController implements vscode.Disposable {
     return this.meeting?.notesPath;
   }
 
+  /** The notes file of the meeting under way, wherever it is (a remote workspace's too). */
+  get notesUri(): vscode.Uri | undefined {
+    return this.meeting && vscode.Uri.parse(this.meeting.uri);
+  }
+
   /** Meeting seconds so far. */
   elapsed(): number {
     return this.meeting?.session.elapsed() ?? 0;
@@ -101,7 +115,7 @@ export class MeetingController implements vscode.Disposable {
 
   /** Shows the notes of the meeting under way beside the editor. */
   async showNotes(): Promise<void> {
-    if (this.meeting) await this.openNotes(this.meeting.notesPath);
+    if (this.meeting) await this.openNotes(vscode.Uri.parse(this.meeting.uri));
   }
 
   /** Starts meeting notes from these sources into a new notes file; with a meeting under way, shows its notes. */
@@ -110,15 +124,19 @@ export class MeetingController implements vscode.Disposable {
     const model = this.deps.model();
     if (!model) return;
     const settings = readMeetingSettings();
+    if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
     const startedAt = new Date();
-    const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, startedAt);
+    const place = meetingNotesLocation(settings.folderSetting);
+    const notesPath = await uniqueNotesPath(place.folder, settings.fileNameTemplate, startedAt, place.storage);
+    if (this.meeting) return this.showNotes();
     const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
     const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: model.name };
-    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting));
-    meeting = this.begin({ writer, notesPath, tracks, model, sync });
-    await this.deps.workspaceState.update(ACTIVE_KEY, { notesPath, tracks: tracks.map(({ kind, label }) => ({ kind, label })) } satisfies ActiveRecord);
+    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting, place));
+    meeting = this.begin({ writer, notesPath, place, tracks, model, sync });
+    const record: ActiveRecord = { notesPath, uri: meeting.uri, tracks: tracks.map(({ kind, label }) => ({ kind, label })) };
+    await this.deps.workspaceState.update(ACTIVE_KEY, record);
   }
 
   async pause(): Promise<void> {
@@ -140,7 +158,7 @@ export class MeetingController implements vscode.Disposable {
     await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
     const name = path.basename(m.notesPath);
     void vscode.window.showInformationMessage(`Voxnote: the meeting notes are complete in ${name}.`, 'Export as Subtitles…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.file(m.notesPath));
+      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.parse(m.uri));
     });
   }
 
@@ -153,7 +171,7 @@ export class MeetingController implements vscode.Disposable {
     if (!record || this.meeting) return;
     let journal: Journal;
     try {
-      journal = await readJournal(record.notesPath);
+      journal = await readJournal(record.notesPath, placeOf(record).storage);
     } catch (e) {
       this.deps.log.warn(`Not offering to resume the meeting notes ${record.notesPath}: ${(e as Error).message}`);
       return this.forget();
@@ -168,7 +186,7 @@ export class MeetingController implements vscode.Disposable {
     if (this.meeting) return;
     try {
       if (pick === 'Resume') await this.resumeInto(record, journal);
-      if (pick === 'Finish It') await this.finishInterrupted(record.notesPath);
+      if (pick === 'Finish It') await this.finishInterrupted(record);
     } catch (e) {
       const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
@@ -191,22 +209,24 @@ export class MeetingController implements vscode.Disposable {
     // An unsaved copy restored with the window may lack lines written before the reload.
     sync.onWritten(journal.utterances.map(utteranceBlock));
     let meeting: Meeting | undefined;
-    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting));
+    const place = placeOf(record);
+    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting, place));
     const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, model, sync, clock });
+    meeting = this.begin({ writer, notesPath: record.notesPath, place, tracks, model, sync, clock });
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
-  private async finishInterrupted(notesPath: string): Promise<void> {
-    const { writer, journal } = await NotesWriter.resume(notesPath, { onError: (e) => this.showWriteError(e) });
+  private async finishInterrupted(record: ActiveRecord): Promise<void> {
+    const place = placeOf(record);
+    const { writer, journal } = await NotesWriter.resume(record.notesPath, { onError: (e) => this.showWriteError(e), storage: place.storage });
     const heard = journal.utterances.reduce((t, u) => Math.max(t, u.end), journal.clock.m);
     await writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
     writer.dispose();
     await this.forget();
-    await this.openNotes(notesPath);
+    await this.openNotes(place.uri(record.notesPath));
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; model: ResolvedModel; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
+  private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; model: ResolvedModel; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
     const session = new MeetingSession({
       workerPath: this.deps.workerPath,
       modelPath: o.model.path,
@@ -220,7 +240,8 @@ export class MeetingController implements vscode.Disposable {
       session,
       writer: o.writer,
       notesPath: o.notesPath,
-      uri: vscode.Uri.file(o.notesPath).toString(),
+      uri: o.place.uri(o.notesPath).toString(),
+      place: o.place,
       tracks: o.tracks,
       sync: o.sync,
       levels: new Map(),
@@ -270,7 +291,7 @@ export class MeetingController implements vscode.Disposable {
     // Opened once its header is on disk.
     void o.writer
       .flushed()
-      .then(() => (this.meeting === m ? this.openNotes(o.notesPath) : undefined))
+      .then(() => (this.meeting === m ? this.openNotes(vscode.Uri.parse(m.uri)) : undefined))
       .catch((e) => this.deps.log.warn(`Meeting notes: could not open ${o.notesPath}: ${(e as Error).message}`));
     return m;
   }
@@ -285,8 +306,9 @@ export class MeetingController implements vscode.Disposable {
     this.onState('stopped');
   }
 
-  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined): NotesWriterOptions {
+  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined, place: NotesPlace): NotesWriterOptions {
     return {
+      storage: place.storage,
       onWritten: (blocks) => {
         sync.onWritten(blocks);
         const m = meeting();
@@ -366,8 +388,8 @@ export class MeetingController implements vscode.Disposable {
     );
   }
 
-  private async openNotes(notesPath: string): Promise<void> {
-    await vscode.window.showTextDocument(vscode.Uri.file(notesPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  private async openNotes(uri: vscode.Uri): Promise<void> {
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
   }
 
   private async forget(): Promise<void> {

@@ -3,16 +3,16 @@
  * WebVTT cues (formats in src/shared/transcriptFormat.ts), speakers named. Works
  * from what is on disk, so also after a reload or a crash mid-meeting.
  */
-import * as fs from 'fs/promises';
 import * as path from 'path';
 import { VoxnoteError } from '../shared/errors';
 import { srtCue, VTT_HEADER, vttCue } from '../shared/transcriptFormat';
 import { readJournal } from './notesJournal';
+import { diskStorage, type NotesStorage } from './notesStorage';
 
 export type SubtitleFormat = 'srt' | 'vtt';
 
-export async function subtitlesFor(notesPath: string, format: SubtitleFormat): Promise<string> {
-  const { utterances } = await readJournal(notesPath);
+export async function subtitlesFor(notesPath: string, format: SubtitleFormat, storage: NotesStorage = diskStorage): Promise<string> {
+  const { utterances } = await readJournal(notesPath, storage);
   if (!utterances.length) {
     throw new VoxnoteError('nothing-to-export', `${path.basename(notesPath)} has no utterances yet, so there is nothing to export.`, 'Export once something has been said.');
   }
@@ -22,9 +22,9 @@ export async function subtitlesFor(notesPath: string, format: SubtitleFormat): P
 }
 
 /** Writes `<notes name>.srt` or `.vtt` beside the notes and returns its path. */
-export async function exportSubtitles(notesPath: string, format: SubtitleFormat): Promise<string> {
-  const text = await subtitlesFor(notesPath, format);
+export async function exportSubtitles(notesPath: string, format: SubtitleFormat, storage: NotesStorage = diskStorage): Promise<string> {
+  const text = await subtitlesFor(notesPath, format, storage);
   const file = path.join(path.dirname(notesPath), `${path.basename(notesPath, path.extname(notesPath))}.${format}`);
-  await fs.writeFile(file, text);
+  await storage.writeText(file, text);
   return file;
 }

@@ -3,7 +3,8 @@
  * the progress notification and the messages around transcribeFile and
  * exportSubtitles, which do the work.
  */
-import * as fs from 'fs';
+import * as fs from 'fs/promises';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
@@ -13,6 +14,7 @@ import { clockTime } from '../shared/transcriptFormat';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';
+import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { uniqueNotesPath } from './notesPath';
 
 /** What ffmpeg commonly reads; WAV needs no ffmpeg. */
@@ -30,10 +32,32 @@ const errorWithHint = (e: { message: string; hint: string }) => void vscode.wind
 export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Uri): Promise<void> {
   const model = deps.model();
   if (!model) return;
-  const audio = uri?.fsPath ?? (await pickRecording());
-  if (!audio) return;
+  const picked = uri ?? (await pickRecording());
+  if (!picked) return;
   const settings = readMeetingSettings();
-  const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, new Date());
+  if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
+  const location = meetingNotesLocation(settings.folderSetting);
+  const { storage } = location;
+  const notesPath = await uniqueNotesPath(location.folder, settings.fileNameTemplate, new Date(), storage);
+  const name = path.basename(picked.path);
+  // The worker reads files on this machine: a recording in a remote workspace is copied here first.
+  const local = picked.scheme === 'file' ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'voxnote-remote-'));
+  const audio = local ? path.join(local, name) : picked.fsPath;
+  try {
+    if (local) await fs.writeFile(audio, await vscode.workspace.fs.readFile(picked));
+    await transcribeInto(deps, model, audio, notesPath, location);
+  } finally {
+    if (local) await fs.rm(local, { recursive: true, force: true });
+  }
+}
+
+async function transcribeInto(
+  deps: FileCommandDeps,
+  model: ResolvedModel,
+  audio: string,
+  notesPath: string,
+  location: NotesLocation,
+): Promise<void> {
   const name = path.basename(audio);
   let result;
   try {
@@ -53,7 +77,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
             notesPath,
             signal: abort.signal,
             log: (line) => deps.log.debug(`[file worker] ${line}`),
-            writer: { onError: errorWithHint },
+            writer: { onError: errorWithHint, storage: location.storage },
             onProgress: ({ stage, percent }) => {
               const whole = Math.floor(percent);
               if (stage === 'converting') return progress.report({ message: `converting with ffmpeg… ${whole}%` });
@@ -78,41 +102,47 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   else if (result.cancelled) {
     void vscode.window.showInformationMessage(`Voxnote: cancelled at ${clockTime(result.seconds)}; the notes hold what came before.`);
   }
-  await vscode.window.showTextDocument(vscode.Uri.file(notesPath), { preview: false });
+  await vscode.window.showTextDocument(location.uri(notesPath), { preview: false });
 }
 
-async function pickRecording(): Promise<string | undefined> {
+async function pickRecording(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
     title: 'Voxnote: Transcribe Audio File',
     openLabel: 'Transcribe',
     canSelectMany: false,
     filters: { Recordings: AUDIO_EXTENSIONS, 'All files': ['*'] },
   });
-  return picked?.[0]?.fsPath;
+  return picked?.[0];
 }
 
 /** A notes file Voxnote wrote: it has a journal beside it. */
-const isNotesFile = (file: string | undefined): file is string => !!file && fs.existsSync(journalPathFor(file));
+const isNotesFile = async (uri: vscode.Uri | undefined): Promise<boolean> => {
+  if (!uri) return false;
+  const { storage, file } = locationOf(uri);
+  return storage.exists(journalPathFor(file));
+};
 
 /** The given notes, else the active editor's, else the meeting's under way, else one the user chooses. */
-export async function exportNotesSubtitles(meetingNotes: string | undefined, uri?: vscode.Uri, format?: SubtitleFormat): Promise<void> {
+export async function exportNotesSubtitles(meetingNotes: vscode.Uri | undefined, uri?: vscode.Uri, format?: SubtitleFormat): Promise<void> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const notes =
-    uri?.fsPath ??
-    [active?.scheme === 'file' ? active.fsPath : undefined, meetingNotes].find(isNotesFile) ??
+    uri ??
+    ((await isNotesFile(active)) ? active : undefined) ??
+    ((await isNotesFile(meetingNotes)) ? meetingNotes : undefined) ??
     (await pickNotes());
   if (!notes) return;
   const chosen = format === 'srt' || format === 'vtt' ? format : await pickSubtitleFormat();
   if (!chosen) return;
+  const where = locationOf(notes);
   let file: string;
   try {
-    file = await exportSubtitles(notes, chosen);
+    file = await exportSubtitles(where.file, chosen, where.storage);
   } catch (e) {
     if (e instanceof VoxnoteError) return errorWithHint(e);
     throw e;
   }
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {
-    if (open) void vscode.window.showTextDocument(vscode.Uri.file(file));
+    if (open) void vscode.window.showTextDocument(where.uri(file));
   });
 }
 
@@ -124,14 +154,14 @@ async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
   return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
 }
 
-async function pickNotes(): Promise<string | undefined> {
-  const folder = readMeetingSettings().folder;
+async function pickNotes(): Promise<vscode.Uri | undefined> {
+  const location = meetingNotesLocation(readMeetingSettings().folderSetting);
   const picked = await vscode.window.showOpenDialog({
     title: 'Voxnote: Export Meeting Notes as Subtitles',
     openLabel: 'Export',
     canSelectMany: false,
-    defaultUri: fs.existsSync(folder) ? vscode.Uri.file(folder) : undefined,
+    defaultUri: (await location.storage.folderState(location.folder)) === 'ok' ? location.uri(location.folder) : undefined,
     filters: { 'Meeting notes': ['md'] },
   });
-  return picked?.[0]?.fsPath;
+  return picked?.[0];
 }

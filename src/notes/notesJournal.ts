@@ -5,11 +5,11 @@
  * WebVTT export), the meeting clock (to resume after a reload) and per-speaker
  * word counts. Documented in docs/notes.md.
  */
-import * as fs from 'fs/promises';
 import * as path from 'path';
 import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
 import { countWords } from './notesFormat';
+import { diskStorage, type NotesStorage } from './notesStorage';
 
 export const JOURNAL_VERSION = 1;
 
@@ -86,11 +86,11 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
 }
 
 /** The journal of a notes file, with a clear error when there is none. */
-export async function readJournal(notesPath: string): Promise<Journal> {
+export async function readJournal(notesPath: string, storage: NotesStorage = diskStorage): Promise<Journal> {
   const file = journalPathFor(notesPath);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await storage.readText(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new VoxnoteError(

@@ -4,9 +4,9 @@
  * the notes folder (`voxnote.notes.folder`, see notesFolder in shared/settings.ts),
  * never over an existing file. No VS Code API here.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { SETTING_DEFAULTS } from '../shared/settings';
+import { diskStorage, type NotesStorage } from './notesStorage';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -30,29 +30,19 @@ export function renderName(template: string, date: Date): string {
   return base.toLowerCase().endsWith('.md') ? base : `${base}.md`;
 }
 
-/** True when `folder` exists but cannot be listed (a file in its way, no permission). */
-function unreadableFolder(folder: string): boolean {
-  try {
-    fs.readdirSync(folder);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT'; // a folder not made yet is simply empty
-  }
-}
-
 /**
  * `folder/name`, or `folder/name (2).md` and so on when that exists. When the folder
  * cannot be listed now, taken names are unknown: the seconds are added, so notes
  * written once it is fixed cannot land in an earlier meeting's file of the same minute.
  */
-export function uniqueNotesPath(folder: string, template: string, date: Date): string {
+export async function uniqueNotesPath(folder: string, template: string, date: Date, storage: NotesStorage = diskStorage): Promise<string> {
   const name = renderName(template, date);
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
-  if (unreadableFolder(folder)) return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
+  if ((await storage.folderState(folder)) === 'unreadable') return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
   for (let n = 1; ; n++) {
     const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
-    if (!fs.existsSync(file)) return file;
+    if (!(await storage.exists(file))) return file;
   }
 }
 

@@ -7,13 +7,12 @@
  * memory in order, the error is reported once, and writing is retried until it
  * works. No VS Code API here.
  */
-import * as fs from 'fs/promises';
 import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
-import { AppendOutbox } from './appendOutbox';
 import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
 import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';
 import { missingBlocks, rememberBlocks } from './notesReconcile';
+import { diskStorage, type NotesStorage, type Outbox } from './notesStorage';
 
 export interface NotesWriterOptions {
   /** How often writing is retried after a failure. */
@@ -24,6 +23,8 @@ export interface NotesWriterOptions {
   onRecovered?: () => void;
   /** Notes blocks just put on disk, in order (for NotesBufferSync on the VS Code side). */
   onWritten?: (blocks: string[]) => void;
+  /** Where the files are (notesStorage.ts); the local disk by default. */
+  storage?: NotesStorage;
 }
 
 const RETRY_MS = 2000;
@@ -61,8 +62,9 @@ function writeError(e: unknown, file: string, kept: number, retryMs: number): Vo
 
 export class NotesWriter {
   readonly journalPath: string;
-  private readonly notes: AppendOutbox;
-  private readonly journal: AppendOutbox;
+  private readonly notes: Outbox;
+  private readonly journal: Outbox;
+  private readonly storage: NotesStorage;
   private readonly retryMs: number;
   private readonly wordsBySpeaker: Map<string, number>;
   /** The latest blocks on disk, in order: what a reader of the file should find at its end. */
@@ -84,8 +86,9 @@ export class NotesWriter {
     words = new Map<string, number>(),
   ) {
     this.journalPath = journalPathFor(path);
-    this.notes = new AppendOutbox(path, '\n\n');
-    this.journal = new AppendOutbox(this.journalPath, '\n');
+    this.storage = options.storage ?? diskStorage;
+    this.notes = this.storage.outbox(path, '\n\n');
+    this.journal = this.storage.outbox(this.journalPath, '\n');
     this.retryMs = options.retryMs ?? RETRY_MS;
     this.wordsBySpeaker = words;
   }
@@ -103,7 +106,7 @@ export class NotesWriter {
    * has that the file lacks at its end (a stale buffer saved over it) are appended again.
    */
   static async resume(notesPath: string, options: NotesWriterOptions = {}): Promise<{ writer: NotesWriter; journal: Journal }> {
-    const journal = await readJournal(notesPath);
+    const journal = await readJournal(notesPath, options.storage);
     const writer = new NotesWriter(notesPath, options, new Map(journal.words));
     const { title, sources, model, at } = journal.start;
     rememberBlocks(writer.written, [headerBlock({ title, sources, model, startedAt: new Date(at) }), ...journal.utterances.map(utteranceBlock)]);
@@ -150,7 +153,7 @@ export class NotesWriter {
     if (this.finished || this.disposed) return 0;
     let text = '';
     try {
-      text = await fs.readFile(this.path, 'utf8');
+      text = await this.storage.readText(this.path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return 0;
     }

@@ -6,7 +6,12 @@
  */
 
 export type SourceKind = 'mic' | 'system' | 'file';
-export type CaptureBackend = 'pulse' | 'portaudio';
+/** Every capture back-end, for checking names from settings, the CLI and the wire. */
+export const CAPTURE_BACKENDS = ['pulse', 'portaudio', 'pvrecorder'] as const;
+export type CaptureBackend = (typeof CAPTURE_BACKENDS)[number];
+export const isCaptureBackend = (v: unknown): v is CaptureBackend => CAPTURE_BACKENDS.includes(v as CaptureBackend);
+/** The back-end a source without one uses: PulseAudio/PipeWire tools on Linux, PvRecorder (WASAPI, Core Audio) elsewhere. */
+export const defaultBackend = (platform: string): CaptureBackend => (platform === 'linux' ? 'pulse' : 'pvrecorder');
 
 export interface MicSource {
   kind: 'mic' | 'system';
@@ -195,8 +200,8 @@ function checkSource(v: unknown): Source {
   }
   if (s.kind === 'mic' || s.kind === 'system') {
     if (s.device !== undefined && typeof s.device !== 'string') throw new ProtocolError('"device" must be a string');
-    if (s.backend !== undefined && s.backend !== 'pulse' && s.backend !== 'portaudio') {
-      throw new ProtocolError('"backend" must be "pulse" or "portaudio"');
+    if (s.backend !== undefined && !isCaptureBackend(s.backend)) {
+      throw new ProtocolError(`"backend" must be one of: ${CAPTURE_BACKENDS.join(', ')}`);
     }
     return s as unknown as MicSource;
   }

@@ -53,6 +53,14 @@ export type SettingName = keyof typeof SETTING_DEFAULTS;
 /** Where notes go without a workspace folder to put them in. */
 export const HOME_NOTES_FOLDER = 'Voxnote Notes';
 
+/** True when the notes-folder setting stays inside the workspace folder: relative, not `~`, not climbing out with `..`. */
+export function inWorkspace(setting: string): boolean {
+  const value = setting.trim() || SETTING_DEFAULTS['notes.folder'];
+  if (value === '~' || /^~[/\\]/.test(value) || path.isAbsolute(value) || path.win32.isAbsolute(value)) return false;
+  const parts = path.posix.normalize(value.replace(/\\/g, '/')).split('/');
+  return parts[0] !== '..';
+}
+
 /**
  * The folder `voxnote.notes.folder` names: `~` is the home folder, an absolute
  * path is used as is, a relative one is inside the workspace folder, or, with

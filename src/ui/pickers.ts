@@ -2,33 +2,50 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
+import { WorkerClient } from '../speech/workerClient';
 import type { WorkerSupervisor } from '../speech/workerSupervisor';
 import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
+import type { EventOf } from '../shared/protocol';
+import { microphoneChoices } from './microphoneList';
 
-export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
+/** The worker's device report (every back-end this platform has). */
+export function listDevices(supervisor: WorkerSupervisor): Promise<EventOf<'devices'>> {
   const reply = supervisor.ensure().next('devices', 15000);
   supervisor.send({ type: 'listDevices' });
+  return reply;
+}
+
+/** The same report from a worker of its own that exits after answering, so no idle worker stays behind. */
+export async function listDevicesOnce(workerPath: string): Promise<EventOf<'devices'>> {
+  const client = new WorkerClient({ workerPath });
+  try {
+    const reply = client.next('devices', 15000);
+    client.send({ type: 'listDevices' });
+    return await reply;
+  } finally {
+    await client.shutdown();
+  }
+}
+
+export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
   const { devices, problems } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' },
-    () => reply,
+    () => listDevices(supervisor),
   );
-  const mics = devices.filter((d) => d.kind === 'mic');
-  const items: (vscode.QuickPickItem & { device: string })[] = [
-    { label: '$(mic) System default', description: 'follow the default input', device: '' },
-    ...mics.map((d) => ({
-      label: d.description || d.name,
-      description: `${d.backend}${d.isDefault ? ' · default' : ''}`,
-      detail: d.name,
-      device: d.name,
-    })),
-  ];
-  if (!mics.length) {
+  const current = vscode.workspace.getConfiguration('voxnote').get<string>('microphone.device', '').trim();
+  const items = microphoneChoices(devices, process.platform, current).map((c) =>
+    c.separator ? { label: c.label, kind: vscode.QuickPickItemKind.Separator } : c,
+  );
+  if (!devices.some((d) => d.kind === 'mic')) {
     void vscode.window.showWarningMessage(`Voxnote found no microphone. ${problems.join(' ')}`);
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Microphone', placeHolder: 'Microphone for dictation' });
-  if (pick) await updateSetting('microphone.device', pick.device);
+  const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Microphone', placeHolder: 'Microphone for dictation', matchOnDetail: true });
+  if (!pick || !('device' in pick) || pick.device === undefined) return;
+  await updateSetting('microphone.device', pick.device);
+  // In a list that mixes back-ends, a device is reached through the back-end that listed it.
+  if (pick.backend) await updateSetting('audio.backend', pick.backend === 'auto' ? undefined : pick.backend);
 }
 
 export async function chooseModelFolder(models: ModelStore): Promise<boolean> {

@@ -140,6 +140,7 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'dist/native/libportaudio.so.2',
       'dist/native/libvosk.so',
       'dist/native/naudiodon.node',
+      'dist/native/pv_recorder.node',
       'dist/webview/transcript.js',
       'dist/worker.js',
       'koffi/linux_x64/koffi.node',

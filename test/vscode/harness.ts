@@ -96,6 +96,14 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** Workspace trust on, and no folder trusted: a folder opens in Restricted Mode without asking. */
+const TRUST_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
 export interface CodeServerOptions {
   /**
    * Merged over this process's environment for code-server AND the extension hosts it
@@ -116,6 +124,8 @@ export interface CodeServerOptions {
   tmpParent?: string;
   /** Milliseconds to wait for /healthz (default 30 s). */
   startTimeoutMs?: number;
+  /** Workspace trust on (default off): folders open in Restricted Mode, with no prompt. */
+  workspaceTrust?: boolean;
 }
 
 export interface WorkbenchOptions {
@@ -259,7 +269,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.mkdirSync(extensionsDir);
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify({ ...QUIET_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2),
   );
   if (options.machineSettings) {
     fs.mkdirSync(path.join(userDataDir, 'Machine'));
@@ -304,7 +314,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       [
         pre.codeServer, ...common,
         '--bind-addr', '127.0.0.1:0', '--auth', 'none',
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override', '--ignore-last-opened',
         '--vscode-option', 'enable-smoke-test-driver',
       ],

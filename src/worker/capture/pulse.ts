@@ -104,7 +104,8 @@ export function resolvePulseSource(source: MicSource, state: PulseState): string
   if (found) return found;
   const what = source.kind === 'mic' ? 'input' : 'system-audio monitor';
   const asked = source.device ?? (source.kind === 'mic' ? 'the default input' : `the default output's monitor (${state.defaultSink ?? 'no default output'})`);
-  const available = source.kind === 'system' ? state.sources.filter((s) => s.monitorOf).map((s) => s.name) : names;
+  // Only the kind asked for: a monitor is no microphone.
+  const available = state.sources.filter((s) => (s.monitorOf !== undefined) === (source.kind === 'system')).map((s) => s.name);
   throw new VoxnoteError(
     'device-not-found',
     `No ${what} ${source.device ? `named "${asked}"` : `found: ${asked}`}. Available: ${available.join(', ') || 'none'}.`,
