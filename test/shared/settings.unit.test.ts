@@ -29,7 +29,10 @@ const packageDefault = (name: string): unknown => declared.get(name)?.default;
  */
 function configWithNothingSet(): typeof import('../../src/config') {
   const vscode = {
-    workspace: { getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback }), workspaceFolders: [{ uri: { fsPath: '/ws' } }] },
+    workspace: {
+      getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback, inspect: () => ({ key: '' }) }),
+      workspaceFolders: [{ uri: { fsPath: '/ws' } }],
+    },
     ConfigurationTarget: { Global: 1 },
   };
   const loader = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
@@ -79,7 +82,8 @@ describe('settings defaults', () => {
       format: DEFAULT_FORMAT_OPTIONS,
     });
     assert.deepEqual(config.readMeetingSettings(), {
-      folder: path.join('/ws', packageDefault('notes.folder') as string),
+      folderSetting: packageDefault('notes.folder'),
+      folderIgnored: undefined,
       fileNameTemplate: packageDefault('notes.fileNameTemplate'),
       labels: { mic: packageDefault('notes.labels.mic'), system: packageDefault('notes.labels.system') },
       devices: { mic: undefined, system: undefined },
