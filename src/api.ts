@@ -3,7 +3,7 @@
  * read-only hooks for measuring the extension from outside it (npm run bench).
  */
 import type * as vscode from 'vscode';
-import type { WorkerSupervisor } from './speech/workerSupervisor';
+import type { SpeechLane } from './speech/speechService';
 import type { WorkerEvent } from './shared/protocol';
 
 export interface VoxnoteApi {
@@ -17,6 +17,6 @@ export interface VoxnoteApi {
   onWorkerEvent(listener: (event: WorkerEvent) => void): vscode.Disposable;
 }
 
-export function voxnoteApi(activationMs: number, supervisor: WorkerSupervisor): VoxnoteApi {
-  return { activationMs, onWorkerEvent: (listener) => supervisor.onEvent(listener) };
+export function voxnoteApi(activationMs: number, dictation: SpeechLane): VoxnoteApi {
+  return { activationMs, onWorkerEvent: (listener) => dictation.onWorkerEvent(listener) };
 }

@@ -40,13 +40,20 @@ export interface RecognizerOptions {
   levels?: boolean;
 }
 
-export type Command =
-  | { type: 'load'; modelPath: string }
-  | { type: 'start'; source: Source; modelPath: string; options?: RecognizerOptions }
+/** Which engine a session runs on, and its settings. (Draft per CONTRACT.md; eng-worker owns the final shape.) */
+export type EngineSpec =
+  | { kind: 'vosk'; model: string }
+  | { kind: 'sherpa'; model: string }
+  | { kind: 'assemblyai'; credential: string; url?: string; speechModel?: string };
+
+export type Command = { id: number } & (
+  | { type: 'load'; engine: EngineSpec }
+  | { type: 'start'; source: Source; engine: EngineSpec; options?: RecognizerOptions }
   | { type: 'stop' }
   | { type: 'endUtterance' }
   | { type: 'listDevices' }
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+);
 
 export interface Word {
   word: string;
@@ -87,8 +94,8 @@ export type ErrorCode =
   | 'worker-unresponsive'
   | 'internal';
 
-export type WorkerEvent =
-  | { type: 'ready'; modelPath: string; loadMs: number }
+export type WorkerEvent = { re: number | null } & (
+  | { type: 'ready'; engine: EngineSpec['kind']; key: string; loadMs: number }
   | { type: 'started'; source: SourceKind; backend: CaptureBackend | 'file'; device: string }
   | { type: 'partial'; utteranceId: number; text: string }
   | {
@@ -106,7 +113,8 @@ export type WorkerEvent =
   | { type: 'progress'; seconds: number; totalSeconds: number }
   | { type: 'devices'; devices: DeviceInfo[]; problems: string[] }
   | { type: 'error'; code: ErrorCode; message: string; hint: string; fatal: boolean }
-  | { type: 'stopped'; reason: 'requested' | 'end-of-input' | 'error' };
+  | { type: 'stopped'; reason: 'requested' | 'end-of-input' | 'error' }
+);
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
