@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { WorkerClient } from '../src/speech/workerClient';
 import { SAMPLE_RATE } from '../src/worker/capture/capture';
-import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
+import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
@@ -119,9 +119,7 @@ async function latency(modelPath: string) {
       if (m) added.push(Number(m[1]));
     },
   });
-  const stopped = client.next('stopped', 120000);
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { words: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { words: true } }, 'stopped', 120000);
   await client.shutdown();
   return {
     chunksWithOutput: added.length,
@@ -148,10 +146,8 @@ async function memory(modelPath: string) {
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
     if (marks.includes(minute)) worker[minute] = rssBytes(client.pid!);
   });
-  const stopped = client.next('stopped', 600000);
   const t = performance.now();
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { partials: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } }, 'stopped', 600000);
   const seconds = (performance.now() - t) / 1000;
   await client.shutdown();
   const direct = JSON.parse(timeMs([path.join(DIST, 'bench.js'), 'direct', file, modelPath, marks.join(',')]).stdout) as Record<number, number>;

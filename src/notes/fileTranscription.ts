@@ -98,7 +98,8 @@ async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<
     const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
     result.finals++;
     result.seconds = Math.max(result.seconds, e.end);
-    o.onFinal?.(u, writer.append(u));
+    const written = writer.append(u);
+    o.onFinal?.(u, written);
   });
   session.onProgress((e) => {
     result.seconds = Math.max(result.seconds, e.seconds);

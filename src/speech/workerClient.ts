@@ -14,7 +14,7 @@ import { describeEngine } from './engineSpec';
 import type { Disposable } from './lifecycle';
 
 /** A command as a caller writes it: the client gives it its id. */
-export type CommandBody = Command extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+export type CommandDraft = Command extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
 
 export interface WorkerClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -89,7 +89,7 @@ export class WorkerClient implements Disposable {
   }
 
   /** Writes a command and returns its id, which the events answering it carry in `re`. */
-  send(body: CommandBody): number {
+  send(body: CommandDraft): number {
     const command = { ...body, id: this.nextId++ } as Command;
     if (command.type === 'start' || command.type === 'load') {
       this.phase = 'loading';
@@ -109,7 +109,7 @@ export class WorkerClient implements Disposable {
    * Rejects (VoxnoteError) on an error naming its id, when the worker exits, or after the timeout;
    * replies to other requests and errors of other commands or sessions do not settle it.
    */
-  request<T extends WorkerEvent['type']>(body: CommandBody, reply: T, timeoutMs = 30000): Promise<EventOf<T>> {
+  request<T extends WorkerEvent['type']>(body: CommandDraft, reply: T, timeoutMs = 30000): Promise<EventOf<T>> {
     return new Promise((resolve, reject) => {
       let id = 0;
       const timer = setTimeout(
