@@ -40,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
       'worker-unresponsive': 'Select Model',
       'device-not-found': 'Select Microphone',
       'capture-stalled': 'Select Microphone',
-      'assemblyai-auth': SET_KEY,
+      'credential-missing': SET_KEY,
+      'credential-rejected': SET_KEY,
     };
     const action = next[e.code];
     const actions = action ? [action, 'Show Log'] : ['Show Log'];
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('voxnote.model.path')) models.refresh();
+      else if (e.affectsConfiguration('voxnote.engine.dictation') && preloadModel() && !dictation.active) dictation.warmUp();
     }),
     models.onDidChange(() => {
       // An idle warm worker switches model now; a running session picks it up on its next start.
