@@ -73,9 +73,6 @@ export class CancellationTokenSource implements Disposable {
   }
 }
 
-/** A token that is never cancelled. */
-export const NONE: CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
-
 /** Disposes many as one. */
 export class DisposableStore implements Disposable {
   private readonly items: Disposable[] = [];

@@ -11,7 +11,7 @@
  */
 import { VoxnoteError } from '../shared/errors';
 import type { EngineSpec, ErrorCode, EventOf, RecognizerOptions, Source, SourceKind, WorkerEvent } from '../shared/protocol';
-import { CancellationToken, Disposable, DisposableStore, Emitter, Event } from './lifecycle';
+import { CancellationToken, CancellationTokenSource, Disposable, DisposableStore, Emitter, Event } from './lifecycle';
 import type { MicrophoneArbiter, MicrophoneClaim, MicrophoneUser } from './microphoneArbiter';
 import { DEFAULT_RESTART, RestartBudget, RestartOptions } from './restartPolicy';
 import type { WorkerClient } from './workerClient';
@@ -137,6 +137,8 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
   private client?: WorkerClient;
   private readonly clientSubscriptions = new DisposableStore();
   private readonly subscriptions = new DisposableStore();
+  /** Cancelled when the session ends: a microphone handover still being asked about is dropped. */
+  private readonly over = new CancellationTokenSource();
   /** The `start` of the worker session under way, and whether it is still running in the worker. */
   private startId?: number;
   private running = false;
@@ -166,7 +168,7 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
     if (token?.isCancellationRequested) {
       queueMicrotask(() => this.finish('cancelled'));
     } else if (this.claimsMicrophone) {
-      void host.microphone.acquire(this, token).then((ok) => {
+      void host.microphone.acquire(this, this.over.token).then((ok) => {
         if (this.current === 'ended') {
           if (ok) host.microphone.release(this);
         } else if (ok) this.begin(this.firstSource);
@@ -382,6 +384,7 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
     this.setState('ended');
     this.clientSubscriptions.dispose();
     this.subscriptions.dispose();
+    this.over.cancel();
     if (this.claimsMicrophone) this.host.microphone.release(this);
     this.host.ended(this);
     const end: SpeechEnd = error ? { reason, error } : { reason };
