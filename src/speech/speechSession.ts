@@ -272,7 +272,9 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
       case 'started':
         this.started = true;
         this.budget?.running();
-        if (!this.stopping && !this.suspending) this.setState('running');
+        // A stop sent meanwhile follows at once: nobody needs to hear of this start.
+        if (this.stopping || this.suspending) return;
+        this.setState('running');
         this.fire('started', { source: e.source, backend: e.backend, device: e.device, attempt: this.attempt });
         return;
       case 'partial':
