@@ -10,9 +10,8 @@ export interface VoxnoteApi {
   /** Milliseconds activate()'s own body took; loading the module is not included. */
   readonly activationMs: number;
   /**
-   * Every event of the dictation worker, across restarts. Listeners run in
-   * subscription order, so the extension's own handlers (subscribed during
-   * activate) have run for an event before a listener added here sees it.
+   * Every event of the dictation worker, across restarts. A listener here sees
+   * an event after the extension's own handlers have run for it.
    */
   onWorkerEvent(listener: (event: WorkerEvent) => void): vscode.Disposable;
 }
