@@ -5,6 +5,7 @@
 import { VoxnoteError } from '../../shared/errors';
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
+import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
 import { loadVosk } from './vosk/voskEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
@@ -14,9 +15,7 @@ const LOADERS: { [K in EngineKind]: Loader<K> } = {
   sherpa: async () => {
     throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no sherpa-onnx engine.', 'Choose a Vosk model with "Voxnote: Select Model".');
   },
-  assemblyai: async () => {
-    throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no AssemblyAI engine.', 'Set voxnote.engine to a local engine.');
-  },
+  assemblyai: loadAssemblyAI,
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */
