@@ -60,6 +60,8 @@ function printer(format: Format, title: string): (e: Printed) => void {
 function newService(): SpeechService {
   return new SpeechService({
     workerPath: path.join(__dirname, 'worker.js'),
+    // The key reaches the worker inside its start command only, not in its environment.
+    env: { ASSEMBLYAI_API_KEY: undefined },
     log: process.env.VOXNOTE_DEBUG ? (l) => process.stderr.write(`[worker] ${l}\n`) : undefined,
   });
 }
