@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { readDictationSettings } from '../config';
-import type { ChosenEngine, EngineChoice } from '../speech/engineChoice';
+import type { ChosenEngine, EngineChoice } from '../speech/vscode/engineChoice';
 import type { Disposable } from '../speech/lifecycle';
 import type { SpeechEnd, SpeechError, SpeechFinal, SpeechSession } from '../speech/speechSession';
 import type { SpeechLane } from '../speech/speechService';

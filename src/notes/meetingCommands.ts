@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
-import type { EngineChoice } from '../speech/engineChoice';
+import type { EngineChoice } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
 import { pickMeetingAction, pickSources } from '../ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from '../ui/meetingStatusBar';

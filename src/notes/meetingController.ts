@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
-import type { ChosenEngine } from '../speech/engineChoice';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
-import type { ChosenEngine } from '../speech/engineChoice';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
 import { pickSubtitleFormat } from '../ui/meetingPickers';
 import { clockTime } from '../shared/transcriptFormat';

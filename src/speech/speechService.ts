@@ -9,7 +9,7 @@
  * - A worker that dies while idle is not started again until something needs it.
  * - Sessions restart under the one restart policy (restartPolicy.ts) and take
  *   the microphone from the one arbiter (microphoneArbiter.ts).
- * No VS Code API here; src/speech/vscodeSpeech.ts binds it to the workbench.
+ * No VS Code API here; src/speech/vscode/ binds it to the workbench.
  */
 import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';

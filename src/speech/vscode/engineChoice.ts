@@ -5,11 +5,11 @@
  * missing (a model, an API key) is offered, then the command runs again.
  */
 import * as vscode from 'vscode';
-import { assemblyaiStreamingUrl, EnginePurpose, engineSetting, updateSetting } from '../config';
-import type { ModelStore } from '../models/modelStore';
-import type { EngineSpec } from '../shared/protocol';
+import { assemblyaiStreamingUrl, EnginePurpose, engineSetting, updateSetting } from '../../config';
+import type { ModelStore } from '../../models/modelStore';
+import type { EngineSpec } from '../../shared/protocol';
 import { AssemblyAIKey, SET_KEY } from './assemblyaiKey';
-import { engineForModel } from './engineSpec';
+import { engineForModel } from '../engineSpec';
 
 export interface ChosenEngine {
   engine: EngineSpec;

@@ -5,8 +5,8 @@
  * microphone a meeting is using.
  */
 import * as vscode from 'vscode';
-import type { HandoverRequest } from './microphoneArbiter';
-import type { SpeechService } from './speechService';
+import type { HandoverRequest } from '../microphoneArbiter';
+import type { SpeechService } from '../speechService';
 
 export const SPEECH_IN_PROGRESS_CONTEXT = 'voxnote.speechInProgress';
 export const PAUSE_MEETING_MIC = 'Pause meeting microphone and dictate';
