@@ -7,7 +7,7 @@
  * partial Turns, the end of a turn (and its formatted copy with format_turns),
  * ForceEndpoint, Terminate and Termination. Faults on demand: a rejected key
  * (4001), a refusal with any close code, no Begin, a drop mid-utterance with
- * an outage after it. Every connection's URL, Authorization header and
+ * an outage after it, failed handshakes. Every connection's URL, Authorization header and
  * messages are recorded for assertions.
  */
 import * as fs from 'fs';
@@ -190,6 +190,7 @@ export class AssemblyAIMock {
   private readonly sockets = new Set<Socket>();
   private drop?: { afterWords: number; downMs: number };
   private downUntil = 0;
+  private refuseCount = 0;
 
   private constructor(private readonly options: MockOptions) {
     const { key, cert } = selfSignedCertificate();
@@ -202,7 +203,7 @@ export class AssemblyAIMock {
     });
     this.server.on('upgrade', (req, socket, head) => {
       // An outage: the TCP connection is cut during the handshake.
-      if (Date.now() < this.downUntil) return socket.destroy();
+      if (Date.now() < this.downUntil || (this.refuseCount > 0 && this.refuseCount--)) return socket.destroy();
       this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.url ?? '/', req.headers.authorization));
     });
   }
@@ -217,6 +218,11 @@ export class AssemblyAIMock {
   /** Once a connection has heard `afterWords` words, it is cut without a close frame; connections fail for `downMs` after. */
   dropOnce(afterWords: number, downMs: number): void {
     this.drop = { afterWords, downMs };
+  }
+
+  /** The next `n` connection attempts are cut during the handshake. */
+  refuseNext(n: number): void {
+    this.refuseCount = n;
   }
 
   /** Ends an outage that dropOnce started. */

@@ -179,6 +179,24 @@ describe('AssemblyAI engine against the local streaming mock', () => {
     assert.match(gap.message, new RegExp(`from ${gap.span.start.toFixed(1)} s to ${gap.span.end.toFixed(1)} s`));
   });
 
+  it('audio beyond the 60 s backlog while offline is reported as a gap; the rest is transcribed at its session time', async () => {
+    const w = worker(mock);
+    // A fast file is all captured while the first two connection attempts fail.
+    const audio = toneWav([0.3, 'yes', 0.35, 'no', 70, 'save', 0.35, 'file', 1]);
+    mock.refuseNext(2);
+    w.send({ type: 'start', engine: spec, source: { kind: 'file', path: audio.path }, options: { words: true } });
+    await w.waitFor(isType('stopped'), 20000);
+    await w.close();
+    assert.deepEqual(finals(w), [[1, 'Save file.']]);
+    assertTimes(w, audio.script.words.slice(2));
+    const gaps = w.of('error').filter((e) => e.code === 'audio-gap');
+    assert.equal(gaps.length, 1, JSON.stringify(w.of('error')));
+    const kept = 60;
+    // The script is a whole number of 50 ms frames (72.9 s): all but the last 60 s is dropped.
+    assert.deepEqual(gaps[0].span, { start: 0, end: Math.round((audio.script.duration - kept) * 20) / 20 });
+    assert.equal(gaps[0].fatal, false);
+  });
+
   it('a rejected key (4001) is a clear fatal error naming the command to set it, not retried', async () => {
     const w = worker(mock);
     const first = mock.connections.length;

@@ -8,10 +8,12 @@
 import { StreamingTranscriber, type TurnEvent } from 'assemblyai';
 import { VoxnoteError } from '../../../shared/errors';
 import type { AssemblyAIEngineSpec, Word } from '../../../shared/protocol';
+import { Chunker } from '../../audio/chunker';
 import { SAMPLE_RATE } from '../../capture/capture';
 import type { RecognitionStream, StreamOptions, StreamSink } from '../engine';
 import { Backlog, Span } from './backlog';
 import { classify, CloseInfo, scrub } from './faults';
+import { TurnAssembler } from './turns';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
 /** 50 ms: the server takes 50 to 1000 ms of audio per message. */
@@ -43,8 +45,7 @@ type State = 'connecting' | 'open' | 'finishing' | 'failed' | 'closed';
 export class AssemblyAIStream implements RecognitionStream {
   private state: State = 'connecting';
   private readonly backlog = new Backlog(BACKLOG_SECONDS * BYTES_PER_SECOND);
-  /** Audio not yet a whole frame. */
-  private leftover = Buffer.alloc(0);
+  private readonly frames = new Chunker(FRAME_BYTES);
   /** Session bytes framed so far. */
   private framed = 0;
   private transcriber?: StreamingTranscriber;
@@ -54,10 +55,8 @@ export class AssemblyAIStream implements RecognitionStream {
   private lostAt?: number;
   /** Audio dropped from the backlog before it was sent: reported once a connection is back (or at the end). */
   private gap?: Span;
-  /** With format_turns: the unformatted end of a turn, until its formatted copy arrives. */
-  private unformatted?: TurnEvent;
-  /** A partial of the next turn that arrived before the previous turn's formatted final. */
-  private heldPartial?: string;
+  /** The turns of the current connection (turn_order restarts with each). */
+  private turns?: TurnAssembler;
   private reconnectNoticeShown = false;
   /** Pending sleeps; woken when the connection opens or the stream ends. */
   private readonly sleepers = new Set<() => void>();
@@ -70,10 +69,8 @@ export class AssemblyAIStream implements RecognitionStream {
 
   accept(pcm: Buffer): void {
     if (this.state === 'failed' || this.state === 'closed') return;
-    const all = this.leftover.length ? Buffer.concat([this.leftover, pcm]) : pcm;
-    let off = 0;
-    for (; off + FRAME_BYTES <= all.length; off += FRAME_BYTES) this.push({ at: this.framed, pcm: Buffer.from(all.subarray(off, off + FRAME_BYTES)) });
-    this.leftover = Buffer.from(all.subarray(off));
+    // Frames are views of the caller's buffer, which capture may reuse: the backlog keeps copies.
+    for (const frame of this.frames.push(pcm)) this.push({ at: this.framed, pcm: Buffer.from(frame) });
     this.sendBacklog();
   }
 
@@ -85,14 +82,14 @@ export class AssemblyAIStream implements RecognitionStream {
 
   async finish(): Promise<void> {
     if (this.state === 'failed' || this.state === 'closed' || this.state === 'finishing') return;
-    if (this.leftover.length) {
+    const rest = this.frames.drain();
+    if (rest) {
       // The last frame is padded with silence to the server's 50 ms minimum; session time counts only the audio.
       const frame = Buffer.alloc(FRAME_BYTES);
-      this.leftover.copy(frame);
-      const end = this.framed + this.leftover.length;
+      rest.copy(frame);
+      const end = this.framed + rest.length;
       this.push({ at: this.framed, pcm: frame });
       this.framed = end;
-      this.leftover = Buffer.alloc(0);
     }
     if (this.state === 'connecting') await this.sleep(FINISH_RECONNECT_MS);
     const transcriber = this.state === 'open' ? this.transcriber : undefined;
@@ -105,7 +102,7 @@ export class AssemblyAIStream implements RecognitionStream {
       this.state = 'finishing';
     }
     if (this.state !== 'finishing') return; // failed meanwhile: already reported
-    this.deliverUnformatted();
+    this.turns?.flush();
     const start = this.backlog.start;
     if (!transcriber && start !== undefined) this.widenGap({ start, end: this.framed });
     this.reportGap('could not be sent: the connection to AssemblyAI did not come back before the session ended');
@@ -183,7 +180,7 @@ export class AssemblyAIStream implements RecognitionStream {
     for (let attempt = 0; ; attempt++) {
       if (this.state !== 'connecting') return;
       const transcriber = this.newTranscriber();
-      transcriber.on('turn', (turn) => this.transcriber === transcriber && this.onTurn(turn));
+      transcriber.on('turn', (turn) => this.transcriber === transcriber && this.turns?.turn(turn));
       transcriber.on('close', (code, reason) => this.transcriber === transcriber && this.onClose(code, reason));
       // Socket errors are followed by a close, which decides what happens.
       transcriber.on('error', () => undefined);
@@ -218,8 +215,10 @@ export class AssemblyAIStream implements RecognitionStream {
     this.everConnected = true;
     this.lostAt = undefined;
     this.reconnectNoticeShown = false;
-    this.unformatted = undefined;
-    this.heldPartial = undefined;
+    this.turns = new TurnAssembler(this.formatTurns, this.options.partials, {
+      partial: (text) => this.sink.partial(text),
+      final: (turn) => this.deliver(turn),
+    });
     // The new connection's time 0 is the oldest audio kept: everything not final is sent again.
     this.offset = this.backlog.start ?? this.framed;
     this.backlog.rewind();
@@ -230,7 +229,7 @@ export class AssemblyAIStream implements RecognitionStream {
 
   private onClose(code: number, reason: string): void {
     if (this.state !== 'open' && this.state !== 'finishing') return;
-    this.deliverUnformatted();
+    this.turns?.flush();
     this.transcriber = undefined;
     const { error, permanent } = classify({ code, reason }, this.spec.credentialKind === 'token');
     if (permanent && code !== 1000) return this.fail(error);
@@ -256,29 +255,6 @@ export class AssemblyAIStream implements RecognitionStream {
     void this.connectLoop();
   }
 
-  private onTurn(turn: TurnEvent): void {
-    if (!turn.end_of_turn) {
-      if (!this.options.partials) return;
-      if (this.unformatted && turn.turn_order > this.unformatted.turn_order) this.heldPartial = turn.transcript;
-      else this.sink.partial(turn.transcript);
-      return;
-    }
-    if (this.unformatted && this.unformatted.turn_order !== turn.turn_order) this.deliverUnformatted();
-    if (this.formatTurns && !turn.turn_is_formatted) {
-      this.unformatted = turn;
-      return;
-    }
-    this.unformatted = undefined;
-    this.deliver(turn);
-  }
-
-  /** A turn whose formatted copy will not come (the connection or the session ended): keep its words. */
-  private deliverUnformatted(): void {
-    const turn = this.unformatted;
-    this.unformatted = undefined;
-    if (turn) this.deliver(turn);
-  }
-
   private deliver(turn: TurnEvent): void {
     const base = this.offset / BYTES_PER_SECOND;
     const words: Word[] = turn.words.map((w) => ({
@@ -290,9 +266,6 @@ export class AssemblyAIStream implements RecognitionStream {
     this.sink.final({ text: turn.transcript, words });
     const last = turn.words.at(-1);
     if (last) this.backlog.commit(this.offset + Math.floor((last.end / 1000) * SAMPLE_RATE) * 2);
-    const held = this.heldPartial;
-    this.heldPartial = undefined;
-    if (held) this.sink.partial(held);
   }
 
   private fail(error: VoxnoteError): void {

@@ -9,6 +9,7 @@
 /** Positions are session bytes (16 kHz s16le mono: 32000 per second). */
 export type Item = { at: number; pcm: Buffer } | { at: number; forceEndpoint: true };
 
+/** A stretch of session time (in bytes here; in seconds where it reaches an event). */
 export interface Span {
   start: number;
   end: number;
