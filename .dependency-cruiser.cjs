@@ -17,6 +17,7 @@ const VSCODE_LAYER = [
   '^src/dictation/(dictationController|ghostText|insertion)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
   '^src/notes/(meetingController|notesFileCommands|notesFiles)\\.ts$',
+  '^src/speech/vscode/',
 ];
 const SHARED = '^src/shared/';
 const WORKER = '^src/worker/';

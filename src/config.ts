@@ -96,6 +96,14 @@ export function readMeetingSettings(): MeetingSettings {
   };
 }
 
+/** Which engine a purpose uses: the local model unless the person chose the cloud. */
+export type EngineSetting = 'local' | 'assemblyai';
+export type EnginePurpose = 'dictation' | 'meetingNotes';
+export const engineSetting = (purpose: EnginePurpose): EngineSetting =>
+  read(section(), `engine.${purpose}`) === 'assemblyai' ? 'assemblyai' : 'local';
+/** AssemblyAI's streaming endpoint; empty means the service's own. */
+export const assemblyaiStreamingUrl = (): string => read(section(), 'assemblyai.streamingUrl').trim();
+
 export const preloadModel = (): boolean => read(section(), 'preloadModel');
 export const partialLength = (): number => read(section(), 'statusBar.partialLength');
 export const maxModelBytes = (): number => read(section(), 'model.maxUnpackedGB') * 1024 ** 3;

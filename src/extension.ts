@@ -8,16 +8,19 @@ import { VoxnoteApi, voxnoteApi } from './api';
 import { partialLength, preloadModel, readMeetingSettings } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './transcript/transcriptStore';
-import { WorkerSupervisor } from './speech/workerSupervisor';
+import { AssemblyAIKey, SET_KEY, SET_KEY_COMMAND } from './speech/vscode/assemblyaiKey';
+import { EngineChoice } from './speech/vscode/engineChoice';
+import { SpeechService } from './speech/speechService';
+import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/speechContext';
 import { registerModelCommands } from './models/commands';
-import { ModelStore, ResolvedModel } from './models/modelStore';
+import { ModelStore } from './models/modelStore';
 import { MeetingController } from './notes/meetingController';
 import type { TrackKind } from './notes/meetingTrack';
 import type { SubtitleFormat } from './notes/notesExport';
 import { exportNotesSubtitles, transcribeAudioFile } from './notes/notesFileCommands';
 import { pickMeetingAction, pickSources } from './ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
-import { listDevicesOnce, offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
+import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 
@@ -33,10 +36,13 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   const log = vscode.window.createOutputChannel('Voxnote', { log: true });
   const store = new TranscriptStore();
   const models = new ModelStore(context);
-  const supervisor = new WorkerSupervisor({
+  const speech = new SpeechService({
     workerPath: context.asAbsolutePath('dist/worker.js'),
     log: (line) => log.debug(`[worker] ${line}`),
+    confirmMicrophoneHandover,
   });
+  const dictationLane = speech.createLane('dictation');
+  const key = new AssemblyAIKey(context.secrets);
 
   const reportError = (e: { code: string; message: string; hint: string }) => {
     const next: Record<string, string> = {
@@ -46,24 +52,21 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
       'worker-unresponsive': 'Select Model',
       'device-not-found': 'Select Microphone',
       'capture-stalled': 'Select Microphone',
+      'credential-missing': SET_KEY,
+      'credential-rejected': SET_KEY,
     };
     const action = next[e.code];
     const actions = action ? [action, 'Show Log'] : ['Show Log'];
     void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, ...actions).then((pick) => {
       if (pick === 'Select Model') void vscode.commands.executeCommand('voxnote.selectModel');
       if (pick === 'Select Microphone') void vscode.commands.executeCommand('voxnote.selectMicrophone');
+      if (pick === SET_KEY) void vscode.commands.executeCommand(SET_KEY_COMMAND);
       if (pick === 'Show Log') log.show(true);
     });
   };
 
-  const dictation = new DictationController({
-    supervisor,
-    store,
-    models,
-    log,
-    firstRun: () => void offerFirstRun(models),
-    reportError,
-  });
+  const engines = new EngineChoice({ models, key, firstRun: (offer) => void offerFirstRun(models, offer), reportError });
+  const dictation = new DictationController({ lane: dictationLane, engines, store, log, reportError });
 
   const panelActions: PanelActions = {
     toggle: () => dictation.toggle(),
@@ -72,30 +75,25 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   };
   const showTranscript = () => TranscriptPanel.createOrShow(context.extensionUri, store, panelActions);
 
-  const workerPath = context.asAbsolutePath('dist/worker.js');
-  /** The model, or undefined after offering one (then running `command`) or reporting what is wrong with it. */
-  const model = (purpose: string, command: string) => (): ResolvedModel | undefined => {
-    const resolved = models.resolve();
-    if (!resolved) void offerFirstRun(models, { purpose, command });
-    else if (!resolved.check.ok) reportError({ code: 'bad-model', ...resolved.check });
-    else return resolved;
-    return undefined;
-  };
   const meeting = new MeetingController({
-    workerPath,
-    model: model('taking meeting notes', 'voxnote.startMeetingNotes'),
+    speech,
+    engine: () => engines.choose('meetingNotes', { purpose: 'taking meeting notes', command: 'voxnote.startMeetingNotes' }),
     store,
     workspaceState: context.workspaceState,
     log,
     reportError,
   });
-  const files = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log };
+  // Files go through the local model: a streaming service would take as long as the recording plays.
+  const files = { speech, engine: () => engines.local({ purpose: 'transcribing', command: 'voxnote.transcribeAudioFile' }) };
 
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
     models,
-    supervisor,
+    speech,
+    bindSpeechContext(speech),
+    // While a cloud engine runs, the status bar and the panel say that audio leaves the machine.
+    speech.onDidChangeSessions(() => store.update({ cloud: speech.activeSessions.some((s) => s.engine === 'assemblyai') ? 'AssemblyAI' : undefined })),
     dictation,
     new StatusBarController(store, partialLength),
     command('voxnote.startDictation', (o?: StartOptions) => dictation.start(o)),
@@ -104,14 +102,15 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     command('voxnote.pushToTalk', (o?: StartOptions) => dictation.pushToTalk(o)),
     command('voxnote.cancelDictation', () => dictation.cancel()),
     command('voxnote.showTranscript', showTranscript),
-    command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
+    command('voxnote.selectMicrophone', () => selectMicrophone(speech)),
+    ...key.commands(),
     command('voxnote.selectModel', () => selectModel(models)),
     registerModelCommands(context, models),
     meeting,
     new MeetingStatusBar(meeting),
     command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
       if (meeting.status !== 'idle') return meeting.showNotes();
-      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, listDevicesOnce(context.asAbsolutePath('dist/worker.js')));
+      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, speech.listDevices());
       if (sources) await meeting.start(sources);
     }),
     command('voxnote.pauseMeetingNotes', () => meeting.pause()),
@@ -134,6 +133,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('voxnote.model.path')) models.refresh();
+      else if (e.affectsConfiguration('voxnote.engine.dictation') && preloadModel() && !dictation.active) dictation.warmUp();
     }),
     models.onDidChange(() => {
       // An idle warm worker switches model now; a running session picks it up on its next start.
@@ -142,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   );
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
   void meeting.offerResume();
-  return voxnoteApi(performance.now() - started, supervisor);
+  return voxnoteApi(performance.now() - started, dictationLane);
 }
 
 export function deactivate(): void {

@@ -8,8 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
-import type { ResolvedModel } from '../models/modelStore';
 import { VoxnoteError } from '../shared/errors';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
+import type { SpeechService } from '../speech/speechService';
 import { clockTime } from '../shared/transcriptFormat';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
@@ -21,17 +22,16 @@ import { uniqueNotesPath } from './notesPath';
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
 
 export interface FileCommandDeps {
-  workerPath: string;
-  /** The model to use; undefined once the first-run offer or the model's problem has been shown. */
-  model(): ResolvedModel | undefined;
-  log: vscode.LogOutputChannel;
+  speech: SpeechService;
+  /** The engine to use; undefined once the first-run offer or the model's problem has been shown. */
+  engine(): ChosenEngine | undefined;
 }
 
 const errorWithHint = (e: { message: string; hint: string }) => void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`);
 
 export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Uri): Promise<void> {
-  const model = deps.model();
-  if (!model) return;
+  const engine = deps.engine();
+  if (!engine) return;
   const picked = uri ?? (await pickRecording());
   if (!picked) return;
   const settings = readMeetingSettings();
@@ -45,7 +45,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   const audio = local ? path.join(local, name) : picked.fsPath;
   try {
     if (local) await fs.writeFile(audio, await vscode.workspace.fs.readFile(picked));
-    await transcribeInto(deps, model, audio, notesPath, location);
+    await transcribeInto(deps, engine, audio, notesPath, location);
   } finally {
     if (local) await fs.rm(local, { recursive: true, force: true });
   }
@@ -53,7 +53,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
 
 async function transcribeInto(
   deps: FileCommandDeps,
-  model: ResolvedModel,
+  engine: ChosenEngine,
   audio: string,
   notesPath: string,
   location: NotesLocation,
@@ -70,13 +70,12 @@ async function transcribeInto(
         let shown = 0;
         try {
           return await transcribeFile({
-            workerPath: deps.workerPath,
-            modelPath: model.path,
-            modelName: model.name,
+            speech: deps.speech,
+            engine: engine.engine,
+            modelName: engine.name,
             audioPath: audio,
             notesPath,
             signal: abort.signal,
-            log: (line) => deps.log.debug(`[file worker] ${line}`),
             writer: { onError: errorWithHint, storage: location.storage },
             onProgress: ({ stage, percent }) => {
               const whole = Math.floor(percent);

@@ -34,7 +34,7 @@ export const SETTING_DEFAULTS = Object.freeze({
   'notes.fileNameTemplate': 'YYYY-MM-DD HHmm Meeting.md',
   'notes.labels.mic': 'Me',
   'notes.labels.system': 'Others',
-  'audio.backend': 'auto' as 'auto' | 'pulse' | 'portaudio',
+  'audio.backend': 'auto' as 'auto' | 'pulse' | 'portaudio' | 'pvrecorder',
   'pushToTalk.mode': 'auto' as PushToTalkMode,
   'pushToTalk.releaseTailMs': 300,
   'editor.ghostText': true,
@@ -46,6 +46,9 @@ export const SETTING_DEFAULTS = Object.freeze({
   'format.numbersAsDigits': false,
   'format.numbersMinimum': 10,
   'format.commands': Object.freeze({}) as Readonly<Record<string, string>>,
+  'engine.dictation': 'local' as 'local' | 'assemblyai',
+  'engine.meetingNotes': 'local' as 'local' | 'assemblyai',
+  'assemblyai.streamingUrl': '',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

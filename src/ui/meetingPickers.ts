@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { MeetingStatus } from '../notes/meetingController';
 import type { TrackKind } from '../notes/meetingTrack';
-import type { EventOf } from '../shared/protocol';
+import type { DeviceList } from '../speech/speechService';
 import { systemAudioHelp } from '../shared/systemAudio';
 import { hasSystemAudio } from './microphoneList';
 
@@ -18,7 +18,7 @@ type SourcesItem = vscode.QuickPickItem & { kinds: TrackKind[] };
 export async function pickSources(
   globalState: vscode.Memento,
   labels: Record<TrackKind, string>,
-  devices?: Promise<EventOf<'devices'>>,
+  devices?: Promise<DeviceList>,
 ): Promise<TrackKind[] | undefined> {
   // The picker opens at once and fills in when the report arrives; no report (an error) says nothing wrong.
   const items = Promise.resolve(devices?.catch(() => undefined)).then((report) =>

@@ -2,38 +2,22 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
-import { WorkerClient } from '../speech/workerClient';
-import type { WorkerSupervisor } from '../speech/workerSupervisor';
+import type { SpeechService } from '../speech/speechService';
 import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
-import type { EventOf } from '../shared/protocol';
 import { microphoneChoices } from './microphoneList';
 
-/** The worker's device report (every back-end this platform has). */
-export function listDevices(supervisor: WorkerSupervisor): Promise<EventOf<'devices'>> {
-  const reply = supervisor.ensure().next('devices', 15000);
-  supervisor.send({ type: 'listDevices' });
-  return reply;
-}
-
-/** The same report from a worker of its own that exits after answering, so no idle worker stays behind. */
-export async function listDevicesOnce(workerPath: string): Promise<EventOf<'devices'>> {
-  const client = new WorkerClient({ workerPath });
+export async function selectMicrophone(speech: SpeechService): Promise<void> {
+  let list;
   try {
-    const reply = client.next('devices', 15000);
-    client.send({ type: 'listDevices' });
-    return await reply;
-  } finally {
-    await client.shutdown();
+    list = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' }, () => speech.listDevices());
+  } catch (e) {
+    const { message, hint } = e as { message: string; hint?: string };
+    void vscode.window.showErrorMessage(`Voxnote could not list the microphones: ${message} ${hint ?? ''}`.trim());
+    return;
   }
-}
-
-export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
-  const { devices, problems } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' },
-    () => listDevices(supervisor),
-  );
+  const { devices, problems } = list;
   const current = vscode.workspace.getConfiguration('voxnote').get<string>('microphone.device', '').trim();
   const items = microphoneChoices(devices, process.platform, current).map((c) =>
     c.separator ? { label: c.label, kind: vscode.QuickPickItemKind.Separator } : c,
