@@ -12,9 +12,12 @@ import { WorkerSupervisor } from './speech/workerSupervisor';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { registerMeetingCommands } from './notes/meetingCommands';
-import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
+import { FirstRun } from './ui/firstRun';
+import { notify, type NextStep } from './ui/nextSteps';
+import { chooseModelFolder, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
+import { registerWalkthrough } from './ui/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   const started = performance.now();
@@ -26,30 +29,30 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     log: (line) => log.debug(`[worker] ${line}`),
   });
 
-  const reportError = (e: { code: string; message: string; hint: string }) => {
-    const next: Record<string, string> = {
-      'bad-model': 'Select Model',
-      'model-load-failed': 'Select Model',
-      'worker-crashed': 'Select Model',
-      'worker-unresponsive': 'Select Model',
-      'device-not-found': 'Select Microphone',
-      'capture-stalled': 'Select Microphone',
-    };
-    const action = next[e.code];
-    const actions = action ? [action, 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, ...actions).then((pick) => {
-      if (pick === 'Select Model') void vscode.commands.executeCommand('voxnote.selectModel');
-      if (pick === 'Select Microphone') void vscode.commands.executeCommand('voxnote.selectMicrophone');
-      if (pick === 'Show Log') log.show(true);
-    });
+  const step = (label: string, id: string): NextStep => ({ label, run: () => vscode.commands.executeCommand(id) });
+  const pickModel = step('Select Model', 'voxnote.selectModel');
+  const pickMic = step('Select Microphone', 'voxnote.selectMicrophone');
+  // A hint usually names the command to run, which becomes a button; these codes offer one anyway.
+  const next: Record<string, NextStep> = {
+    'bad-model': pickModel,
+    'model-load-failed': pickModel,
+    'worker-crashed': pickModel,
+    'worker-unresponsive': pickModel,
+    'device-not-found': pickMic,
+    'capture-stalled': pickMic,
   };
+  const reportError = (e: { code: string; message: string; hint: string }) => {
+    const steps = [...(next[e.code] ? [next[e.code]] : []), { label: 'Show Log', run: () => log.show(true) }];
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...steps);
+  };
+  const firstRun = new FirstRun(models);
 
   const dictation = new DictationController({
     supervisor,
     store,
     models,
     log,
-    firstRun: () => void offerFirstRun(models),
+    firstRun: (options) => void firstRun.offer('dictating', () => dictation.start(options)),
     reportError,
   });
 
@@ -60,13 +63,19 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   };
   const showTranscript = () => TranscriptPanel.createOrShow(context.extensionUri, store, panelActions);
 
+  // The status bar's tooltip names the model dictation will use, before the first start too.
+  const showModel = () => {
+    if (!dictation.active) store.update({ model: models.resolve()?.name ?? '' });
+  };
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
     models,
+    firstRun,
     supervisor,
     dictation,
     new StatusBarController(store, partialLength),
+    registerWalkthrough(context, models),
     command('voxnote.startDictation', (o?: StartOptions) => dictation.start(o)),
     command('voxnote.stopDictation', () => dictation.stop()),
     command('voxnote.toggleDictation', (o?: StartOptions) => dictation.toggle(o)),
@@ -75,8 +84,9 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     command('voxnote.showTranscript', showTranscript),
     command('voxnote.selectMicrophone', () => selectMicrophone(supervisor)),
     command('voxnote.selectModel', () => selectModel(models)),
+    command('voxnote.chooseModelFolder', () => chooseModelFolder(models)),
     registerModelCommands(context, models),
-    registerMeetingCommands(context, { models, store, log, reportError }),
+    registerMeetingCommands(context, { models, firstRun, store, log, reportError }),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });
@@ -88,10 +98,12 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
       if (e.affectsConfiguration('voxnote.model.path')) models.refresh();
     }),
     models.onDidChange(() => {
+      showModel();
       // An idle warm worker switches model now; a running session picks it up on its next start.
       if (preloadModel() && !dictation.active) dictation.warmUp();
     }),
   );
+  showModel();
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
   return voxnoteApi(performance.now() - started, supervisor);
 }

@@ -38,8 +38,8 @@ export interface ControllerDeps {
   store: TranscriptStore;
   models: ModelStore;
   log: vscode.LogOutputChannel;
-  /** No model at all: offer to get one. */
-  firstRun(): void;
+  /** No model at all: offer to get one, then start with these options. */
+  firstRun(options: StartOptions): void;
   /** A model, microphone or engine problem: a notification with a next step. */
   reportError(error: { code: string; message: string; hint: string }): void;
 }
@@ -76,7 +76,7 @@ export class DictationController implements vscode.Disposable {
   start(options: StartOptions = {}): void {
     if (this.session) return;
     const model = this.deps.models.resolve();
-    if (!model) return this.deps.firstRun();
+    if (!model) return this.deps.firstRun(options);
     if (!model.check.ok) return this.deps.reportError({ code: 'bad-model', ...model.check });
     this.session = {
       model,

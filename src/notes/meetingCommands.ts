@@ -9,7 +9,7 @@ import type { TranscriptStore } from '../dictation/transcriptState';
 import type { ModelStore, ResolvedModel } from '../models/modelStore';
 import { pickMeetingAction, pickSources } from '../ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from '../ui/meetingStatusBar';
-import { offerFirstRun } from '../ui/pickers';
+import type { FirstRun } from '../ui/firstRun';
 import { MeetingController } from './meetingController';
 import type { TrackKind } from './meetingTrack';
 import type { SubtitleFormat } from './notesExport';
@@ -17,6 +17,7 @@ import { exportNotesSubtitles, transcribeAudioFile } from './notesFileCommands';
 
 export interface MeetingCommandDeps {
   models: ModelStore;
+  firstRun: FirstRun;
   store: TranscriptStore;
   log: vscode.LogOutputChannel;
   reportError(error: { code: string; message: string; hint: string }): void;
@@ -31,29 +32,32 @@ const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length
 
 export function registerMeetingCommands(context: vscode.ExtensionContext, deps: MeetingCommandDeps): vscode.Disposable {
   const workerPath = context.asAbsolutePath('dist/worker.js');
-  /** The model, or undefined after offering one (then running `command`) or reporting what is wrong with it. */
-  const model = (purpose: string, command: string) => (): ResolvedModel | undefined => {
+  /** The model, or undefined after offering one (then `resume` runs) or reporting what is wrong with it. */
+  const usableModel = (purpose: string, resume: () => unknown): ResolvedModel | undefined => {
     const resolved = deps.models.resolve();
-    if (!resolved) void offerFirstRun(deps.models, { purpose, command });
+    if (!resolved) void deps.firstRun.offer(purpose, resume);
     else if (!resolved.check.ok) deps.reportError({ code: 'bad-model', ...resolved.check });
     else return resolved;
     return undefined;
   };
+  const again = (id: string, ...args: unknown[]) => () => vscode.commands.executeCommand(id, ...args);
   const meeting = new MeetingController({
     workerPath,
-    model: model('taking meeting notes', 'voxnote.startMeetingNotes'),
+    model: () => usableModel('taking meeting notes', again('voxnote.startMeetingNotes')),
     store: deps.store,
     workspaceState: context.workspaceState,
     log: deps.log,
     reportError: deps.reportError,
   });
-  const files = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log: deps.log };
+  const fileDeps = (uri?: vscode.Uri) => ({ workerPath, model: () => usableModel('transcribing', again('voxnote.transcribeAudioFile', uri)), log: deps.log });
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   const disposables = [
     meeting,
     new MeetingStatusBar(meeting),
     command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
       if (meeting.status !== 'idle') return meeting.showNotes();
+      // The model first: without one, the sources would be asked for nothing.
+      if (!usableModel('taking meeting notes', again('voxnote.startMeetingNotes', o))) return;
       const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels);
       if (sources) await meeting.start(sources);
     }),
@@ -64,7 +68,10 @@ export function registerMeetingCommands(context: vscode.ExtensionContext, deps: 
       const next = meeting.status === 'idle' ? undefined : await pickMeetingAction(meeting.status);
       if (next) await vscode.commands.executeCommand(next);
     }),
-    command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => transcribeAudioFile(files, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => {
+      const file = uri instanceof vscode.Uri ? uri : undefined;
+      return transcribeAudioFile(fileDeps(file), file);
+    }),
     command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
       exportNotesSubtitles(meeting.notesPath, uri instanceof vscode.Uri ? uri : undefined, format),
     ),

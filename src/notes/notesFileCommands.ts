@@ -1,6 +1,6 @@
 /**
- * Transcribe Audio File… and Export Meeting Notes as Subtitles…: the dialogs,
- * the progress notification and the messages around transcribeFile and
+ * Transcribe Audio File… and Export Meeting Notes as Subtitles…: the dialogs and
+ * picks, the progress notification and the messages around transcribeFile and
  * exportSubtitles, which do the work.
  */
 import * as fs from 'fs';
@@ -12,9 +12,10 @@ import { pickSubtitleFormat } from '../ui/meetingPickers';
 import { clockTime } from '../shared/transcriptFormat';
 import { FileTranscriptionError } from './audioConversion';
 import { transcribeFile } from './fileTranscription';
-import { exportSubtitles, SubtitleFormat } from './notesExport';
+import { notify } from '../ui/nextSteps';
+import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor, JournalError } from './notesJournal';
-import { uniqueNotesPath } from './notesPath';
+import { transcriptionNotesPath } from './notesPath';
 
 /** What ffmpeg commonly reads; WAV needs no ffmpeg. */
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
@@ -26,7 +27,7 @@ export interface FileCommandDeps {
   log: vscode.LogOutputChannel;
 }
 
-const errorWithHint = (e: { message: string; hint: string }) => void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`);
+const errorWithHint = (e: { message: string; hint: string }) => void notify('error', `Voxnote: ${e.message} ${e.hint}`);
 
 export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Uri): Promise<void> {
   const model = deps.model();
@@ -34,7 +35,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   const audio = uri?.fsPath ?? (await pickRecording());
   if (!audio) return;
   const settings = readMeetingSettings();
-  const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, new Date());
+  const notesPath = transcriptionNotesPath(settings.folder, audio, new Date());
   const name = path.basename(audio);
   let result;
   try {
@@ -95,30 +96,67 @@ async function pickRecording(): Promise<string | undefined> {
 /** A notes file Voxnote wrote: it has a journal beside it. */
 const isNotesFile = (file: string | undefined): file is string => !!file && fs.existsSync(journalPathFor(file));
 
-/** The given notes, else the active editor's, else the meeting's under way, else one the user chooses. */
+/**
+ * The given notes, else the active editor's, else the meeting's under way, else one the user
+ * picks from the notes folder. What it was given is checked before anything is asked.
+ */
 export async function exportNotesSubtitles(meetingNotes: string | undefined, uri?: vscode.Uri, format?: SubtitleFormat): Promise<void> {
   const active = vscode.window.activeTextEditor?.document.uri;
-  const notes =
-    uri?.fsPath ??
-    [active?.scheme === 'file' ? active.fsPath : undefined, meetingNotes].find(isNotesFile) ??
-    (await pickNotes());
+  const notes = uri ? uri.fsPath : ([active?.scheme === 'file' ? active.fsPath : undefined, meetingNotes].find(isNotesFile) ?? (await pickNotes()));
   if (!notes) return;
+  if (!isNotesFile(notes)) {
+    const again = { label: 'Choose Meeting Notes…', run: () => exportNotesSubtitles(meetingNotes, undefined, format) };
+    return notify(
+      'error',
+      `Voxnote: ${path.basename(notes)} is not notes Voxnote wrote, so it has no timings to make subtitles from. Export meeting notes or a transcription.`,
+      again,
+    );
+  }
+  let utterances;
+  try {
+    utterances = await exportableUtterances(notes);
+  } catch (e) {
+    if (e instanceof JournalError) return errorWithHint(e);
+    throw e;
+  }
   const chosen = format === 'srt' || format === 'vtt' ? format : await pickSubtitleFormat();
   if (!chosen) return;
   let file: string;
   try {
-    file = await exportSubtitles(notes, chosen);
+    file = await exportSubtitles(notes, chosen, utterances);
   } catch (e) {
-    if (e instanceof JournalError) return errorWithHint(e);
-    throw e;
+    return notify('error', `Voxnote: cannot write the subtitles beside ${path.basename(notes)}: ${(e as Error).message}. Check that the folder can be written to, then export again.`);
   }
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {
     if (open) void vscode.window.showTextDocument(vscode.Uri.file(file));
   });
 }
 
+/** Notes Voxnote wrote in `folder` (those with a journal), newest first. */
+async function notesIn(folder: string): Promise<Array<{ file: string; modified: Date }>> {
+  const names = await fs.promises.readdir(folder).catch(() => [] as string[]);
+  const found = [];
+  for (const name of names.filter((n) => n.toLowerCase().endsWith('.md'))) {
+    const file = path.join(folder, name);
+    if (!isNotesFile(file)) continue;
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (stat?.isFile()) found.push({ file, modified: stat.mtime });
+  }
+  return found.sort((a, b) => b.modified.getTime() - a.modified.getTime());
+}
+
 async function pickNotes(): Promise<string | undefined> {
   const folder = readMeetingSettings().folder;
+  const notes = await notesIn(folder);
+  const browse = { label: '$(folder-opened) Choose a File…', file: undefined };
+  const items: Array<vscode.QuickPickItem & { file?: string }> = [
+    ...notes.map(({ file, modified }) => ({ label: path.basename(file, '.md'), description: modified.toLocaleString(), file })),
+    browse,
+  ];
+  const pick = notes.length
+    ? await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles', placeHolder: `Meeting notes in ${folder}, newest first` })
+    : browse;
+  if (pick !== browse) return pick?.file;
   const picked = await vscode.window.showOpenDialog({
     title: 'Voxnote: Export Meeting Notes as Subtitles',
     openLabel: 'Export',

@@ -1,7 +1,7 @@
 /**
- * Where a new notes file goes: its name from the template setting
- * (`voxnote.notes.fileNameTemplate`, default "YYYY-MM-DD HHmm Meeting.md") in
- * the notes folder (`voxnote.notes.folder`), never over an existing file.
+ * Where a new notes file goes: in the notes folder (`voxnote.notes.folder`), never over an
+ * existing file; a meeting's named by the template setting (`voxnote.notes.fileNameTemplate`,
+ * default "YYYY-MM-DD HHmm Meeting.md"), a transcribed recording's after the recording.
  * No VS Code API here.
  */
 import * as fs from 'fs';
@@ -10,6 +10,8 @@ import * as path from 'path';
 export const DEFAULT_NAME_TEMPLATE = 'YYYY-MM-DD HHmm Meeting.md';
 
 const pad = (n: number) => String(n).padStart(2, '0');
+/** Characters no file system allows in a name. */
+const UNSAFE = /[/\\:*?"<>|\x00-\x1f]/g;
 
 /**
  * The tokens YYYY, MM, DD, HH and mm become the local date and time; text in
@@ -25,7 +27,7 @@ export function renderName(template: string, date: Date): string {
   };
   const name = template
     .replace(/\[([^\]]*)\]|YYYY|MM|DD|HH|mm/g, (token, literal: string | undefined) => literal ?? values[token])
-    .replace(/[/\\:*?"<>|\x00-\x1f]/g, '-')
+    .replace(UNSAFE, '-')
     .trim();
   const base = name || renderName(DEFAULT_NAME_TEMPLATE, date);
   return base.toLowerCase().endsWith('.md') ? base : `${base}.md`;
@@ -62,7 +64,16 @@ function unreadableFolder(folder: string): boolean {
  * written once it is fixed cannot land in an earlier meeting's file of the same minute.
  */
 export function uniqueNotesPath(folder: string, template: string, date: Date): string {
-  const name = renderName(template, date);
+  return uniqueIn(folder, renderName(template, date), date);
+}
+
+/** Notes of a transcribed recording, named after it: "interview.m4a" gives "interview.md". */
+export function transcriptionNotesPath(folder: string, recording: string, date: Date): string {
+  const stem = path.basename(recording, path.extname(recording)).replace(UNSAFE, '-').trim();
+  return uniqueIn(folder, stem ? `${stem}.md` : renderName(DEFAULT_NAME_TEMPLATE, date), date);
+}
+
+function uniqueIn(folder: string, name: string, date: Date): string {
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
   if (unreadableFolder(folder)) return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_NAME_TEMPLATE, notesFolder, notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
+import { DEFAULT_NAME_TEMPLATE, notesFolder, notesTitle, renderName, transcriptionNotesPath, uniqueNotesPath } from '../../src/notes/notesPath';
 import { tempDir } from '../support/worker';
 
 const at = new Date(2025, 0, 31, 9, 5, 7);
@@ -34,6 +34,16 @@ describe('notes file names', () => {
     assert.equal(uniqueNotesPath(blocked, DEFAULT_NAME_TEMPLATE, at), path.join(blocked, '2025-01-31 0905 Meeting 07s.md'));
     const missing = path.join(tempDir('notes-missing'), 'notes');
     assert.equal(uniqueNotesPath(missing, DEFAULT_NAME_TEMPLATE, at), path.join(missing, '2025-01-31 0905 Meeting.md'));
+  });
+
+  it('names a transcription after its recording, never over an existing file', () => {
+    const dir = tempDir('transcriptions');
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const first = transcriptionNotesPath(dir, '/rec/Interview 3.m4a', at);
+    assert.equal(first, path.join(dir, 'Interview 3.md'));
+    fs.writeFileSync(first, '');
+    assert.equal(transcriptionNotesPath(dir, '/rec/Interview 3.m4a', at), path.join(dir, 'Interview 3 (2).md'));
+    assert.equal(transcriptionNotesPath(dir, '/rec/talk: part?.wav', at), path.join(dir, 'talk- part-.md'));
   });
 
   it('puts the notes folder in the workspace, under home for ~, or in ~/Voxnote Notes with no folder open', () => {

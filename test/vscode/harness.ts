@@ -95,6 +95,8 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Voxnote opens its walkthrough on a first activation, over the editors a test opened.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 export interface CodeServerOptions {
