@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     supervisor,
     dictation,
     new StatusBarController(store, partialLength),
-    registerWalkthrough(context, models),
+    registerWalkthrough(context, models, store),
     command('voxnote.startDictation', (o?: StartOptions) => dictation.start(o)),
     command('voxnote.stopDictation', () => dictation.stop()),
     command('voxnote.toggleDictation', (o?: StartOptions) => dictation.toggle(o)),

@@ -250,6 +250,19 @@ function childEnv(extra: NodeJS.ProcessEnv | undefined, own: NodeJS.ProcessEnv):
   return env;
 }
 
+/** Headless Debian Chromium, as the workbench tests drive it. */
+export function launchChromium(executablePath = prerequisites().chromium): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    chromiumSandbox: false, // --no-sandbox: we run as root
+    args: [
+      '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
 // ---- code-server ------------------------------------------------------------------------
 
 /** Starts a throwaway code-server on a free loopback port. */
@@ -348,15 +361,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (const p of [o.folder, o.extensionDevelopmentPath, o.extensionTestsPath]) {
         if (p !== undefined && !(path.isAbsolute(p) && fs.existsSync(p))) throw new Error(`not an existing absolute path: ${p}`);
       }
-      browser ??= chromium.launch({
-        executablePath: pre.chromium,
-        headless: true,
-        chromiumSandbox: false, // --no-sandbox: we run as root
-        args: [
-          '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync',
-        ],
-      });
+      browser ??= launchChromium(pre.chromium);
       const context = await (await browser).newContext({ viewport: o.viewport ?? { width: 1280, height: 800 } });
       contexts.add(context);
       const page: Page = await context.newPage();
