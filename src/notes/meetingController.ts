@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
 import type { ResolvedModel } from '../models/modelStore';
+import { notify } from '../ui/nextSteps';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
@@ -171,7 +172,7 @@ export class MeetingController implements vscode.Disposable {
     } catch (e) {
       const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
+      void notify('error', `Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
     }
   }
 
@@ -303,9 +304,7 @@ export class MeetingController implements vscode.Disposable {
 
   private showWriteError(e: NotesWriteError): void {
     this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, 'Show Transcript').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.showTranscript');
-    });
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') });
   }
 
   private onFinal(m: Meeting, f: MeetingFinal): void {

@@ -106,11 +106,12 @@ export async function exportNotesSubtitles(meetingNotes: string | undefined, uri
   if (!notes) return;
   if (!isNotesFile(notes)) {
     const again = { label: 'Choose Meeting Notes…', run: () => exportNotesSubtitles(meetingNotes, undefined, format) };
-    return notify(
+    void notify(
       'error',
       `Voxnote: ${path.basename(notes)} is not notes Voxnote wrote, so it has no timings to make subtitles from. Export meeting notes or a transcription.`,
       again,
     );
+    return;
   }
   let utterances;
   try {
@@ -125,7 +126,8 @@ export async function exportNotesSubtitles(meetingNotes: string | undefined, uri
   try {
     file = await exportSubtitles(notes, chosen, utterances);
   } catch (e) {
-    return notify('error', `Voxnote: cannot write the subtitles beside ${path.basename(notes)}: ${(e as Error).message}. Check that the folder can be written to, then export again.`);
+    void notify('error', `Voxnote: cannot write the subtitles beside ${path.basename(notes)}: ${(e as Error).message}. Check that the folder can be written to, then export again.`);
+    return;
   }
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {
     if (open) void vscode.window.showTextDocument(vscode.Uri.file(file));

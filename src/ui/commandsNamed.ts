@@ -1,6 +1,7 @@
 /**
- * Which Voxnote commands a message names ("… run "Voxnote: Install Model from Folder or Zip…""),
- * so the message can offer each as a button. No VS Code API here.
+ * Which Voxnote commands and which settings a message names ("… run "Voxnote: Install Model
+ * from Folder or Zip…"", "raise voxnote.model.maxUnpackedGB"), so the message can offer each
+ * as a button. No VS Code API here.
  */
 
 export interface ContributedCommand {
@@ -21,4 +22,10 @@ export function commandsNamedIn(text: string, commands: readonly ContributedComm
     .sort((a, b) => a.at - b.at || b.command.title.length - a.command.title.length)
     .filter((f, i, all) => i === 0 || f.at !== all[i - 1].at)
     .map((f) => f.command);
+}
+
+/** The settings of `known` that `text` names as whole ids ("voxnote.phrases", not "voxnote.phrasesX"), in order. */
+export function settingsNamedIn(text: string, known: readonly string[]): string[] {
+  const ids = new Set(known);
+  return [...new Set(text.match(/[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+/g) ?? [])].filter((id) => ids.has(id));
 }

@@ -1,9 +1,9 @@
 /**
  * Messages that name a next step offer it as a button: each Voxnote command the text names
- * becomes one (before the caller's own steps), and picking it runs the command.
+ * runs from one, each setting it names opens from one (before the caller's own steps).
  */
 import * as vscode from 'vscode';
-import { commandsNamedIn, type ContributedCommand } from './commandsNamed';
+import { commandsNamedIn, settingsNamedIn, type ContributedCommand } from './commandsNamed';
 
 export interface NextStep {
   label: string;
@@ -13,16 +13,21 @@ export interface NextStep {
 export type Severity = 'error' | 'warning' | 'info';
 
 const EXTENSION_ID = 'voxnote.voxnote';
+/** VS Code's own settings that Voxnote's messages name. */
+const VSCODE_SETTINGS = ['http.proxy'];
 
-function contributedCommands(): ContributedCommand[] {
-  return vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes?.commands ?? [];
+function contributes(): { commands?: ContributedCommand[]; configuration?: Array<{ properties?: object }> } {
+  return vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes ?? {};
 }
 
-/** The commands `text` names as steps, then `steps`, without two of the same label. */
+/** The commands and settings `text` names as steps, then `steps`, without two of the same label. */
 export function withNamedSteps(text: string, steps: readonly NextStep[] = []): NextStep[] {
-  const named = commandsNamedIn(text, contributedCommands()).map(
-    (c): NextStep => ({ label: c.title, run: () => vscode.commands.executeCommand(c.command) }),
-  );
+  const { commands = [], configuration = [] } = contributes();
+  const settings = [...configuration.flatMap((c) => Object.keys(c.properties ?? {})), ...VSCODE_SETTINGS];
+  const named = [
+    ...commandsNamedIn(text, commands).map((c): NextStep => ({ label: c.title, run: () => vscode.commands.executeCommand(c.command) })),
+    ...settingsNamedIn(text, settings).map((id): NextStep => ({ label: `Edit ${id}`, run: () => vscode.commands.executeCommand('workbench.action.openSettings', id) })),
+  ];
   const all = [...named, ...steps];
   return all.filter((s, i) => all.findIndex((o) => o.label === s.label) === i);
 }

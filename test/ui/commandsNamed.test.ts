@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { OFFLINE_HINT } from '../../src/models/errors';
 import { checkModelFolder } from '../../src/shared/modelFolder';
-import { commandsNamedIn, type ContributedCommand } from '../../src/ui/commandsNamed';
+import { commandsNamedIn, settingsNamedIn, type ContributedCommand } from '../../src/ui/commandsNamed';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const COMMANDS: ContributedCommand[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.commands;
@@ -41,5 +41,22 @@ describe('commands a message names', () => {
   it('nothing when no command is named: "Voxnote:" as a prefix, lower case, or a title of another extension', () => {
     assert.deepEqual(named('Voxnote: the model "x" is installed and active.'), []);
     assert.deepEqual(named('Run "Git: Select Model".'), []);
+  });
+});
+
+describe('settings a message names', () => {
+  const SETTINGS: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.configuration.flatMap((c: { properties: object }) => Object.keys(c.properties));
+
+  it('finds whole setting ids, in order, each once', () => {
+    assert.deepEqual(settingsNamedIn('Raise voxnote.model.maxUnpackedGB if you trust this model.', SETTINGS), ['voxnote.model.maxUnpackedGB']);
+    assert.deepEqual(settingsNamedIn(`x ${OFFLINE_HINT}`, [...SETTINGS, 'http.proxy']), ['http.proxy']);
+    assert.deepEqual(
+      settingsNamedIn('Use a small model, or clear voxnote.phrases; voxnote.phrasesX is not one, voxnote.phrases again is the same.', SETTINGS),
+      ['voxnote.phrases'],
+    );
+  });
+
+  it('file names and addresses are not settings', () => {
+    assert.deepEqual(settingsNamedIn('Cannot download https://alphacephei.com/vosk/models/model.zip to notes.md.', SETTINGS), []);
   });
 });

@@ -95,7 +95,13 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  // Voxnote opens its walkthrough on a first activation, over the editors a test opened.
+};
+
+/**
+ * Machine-scoped quiet settings: a remote window reads them from the Machine settings only.
+ * Voxnote opens its walkthrough on its first activation, beside the editors a test opened.
+ */
+export const QUIET_MACHINE_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
@@ -109,8 +115,8 @@ export interface CodeServerOptions {
   /** User settings, over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
   /**
-   * Remote (Machine/settings.json) settings. The workbench is a remote window, which
-   * ignores `machine` and `machine-overridable` settings in user settings: put those here.
+   * Remote (Machine/settings.json) settings, over QUIET_MACHINE_SETTINGS. The workbench is a
+   * remote window, which ignores `machine` and `machine-overridable` settings in user settings: put those here.
    */
   machineSettings?: Record<string, unknown>;
   /** .vsix files installed with --install-extension into this run's extensions dir before start. */
@@ -277,10 +283,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
   );
-  if (options.machineSettings) {
-    fs.mkdirSync(path.join(userDataDir, 'Machine'));
-    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
-  }
+  fs.mkdirSync(path.join(userDataDir, 'Machine'));
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...QUIET_MACHINE_SETTINGS, ...options.machineSettings }, null, 2));
   const env = childEnv(options.env, {
     XDG_CONFIG_HOME: path.join(runDir, 'xdg'), // else code-server writes a password file into $HOME
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
