@@ -16,13 +16,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { FIRST_RUN } from '../../src/models/catalog';
+import { CATALOG_ENV, FIRST_RUN } from '../../src/models/catalog';
 import { groupMembers, processes } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { CACHE_DIR, launchChromium, prerequisites, PROJECT_ROOT } from './harness';
-import { choose, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -235,7 +235,12 @@ describe('npm start on a fresh copy of the project: the workbench a user gets', 
     let page: Page;
 
     before(async () => {
-      started = await npmStart(clone, { ...env, VOXNOTE_MODEL: models.b });
+      // The catalogue's first-run model at an address that refuses: a download that fails as offline ones do.
+      const shipped = JSON.parse(fs.readFileSync(path.join(clone, 'models', 'catalog.json'), 'utf8')) as { models: Array<Record<string, unknown>> };
+      Object.assign(shipped.models.find((m) => m.name === FIRST_RUN.model)!, { url: `https://127.0.0.1:${await freePort()}/${FIRST_RUN.model}.zip` });
+      const catalog = path.join(tmp, 'catalog.json');
+      fs.writeFileSync(catalog, JSON.stringify(shipped));
+      started = await npmStart(clone, { ...env, VOXNOTE_MODEL: models.b, [CATALOG_ENV]: catalog });
       page = await openPage(started.url);
     });
 
@@ -257,6 +262,18 @@ describe('npm start on a fresh copy of the project: the workbench a user gets', 
       await waitForItem(status, /Listening/);
       await runCommand(page, 'Voxnote: Stop Dictation');
       await waitForItem(status, /^Voxnote$/);
+    });
+
+    it('a download that cannot connect: the error offers its next step, Install Model from Folder or Zip…, as a button that runs it', async () => {
+      await runPickCommand(page, 'Voxnote: Download Model…', 'Voxnote: Download Model');
+      await choose(page, FIRST_RUN.model);
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Cannot download' });
+      await toast.waitFor({ state: 'visible', timeout: 30_000 });
+      const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((t) => t.trim());
+      assert.ok(buttons.includes('Install Model from Folder or Zip…') && buttons.includes('Edit http.proxy'), `buttons: ${JSON.stringify(buttons)}`);
+      await toast.locator('.monaco-button', { hasText: 'Install Model from Folder or Zip…' }).click();
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Voxnote: Install Model from Folder or Zip' }).waitFor();
+      await page.keyboard.press('Escape');
       await page.context().close();
       assert.deepEqual(await interrupt(started!), []);
     });
