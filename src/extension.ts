@@ -9,7 +9,7 @@ import { partialLength, preloadModel, readMeetingSettings } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { TranscriptStore } from './transcript/transcriptStore';
 import { AssemblyAIKey, SET_KEY, SET_KEY_COMMAND } from './speech/vscode/assemblyaiKey';
-import { EngineChoice } from './speech/vscode/engineChoice';
+import { EngineChoice, type EngineOffer } from './speech/vscode/engineChoice';
 import { SpeechService } from './speech/speechService';
 import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/speechContext';
 import { registerModelCommands } from './models/commands';
@@ -20,9 +20,12 @@ import type { SubtitleFormat } from './notes/notesExport';
 import { exportNotesSubtitles, transcribeAudioFile } from './notes/notesFileCommands';
 import { pickMeetingAction, pickSources } from './ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
-import { offerFirstRun, selectMicrophone, selectModel } from './ui/pickers';
+import { FirstRun } from './ui/firstRun';
+import { notify, type NextStep } from './ui/nextSteps';
+import { chooseModelFolder, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
+import { registerWalkthrough } from './ui/walkthrough';
 
 export interface StartMeetingOptions {
   /** Skips the quick pick (keybindings, tests). */
@@ -44,28 +47,29 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
   const dictationLane = speech.createLane('dictation');
   const key = new AssemblyAIKey(context.secrets);
 
-  const reportError = (e: { code: string; message: string; hint: string }) => {
-    const next: Record<string, string> = {
-      'bad-model': 'Select Model',
-      'model-load-failed': 'Select Model',
-      'worker-crashed': 'Select Model',
-      'worker-unresponsive': 'Select Model',
-      'device-not-found': 'Select Microphone',
-      'capture-stalled': 'Select Microphone',
-      'credential-missing': SET_KEY,
-      'credential-rejected': SET_KEY,
-    };
-    const action = next[e.code];
-    const actions = action ? [action, 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, ...actions).then((pick) => {
-      if (pick === 'Select Model') void vscode.commands.executeCommand('voxnote.selectModel');
-      if (pick === 'Select Microphone') void vscode.commands.executeCommand('voxnote.selectMicrophone');
-      if (pick === SET_KEY) void vscode.commands.executeCommand(SET_KEY_COMMAND);
-      if (pick === 'Show Log') log.show(true);
-    });
+  const step = (label: string, id: string): NextStep => ({ label, run: () => vscode.commands.executeCommand(id) });
+  const pickModel = step('Select Model', 'voxnote.selectModel');
+  const pickMic = step('Select Microphone', 'voxnote.selectMicrophone');
+  const setKey = step(SET_KEY, SET_KEY_COMMAND);
+  // A hint usually names the command to run, which becomes a button; these codes offer one anyway.
+  const next: Record<string, NextStep> = {
+    'bad-model': pickModel,
+    'model-load-failed': pickModel,
+    'worker-crashed': pickModel,
+    'worker-unresponsive': pickModel,
+    'device-not-found': pickMic,
+    'capture-stalled': pickMic,
+    'credential-missing': setKey,
+    'credential-rejected': setKey,
   };
+  const reportError = (e: { code: string; message: string; hint: string }) => {
+    const steps = [...(next[e.code] ? [next[e.code]] : []), { label: 'Show Log', run: () => log.show(true) }];
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...steps);
+  };
+  const firstRun = new FirstRun(models);
 
-  const engines = new EngineChoice({ models, key, firstRun: (offer) => void offerFirstRun(models, offer), reportError });
+  const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
+  const engines = new EngineChoice({ models, key, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError });
   const dictation = new DictationController({ lane: dictationLane, engines, store, log, reportError });
 
   const panelActions: PanelActions = {
@@ -84,8 +88,12 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     reportError,
   });
   // Files go through the local model: a streaming service would take as long as the recording plays.
-  const files = { speech, engine: () => engines.local({ purpose: 'transcribing', command: 'voxnote.transcribeAudioFile' }) };
+  const files = (uri?: vscode.Uri) => ({ speech, engine: () => engines.local({ purpose: 'transcribing', command: 'voxnote.transcribeAudioFile', args: [uri] }) });
 
+  // The status bar's tooltip names the model dictation will use, before the first start too.
+  const showModel = () => {
+    if (!dictation.active) store.update({ model: models.resolve()?.name ?? '' });
+  };
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,
@@ -94,8 +102,10 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     bindSpeechContext(speech),
     // While a cloud engine runs, the status bar and the panel say that audio leaves the machine.
     speech.onDidChangeSessions(() => store.update({ cloud: speech.activeSessions.some((s) => s.engine === 'assemblyai') ? 'AssemblyAI' : undefined })),
+    firstRun,
     dictation,
     new StatusBarController(store, partialLength),
+    registerWalkthrough(context, models, store),
     command('voxnote.startDictation', (o?: StartOptions) => dictation.start(o)),
     command('voxnote.stopDictation', () => dictation.stop()),
     command('voxnote.toggleDictation', (o?: StartOptions) => dictation.toggle(o)),
@@ -105,11 +115,14 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
     command('voxnote.selectMicrophone', () => selectMicrophone(speech)),
     ...key.commands(),
     command('voxnote.selectModel', () => selectModel(models)),
+    command('voxnote.chooseModelFolder', () => chooseModelFolder(models)),
     registerModelCommands(context, models),
     meeting,
     new MeetingStatusBar(meeting),
     command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
       if (meeting.status !== 'idle') return meeting.showNotes();
+      // The engine first: without one, the sources would be asked for nothing.
+      if (!(await engines.choose('meetingNotes', { purpose: 'taking meeting notes', command: 'voxnote.startMeetingNotes', args: [o] }))) return;
       const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, speech.listDevices());
       if (sources) await meeting.start(sources);
     }),
@@ -120,7 +133,10 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
       const next = meeting.status === 'idle' ? undefined : await pickMeetingAction(meeting.status);
       if (next) await vscode.commands.executeCommand(next);
     }),
-    command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => transcribeAudioFile(files, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => {
+      const file = uri instanceof vscode.Uri ? uri : undefined;
+      return transcribeAudioFile(files(file), file);
+    }),
     command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
       exportNotesSubtitles(meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined, format),
     ),
@@ -136,10 +152,12 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi {
       else if (e.affectsConfiguration('voxnote.engine.dictation') && preloadModel() && !dictation.active) dictation.warmUp();
     }),
     models.onDidChange(() => {
+      showModel();
       // An idle warm worker switches model now; a running session picks it up on its next start.
       if (preloadModel() && !dictation.active) dictation.warmUp();
     }),
   );
+  showModel();
   if (preloadModel()) setTimeout(() => dictation.warmUp(), 0);
   void meeting.offerResume();
   return voxnoteApi(performance.now() - started, dictationLane);

@@ -87,7 +87,7 @@ export class DictationController implements vscode.Disposable {
     const pending = (this.pending = { cancelled: false });
     let engine: ChosenEngine | undefined;
     try {
-      engine = await this.deps.engines.choose('dictation', OFFER);
+      engine = await this.deps.engines.choose('dictation', { ...OFFER, args: [options] });
     } finally {
       this.pending = undefined;
     }

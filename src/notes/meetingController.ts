@@ -13,6 +13,7 @@ import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { VoxnoteError } from '../shared/errors';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
+import { notify } from '../ui/nextSteps';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
@@ -197,7 +198,7 @@ export class MeetingController implements vscode.Disposable {
     } catch (e) {
       const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
+      void notify('error', `Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
     }
   }
 
@@ -333,9 +334,7 @@ export class MeetingController implements vscode.Disposable {
 
   private showWriteError(e: VoxnoteError): void {
     this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, 'Show Transcript').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.showTranscript');
-    });
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') });
   }
 
   private onFinal(m: Meeting, f: MeetingFinal): void {

@@ -1,6 +1,6 @@
 /**
- * Transcribe Audio File… and Export Meeting Notes as Subtitles…: the dialogs,
- * the progress notification and the messages around transcribeFile and
+ * Transcribe Audio File… and Export Meeting Notes as Subtitles…: the dialogs and
+ * picks, the progress notification and the messages around transcribeFile and
  * exportSubtitles, which do the work.
  */
 import * as fs from 'fs/promises';
@@ -13,10 +13,11 @@ import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
 import { clockTime } from '../shared/transcriptFormat';
 import { transcribeFile } from './fileTranscription';
-import { exportSubtitles, SubtitleFormat } from './notesExport';
+import { notify } from '../ui/nextSteps';
+import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
-import { uniqueNotesPath } from './notesPath';
+import { transcriptionNotesPath } from './notesPath';
 
 /** What ffmpeg commonly reads; WAV needs no ffmpeg. */
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
@@ -27,7 +28,7 @@ export interface FileCommandDeps {
   engine(): ChosenEngine | undefined;
 }
 
-const errorWithHint = (e: { message: string; hint: string }) => void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`);
+const errorWithHint = (e: { message: string; hint: string }) => void notify('error', `Voxnote: ${e.message} ${e.hint}`);
 
 export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Uri): Promise<void> {
   const engine = deps.engine();
@@ -38,7 +39,7 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
   if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
   const location = meetingNotesLocation(settings.folderSetting);
   const { storage } = location;
-  const notesPath = await uniqueNotesPath(location.folder, settings.fileNameTemplate, new Date(), storage);
+  const notesPath = await transcriptionNotesPath(location.folder, picked.path, new Date(), storage);
   const name = path.basename(picked.path);
   // The worker reads files on this machine: a recording in a remote workspace is copied here first.
   const local = picked.scheme === 'file' ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'voxnote-remote-'));
@@ -121,24 +122,44 @@ const isNotesFile = async (uri: vscode.Uri | undefined): Promise<boolean> => {
   return storage.exists(journalPathFor(file));
 };
 
-/** The given notes, else the active editor's, else the meeting's under way, else one the user chooses. */
+async function firstNotesFile(candidates: Array<vscode.Uri | undefined>): Promise<vscode.Uri | undefined> {
+  for (const uri of candidates) if (await isNotesFile(uri)) return uri;
+  return undefined;
+}
+
+/**
+ * The given notes, else the active editor's, else the meeting's under way, else one the user
+ * picks from the notes folder. What it was given is checked before anything is asked.
+ */
 export async function exportNotesSubtitles(meetingNotes: vscode.Uri | undefined, uri?: vscode.Uri, format?: SubtitleFormat): Promise<void> {
   const active = vscode.window.activeTextEditor?.document.uri;
-  const notes =
-    uri ??
-    ((await isNotesFile(active)) ? active : undefined) ??
-    ((await isNotesFile(meetingNotes)) ? meetingNotes : undefined) ??
-    (await pickNotes());
+  const notes = uri ?? (await firstNotesFile([active, meetingNotes])) ?? (await pickNotes());
   if (!notes) return;
-  const chosen = format === 'srt' || format === 'vtt' ? format : await pickSubtitleFormat();
-  if (!chosen) return;
   const where = locationOf(notes);
-  let file: string;
+  if (!(await isNotesFile(notes))) {
+    const again = { label: 'Choose Meeting Notes…', run: () => exportNotesSubtitles(meetingNotes, undefined, format) };
+    void notify(
+      'error',
+      `Voxnote: ${path.basename(where.file)} is not notes Voxnote wrote, so it has no timings to make subtitles from. Export meeting notes or a transcription.`,
+      again,
+    );
+    return;
+  }
+  let utterances;
   try {
-    file = await exportSubtitles(where.file, chosen, where.storage);
+    utterances = await exportableUtterances(where.file, where.storage);
   } catch (e) {
     if (e instanceof VoxnoteError) return errorWithHint(e);
     throw e;
+  }
+  const chosen = format === 'srt' || format === 'vtt' ? format : await pickSubtitleFormat();
+  if (!chosen) return;
+  let file: string;
+  try {
+    file = await exportSubtitles(where.file, chosen, where.storage, utterances);
+  } catch (e) {
+    void notify('error', `Voxnote: cannot write the subtitles beside ${path.basename(where.file)}: ${(e as Error).message}. Check that the folder can be written to, then export again.`);
+    return;
   }
   void vscode.window.showInformationMessage(`Voxnote: subtitles written to ${path.basename(file)}.`, 'Open').then((open) => {
     if (open) void vscode.window.showTextDocument(where.uri(file));
@@ -153,8 +174,33 @@ async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
   return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
 }
 
+/** Notes Voxnote wrote in the notes folder (those with a journal), newest first. */
+async function notesIn(location: NotesLocation): Promise<Array<{ uri: vscode.Uri; modified: number }>> {
+  const folder = location.uri(location.folder);
+  const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(folder)).catch(() => [] as [string, vscode.FileType][]);
+  const found = [];
+  for (const [name, type] of entries) {
+    if (type !== vscode.FileType.File || !name.toLowerCase().endsWith('.md')) continue;
+    const uri = vscode.Uri.joinPath(folder, name);
+    if (!(await isNotesFile(uri))) continue;
+    const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+    if (stat) found.push({ uri, modified: stat.mtime });
+  }
+  return found.sort((a, b) => b.modified - a.modified);
+}
+
 async function pickNotes(): Promise<vscode.Uri | undefined> {
   const location = meetingNotesLocation(readMeetingSettings().folderSetting);
+  const notes = await notesIn(location);
+  const browse = { label: '$(folder-opened) Choose a File…', uri: undefined };
+  const items: Array<vscode.QuickPickItem & { uri?: vscode.Uri }> = [
+    ...notes.map(({ uri, modified }) => ({ label: path.basename(uri.path, '.md'), description: new Date(modified).toLocaleString(), uri })),
+    browse,
+  ];
+  const pick = notes.length
+    ? await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles', placeHolder: `Meeting notes in ${location.folder}, newest first` })
+    : browse;
+  if (pick !== browse) return pick?.uri;
   const picked = await vscode.window.showOpenDialog({
     title: 'Voxnote: Export Meeting Notes as Subtitles',
     openLabel: 'Export',

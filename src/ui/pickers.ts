@@ -1,12 +1,12 @@
-/** Quick picks for the microphone and the model, and the first-run offer. */
+/** Quick picks for the microphone and the model. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
 import type { SpeechService } from '../speech/speechService';
-import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
 import { microphoneChoices } from './microphoneList';
+import { notify } from './nextSteps';
 
 export async function selectMicrophone(speech: SpeechService): Promise<void> {
   let list;
@@ -43,7 +43,7 @@ export async function chooseModelFolder(models: ModelStore): Promise<boolean> {
   const folder = picked[0].fsPath;
   const check = checkModelFolder(folder);
   if (!check.ok) {
-    void vscode.window.showErrorMessage(`Voxnote: ${check.message} ${check.hint}`);
+    void notify('error', `Voxnote: ${check.message} ${check.hint}`);
     return false;
   }
   await updateSetting('model.path', folder);
@@ -73,25 +73,4 @@ export async function selectModel(models: ModelStore): Promise<void> {
   }
   const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Model' });
   await pick?.run();
-}
-
-/** No model yet: offer one, then run `start` (dictation by default) once it is installed. */
-export async function offerFirstRun(
-  models: ModelStore,
-  start: { purpose: string; command: string } = { purpose: 'dictating', command: 'voxnote.startDictation' },
-): Promise<void> {
-  const choose = 'Choose a model folder…';
-  const learn = 'Learn more';
-  const pick = await vscode.window.showInformationMessage(
-    `Voxnote needs a speech model to start ${start.purpose}. Models run fully offline.`,
-    FIRST_RUN.label,
-    choose,
-    learn,
-  );
-  // The first minute ends doing what was asked: start once the download is installed.
-  if (pick === FIRST_RUN.label && (await vscode.commands.executeCommand<boolean>('voxnote.downloadModel', FIRST_RUN.model))) {
-    await vscode.commands.executeCommand(start.command);
-  }
-  if (pick === choose) await chooseModelFolder(models);
-  if (pick === learn) await vscode.env.openExternal(vscode.Uri.parse('https://alphacephei.com/vosk/models'));
 }

@@ -49,7 +49,7 @@ export class StatusBarController implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(undefined, true);
     if (s.cloud) tooltip.appendText(`Audio is sent to ${s.cloud} for transcription.\n\n`);
     tooltip.appendMarkdown(s.status === 'error' && s.error ? `**${s.error.message}**\n\n${s.error.hint}\n\n---\n\n` : '');
-    tooltip.appendMarkdown(`$(mic) Source: ${s.source}  \nDevice: ${s.device}  \nModel: ${s.model || 'none'}\n\n`);
+    tooltip.appendMarkdown(`$(mic) Source: ${s.source}  \nDevice: ${s.device}  \nModel: ${s.model || 'none yet (click to get one)'}\n\n`);
     tooltip.appendMarkdown(s.status === 'error' ? 'Click for details.' : 'Click to start or stop dictation.');
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `Voxnote ${s.status}${s.cloud ? `, sending audio to ${s.cloud}` : ''}${s.partial ? `: ${s.partial}` : ''}` };

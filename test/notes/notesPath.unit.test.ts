@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { notesTitle, renderName, uniqueNotesPath } from '../../src/notes/notesPath';
+import { notesTitle, renderName, transcriptionNotesPath, uniqueNotesPath } from '../../src/notes/notesPath';
 import { inWorkspace, notesFolder, SETTING_DEFAULTS } from '../../src/shared/settings';
 import { tempDir } from '../support/worker';
 
@@ -36,6 +36,16 @@ describe('notes file names', () => {
     assert.equal(await uniqueNotesPath(blocked, DEFAULT_NAME_TEMPLATE, at), path.join(blocked, '2025-01-31 0905 Meeting 07s.md'));
     const missing = path.join(tempDir('notes-missing'), 'notes');
     assert.equal(await uniqueNotesPath(missing, DEFAULT_NAME_TEMPLATE, at), path.join(missing, '2025-01-31 0905 Meeting.md'));
+  });
+
+  it('names a transcription after its recording, never over an existing file', async () => {
+    const dir = tempDir('transcriptions');
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const first = await transcriptionNotesPath(dir, '/rec/Interview 3.m4a', at);
+    assert.equal(first, path.join(dir, 'Interview 3.md'));
+    fs.writeFileSync(first, '');
+    assert.equal(await transcriptionNotesPath(dir, '/rec/Interview 3.m4a', at), path.join(dir, 'Interview 3 (2).md'));
+    assert.equal(await transcriptionNotesPath(dir, '/rec/talk: part?.wav', at), path.join(dir, 'talk- part-.md'));
   });
 
   it('puts the notes folder in the workspace, under home for ~, or in ~/Voxnote Notes with no folder open', () => {

@@ -145,6 +145,11 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'dist/worker.js',
       'koffi/linux_x64/koffi.node',
       'media/transcript.css',
+      'media/walkthrough/dictation.md',
+      'media/walkthrough/meeting.md',
+      'media/walkthrough/microphone.md',
+      'media/walkthrough/model.md',
+      'media/walkthrough/pushToTalk.md',
       'models/catalog.json',
       'package.json',
       'readme.md', // vsce's name for README.md

