@@ -18,6 +18,7 @@ const VSCODE_LAYER = [
   '^src/models/(commands|modelStore)\\.ts$',
   '^src/notes/(meetingController|notesFileCommands|notesFiles)\\.ts$',
   '^src/speech/vscode/',
+  '^src/notify/',
 ];
 const SHARED = '^src/shared/';
 const WORKER = '^src/worker/';

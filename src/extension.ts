@@ -21,7 +21,7 @@ import { exportNotesSubtitles, transcribeAudioFile } from './notes/notesFileComm
 import { pickMeetingAction, pickSources } from './ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
 import { FirstRun } from './ui/firstRun';
-import { notify, type NextStep } from './ui/nextSteps';
+import { notify, type NextStep } from './notify/nextSteps';
 import { chooseModelFolder, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';

@@ -11,7 +11,7 @@ import { VoxnoteError } from '../shared/errors';
 import { CancelledError } from './errors';
 import { downloadModel, InstallOptions, InstallProgress, installFolder, installZip, removeModel } from './install';
 import type { ModelStore } from './modelStore';
-import { notify } from '../ui/nextSteps';
+import { notify } from '../notify/nextSteps';
 
 const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install Model from Folder or Zip', remove: 'Voxnote: Remove Model' };
 

@@ -13,7 +13,7 @@ import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { VoxnoteError } from '../shared/errors';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
-import { notify } from '../ui/nextSteps';
+import { notify } from '../notify/nextSteps';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';

@@ -13,7 +13,7 @@ import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
 import { clockTime } from '../shared/transcriptFormat';
 import { transcribeFile } from './fileTranscription';
-import { notify } from '../ui/nextSteps';
+import { notify } from '../notify/nextSteps';
 import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';

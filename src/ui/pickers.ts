@@ -6,7 +6,7 @@ import type { SpeechService } from '../speech/speechService';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
 import { microphoneChoices } from './microphoneList';
-import { notify } from './nextSteps';
+import { notify } from '../notify/nextSteps';
 
 export async function selectMicrophone(speech: SpeechService): Promise<void> {
   let list;

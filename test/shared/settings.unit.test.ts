@@ -18,9 +18,12 @@ interface Declared {
   enum?: unknown[];
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, Declared> } };
+  contributes: { configuration: Array<{ title: string; properties: Record<string, Declared> }> };
 };
-const declared = new Map(Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => [key.replace(/^voxnote\./, ''), p]));
+// Settings come in categories (one object per Settings UI section).
+const declared = new Map(
+  manifest.contributes.configuration.flatMap((c) => Object.entries(c.properties)).map(([key, p]) => [key.replace(/^voxnote\./, ''), p]),
+);
 const packageDefault = (name: string): unknown => declared.get(name)?.default;
 
 /**

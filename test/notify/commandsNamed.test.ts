@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { OFFLINE_HINT } from '../../src/models/errors';
 import { checkModelFolder } from '../../src/shared/modelFolder';
-import { commandsNamedIn, settingsNamedIn, type ContributedCommand } from '../../src/ui/commandsNamed';
+import { commandsNamedIn, settingsNamedIn, type ContributedCommand } from '../../src/notify/commandsNamed';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const COMMANDS: ContributedCommand[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.commands;
