@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Disposable, WorkerClient } from '../speech/workerClient';
 import type { ErrorCode, WorkerEvent } from '../shared/protocol';
-import { clockTime, TimedText } from '../shared/transcriptFormat';
+import { clockTime } from '../shared/time';
+import type { TimedText } from '../shared/transcriptFormat';
 import { convertToWav, ffmpegMissing, findFfmpeg, isWav } from './audioConversion';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 

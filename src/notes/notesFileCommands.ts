@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { ResolvedModel } from '../models/modelStore';
 import { VoxnoteError } from '../shared/errors';
-import { clockTime } from '../shared/transcriptFormat';
+import { clockTime } from '../shared/time';
 import { transcribeFile } from './fileTranscription';
 import { exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';

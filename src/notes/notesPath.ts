@@ -7,21 +7,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SETTING_DEFAULTS } from '../shared/settings';
-
-const pad = (n: number) => String(n).padStart(2, '0');
+import { localParts } from '../shared/time';
 
 /**
  * The tokens YYYY, MM, DD, HH and mm become the local date and time; text in
  * [brackets] is kept as written; characters no file system allows become "-".
  */
 export function renderName(template: string, date: Date): string {
-  const values: Record<string, string> = {
-    YYYY: String(date.getFullYear()),
-    MM: pad(date.getMonth() + 1),
-    DD: pad(date.getDate()),
-    HH: pad(date.getHours()),
-    mm: pad(date.getMinutes()),
-  };
+  const values: Record<string, string> = localParts(date);
   const name = template
     .replace(/\[([^\]]*)\]|YYYY|MM|DD|HH|mm/g, (token, literal: string | undefined) => literal ?? values[token])
     .replace(/[/\\:*?"<>|\x00-\x1f]/g, '-')
@@ -49,7 +42,7 @@ export function uniqueNotesPath(folder: string, template: string, date: Date): s
   const name = renderName(template, date);
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
-  if (unreadableFolder(folder)) return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
+  if (unreadableFolder(folder)) return path.join(folder, `${stem} ${localParts(date).ss}s${ext}`);
   for (let n = 1; ; n++) {
     const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
     if (!fs.existsSync(file)) return file;
