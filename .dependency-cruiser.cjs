@@ -16,7 +16,7 @@ const VSCODE_LAYER = [
   '^src/ui/',
   '^src/dictation/(dictationController|ghostText|insertion)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
-  '^src/notes/(meetingController|notesFileCommands)\\.ts$',
+  '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands)\\.ts$',
 ];
 const SHARED = '^src/shared/';
 const WORKER = '^src/worker/';

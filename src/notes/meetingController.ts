@@ -1,34 +1,28 @@
 /**
  * A meeting's lifetime on the VS Code side: a MeetingSession into a new notes
  * file (or, after a window reload, into the interrupted one), the notes opened
- * beside the editor, writes mirrored into a dirty notes document
- * (NotesBufferSync, docs/notes.md "Editing during a meeting"), partials and
- * finals in the transcript panel, problems reported. Commands and the status
- * bar only call it and observe it.
+ * beside the editor, partials and finals in the transcript panel, problems
+ * reported. Its helpers: the open document kept in step (meetingDocument.ts),
+ * the record that offers a resume after a reload (meetingResumeRecord.ts), the
+ * messages (meetingNotices.ts). Commands and the status bar only call it and
+ * observe it.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ResolvedModel } from '../models/modelStore';
-import type { VoxnoteError } from '../shared/errors';
 import { MeetingClock } from './meetingClock';
+import { NotesDocumentMirror } from './meetingDocument';
+import * as notices from './meetingNotices';
+import { ActiveMeeting, MeetingResumeRecord } from './meetingResumeRecord';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
 import { Journal, readJournal } from './notesJournal';
 import { notesTitle, uniqueNotesPath } from './notesPath';
-import { NotesBufferSync } from './notesReconcile';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
-/** workspaceState: the meeting under way, so that a reloaded window offers to resume it. */
-const ACTIVE_KEY = 'voxnote.meeting.active';
-
-interface ActiveRecord {
-  notesPath: string;
-  tracks: Array<{ kind: TrackKind; label: string }>;
-}
 
 export interface MeetingControllerDeps {
   workerPath: string;
@@ -56,28 +50,26 @@ interface Meeting {
   session: MeetingSession;
   writer: NotesWriter;
   notesPath: string;
-  uri: string;
   tracks: TrackSpec[];
-  sync: NotesBufferSync;
+  document: NotesDocumentMirror;
   levels: Map<TrackKind, number>;
   /** Panel ids of this meeting's lines not on disk yet. */
   unwritten: Set<number>;
-  /** Edits of the notes document, one at a time, so none inserts what an earlier one did. */
-  edits: Promise<void>;
-  documentDirty: boolean;
   stopping: boolean;
   restartNoticeShown: boolean;
-  editHintShown: boolean;
   subscriptions: vscode.Disposable[];
 }
 
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
+  private readonly record: MeetingResumeRecord;
   private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly deps: MeetingControllerDeps) {}
+  constructor(private readonly deps: MeetingControllerDeps) {
+    this.record = new MeetingResumeRecord(deps.workspaceState);
+  }
 
   get status(): MeetingStatus {
     const s = this.meeting?.session.current;
@@ -113,12 +105,12 @@ export class MeetingController implements vscode.Disposable {
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
     const startedAt = new Date();
     const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, startedAt);
-    const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
+    const document = this.notesDocument(notesPath, () => meeting);
     const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: model.name };
-    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting));
-    meeting = this.begin({ writer, notesPath, tracks, model, sync });
-    await this.deps.workspaceState.update(ACTIVE_KEY, { notesPath, tracks: tracks.map(({ kind, label }) => ({ kind, label })) } satisfies ActiveRecord);
+    const writer = NotesWriter.create(notesPath, header, this.writerOptions(document, () => meeting));
+    meeting = this.begin({ writer, notesPath, tracks, model, document });
+    await this.record.save({ notesPath, tracks });
   }
 
   async pause(): Promise<void> {
@@ -135,13 +127,10 @@ export class MeetingController implements vscode.Disposable {
     if (!m || m.stopping) return;
     m.stopping = true;
     await m.session.stop();
-    await m.edits;
+    await m.document.settled();
     this.end(m);
-    await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
-    const name = path.basename(m.notesPath);
-    void vscode.window.showInformationMessage(`Voxnote: the meeting notes are complete in ${name}.`, 'Export as Subtitles…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.file(m.notesPath));
-    });
+    await this.record.forget();
+    notices.notesComplete(m.notesPath);
   }
 
   /**
@@ -149,30 +138,24 @@ export class MeetingController implements vscode.Disposable {
    * reloaded (its journal has no end) can be resumed into the same file, or finished.
    */
   async offerResume(): Promise<void> {
-    const record = this.deps.workspaceState.get<ActiveRecord>(ACTIVE_KEY);
+    const record = this.record.get();
     if (!record || this.meeting) return;
     let journal: Journal;
     try {
       journal = await readJournal(record.notesPath);
     } catch (e) {
       this.deps.log.warn(`Not offering to resume the meeting notes ${record.notesPath}: ${(e as Error).message}`);
-      return this.forget();
+      return this.record.forget();
     }
-    if (journal.end) return this.forget();
-    const name = path.basename(record.notesPath);
-    const pick = await vscode.window.showInformationMessage(
-      `Voxnote: meeting notes were being taken into ${name} when VS Code closed. Resume meeting notes into ${name}?`,
-      'Resume',
-      'Finish It',
-    );
+    if (journal.end) return this.record.forget();
+    const pick = await notices.askToResume(record.notesPath);
     if (this.meeting) return;
     try {
       if (pick === 'Resume') await this.resumeInto(record, journal);
       if (pick === 'Finish It') await this.finishInterrupted(record.notesPath);
     } catch (e) {
-      const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
+      notices.cannotContinue(record.notesPath, e);
     }
   }
 
@@ -182,31 +165,31 @@ export class MeetingController implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private async resumeInto(record: ActiveRecord, journal: Journal): Promise<void> {
+  private async resumeInto(record: ActiveMeeting, journal: Journal): Promise<void> {
     const model = this.deps.model();
     if (!model) return;
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
-    const sync = new NotesBufferSync();
-    // An unsaved copy restored with the window may lack lines written before the reload.
-    sync.onWritten(journal.utterances.map(utteranceBlock));
     let meeting: Meeting | undefined;
-    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting));
+    const document = this.notesDocument(record.notesPath, () => meeting);
+    // An unsaved copy restored with the window may lack lines written before the reload.
+    document.written(journal.utterances.map(utteranceBlock));
+    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(document, () => meeting));
     const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, model, sync, clock });
+    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, model, document, clock });
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
   private async finishInterrupted(notesPath: string): Promise<void> {
-    const { writer, journal } = await NotesWriter.resume(notesPath, { onError: (e) => this.showWriteError(e) });
+    const { writer, journal } = await NotesWriter.resume(notesPath, { onError: (e) => notices.writeFailed(this.deps.log, e) });
     const heard = journal.utterances.reduce((t, u) => Math.max(t, u.end), journal.clock.m);
     await writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
     writer.dispose();
-    await this.forget();
+    await this.record.forget();
     await this.openNotes(notesPath);
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; model: ResolvedModel; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
+  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; model: ResolvedModel; document: NotesDocumentMirror; clock?: MeetingClock }): Meeting {
     const session = new MeetingSession({
       workerPath: this.deps.workerPath,
       modelPath: o.model.path,
@@ -220,16 +203,12 @@ export class MeetingController implements vscode.Disposable {
       session,
       writer: o.writer,
       notesPath: o.notesPath,
-      uri: vscode.Uri.file(o.notesPath).toString(),
       tracks: o.tracks,
-      sync: o.sync,
+      document: o.document,
       levels: new Map(),
       unwritten: new Set(),
-      edits: Promise.resolve(),
-      documentDirty: false,
       stopping: false,
       restartNoticeShown: false,
-      editHintShown: false,
       subscriptions: [],
     };
     const store = this.deps.store;
@@ -246,23 +225,7 @@ export class MeetingController implements vscode.Disposable {
       }),
       session.onProblem((p) => this.onProblem(m, p)),
       session.onState((s) => this.onState(s)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() !== m.uri) return;
-        const dirty = e.document.isDirty;
-        // Also covers a keystroke that beat VS Code's reload of the file Voxnote appended to.
-        if (dirty && !m.documentDirty) {
-          this.syncDocument(m);
-          this.showEditHint(m);
-        }
-        m.documentDirty = dirty;
-      }),
-      vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document.uri.toString() === m.uri) e.waitUntil(this.editsBeforeSave(m, e.document));
-      }),
-      vscode.workspace.onDidSaveTextDocument((doc) => {
-        // A save racing an append can drop lines from the disk file: the writer appends them again.
-        if (doc.uri.toString() === m.uri) void m.writer.restoreMissing().then((n) => n && this.deps.log.info(`Meeting notes: ${n} lines appended again after a save`));
-      }),
+      o.document.watch(),
     );
     this.meeting = m;
     session.start();
@@ -285,28 +248,25 @@ export class MeetingController implements vscode.Disposable {
     this.onState('stopped');
   }
 
-  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined): NotesWriterOptions {
+  private notesDocument(notesPath: string, meeting: () => Meeting | undefined): NotesDocumentMirror {
+    return new NotesDocumentMirror(notesPath, {
+      log: this.deps.log,
+      restoreMissing: () => meeting()?.writer.restoreMissing() ?? Promise.resolve(0),
+      onFirstEdit: notices.editingNotes,
+    });
+  }
+
+  private writerOptions(document: NotesDocumentMirror, meeting: () => Meeting | undefined): NotesWriterOptions {
     return {
-      onWritten: (blocks) => {
-        sync.onWritten(blocks);
-        const m = meeting();
-        if (m) this.syncDocument(m);
-      },
+      onWritten: (blocks) => document.written(blocks),
       onError: (e) => {
         const m = meeting();
         // The panel keeps what the disk refuses, marked, until it is written.
         if (m) this.deps.store.setPending(m.unwritten, true);
-        this.showWriteError(e);
+        notices.writeFailed(this.deps.log, e);
       },
-      onRecovered: () => void vscode.window.showInformationMessage('Voxnote: the meeting notes are written again; nothing was lost.'),
+      onRecovered: notices.writingRecovered,
     };
-  }
-
-  private showWriteError(e: VoxnoteError): void {
-    this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, 'Show Transcript').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.showTranscript');
-    });
   }
 
   private onFinal(m: Meeting, f: MeetingFinal): void {
@@ -324,7 +284,7 @@ export class MeetingController implements vscode.Disposable {
     if (!p.restarting) return this.deps.reportError(p);
     if (m.restartNoticeShown) return;
     m.restartNoticeShown = true;
-    void vscode.window.showWarningMessage(`Voxnote: ${p.message} Voxnote is restarting it; the notes so far are safe in ${path.basename(m.notesPath)}.`);
+    notices.sourceRestarting(p.message, m.notesPath);
   }
 
   private onState(s: MeetingState): void {
@@ -333,44 +293,7 @@ export class MeetingController implements vscode.Disposable {
     this.changed.fire('state');
   }
 
-  private notesDocument(m: Meeting): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === m.uri);
-  }
-
-  /** Inserts at the end of an open, unsaved notes document the lines the disk has and it lacks. */
-  private syncDocument(m: Meeting): void {
-    m.edits = m.edits
-      .then(async () => {
-        const doc = this.notesDocument(m);
-        const text = doc && m.sync.edit({ text: doc.getText(), isDirty: doc.isDirty });
-        if (!doc || !text) return;
-        const edit = new vscode.WorkspaceEdit();
-        edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
-        if (!(await vscode.workspace.applyEdit(edit))) this.deps.log.warn('Meeting notes: VS Code refused to add the latest lines to the open notes document.');
-      })
-      .catch((e) => this.deps.log.error(`Meeting notes: updating the open notes document failed: ${(e as Error).message}`));
-  }
-
-  private async editsBeforeSave(m: Meeting, doc: vscode.TextDocument): Promise<vscode.TextEdit[]> {
-    await m.edits;
-    const text = m.sync.edit({ text: doc.getText(), isDirty: doc.isDirty });
-    return text ? [vscode.TextEdit.insert(doc.positionAt(doc.getText().length), text)] : [];
-  }
-
-  private showEditHint(m: Meeting): void {
-    if (m.editHintShown) return;
-    m.editHintShown = true;
-    void vscode.window.showInformationMessage(
-      'Voxnote: edit the notes freely during the meeting. Each new line goes to the file and to the end of your unsaved copy, ' +
-        'so if VS Code says the file on disk is newer when you save, choose Overwrite: nothing is lost.',
-    );
-  }
-
   private async openNotes(notesPath: string): Promise<void> {
     await vscode.window.showTextDocument(vscode.Uri.file(notesPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
-  }
-
-  private async forget(): Promise<void> {
-    await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
   }
 }
