@@ -51,7 +51,7 @@ export const SETTING_DEFAULTS = Object.freeze({
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
 /** Where notes go without a workspace folder to put them in. */
-export const HOME_NOTES_FOLDER = 'Voxnote Notes';
+const HOME_NOTES_FOLDER = 'Voxnote Notes';
 
 /**
  * The folder `voxnote.notes.folder` names: `~` is the home folder, an absolute

@@ -18,7 +18,7 @@ import { mappedFiles, workers } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { installedVoxnote, prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { fileIs } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,9 +112,7 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       vsix: [vsix],
       tmpParent: tmp,
     });
-    const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
-    assert.ok(installed, `installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
-    extDir = path.join(server.extensionsDir, installed);
+    extDir = installedVoxnote(server);
     console.log(`# --install-extension + code-server up in ${ms(t0)}`);
   });
 

@@ -25,7 +25,7 @@ import { mappedFiles, workers } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { installedVoxnote, packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, fileIs, itemText, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const run = promisify(execFile);
@@ -141,9 +141,7 @@ describe('dictation features in a real VS Code (code-server)', () => {
       vsix: [vsix],
       tmpParent: tmp,
     });
-    const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
-    assert.ok(installed, `installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
-    extDir = path.join(server.extensionsDir, installed);
+    extDir = installedVoxnote(server);
     wb = await server.openWorkbench({ folder: workspace });
     page = wb.page;
   });
