@@ -50,8 +50,9 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
       resolve(exit);
     };
     child.once('exit', done);
-    // A program that cannot start emits 'error' and never 'exit'.
-    child.once('error', () => {
+    // A program that cannot start emits 'error' and never 'exit'. Listening also keeps
+    // an 'error' (say, a failed kill) from being thrown where the caller has no listener.
+    child.on('error', () => {
       if (child.pid === undefined) done(null, null);
     });
   });
