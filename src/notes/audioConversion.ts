@@ -3,9 +3,9 @@
  * WAV through ffmpeg, when it is installed; without it, a clear error says so.
  * No VS Code API here.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs/promises';
 import * as readline from 'readline';
+import { spawnOwned } from '../shared/childProcess';
 import { VoxnoteError } from '../shared/errors';
 import { findTool } from '../shared/findTool';
 
@@ -36,6 +36,9 @@ export function ffmpegMissing(file: string): VoxnoteError {
   );
 }
 
+/** How long a cancelled ffmpeg gets to end before it is killed. */
+const STOP_GRACE_MS = 500;
+
 const seconds = (hms: string): number => {
   const [h, m, s] = hms.split(':').map(Number);
   return h * 3600 + m * 60 + s;
@@ -53,24 +56,25 @@ export function convertToWav(
 ): Promise<boolean> {
   if (options.signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const ffmpegProcess = spawnOwned(
       ffmpeg,
       ['-nostdin', '-hide_banner', '-nostats', '-progress', 'pipe:1', '-y', '-i', input, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', output],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    const child = ffmpegProcess.child;
     let duration = 0;
     const stderr: string[] = [];
-    readline.createInterface({ input: child.stderr }).on('line', (line) => {
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
       const d = /^\s*Duration: (\d+:\d+:[\d.]+)/.exec(line);
       if (d && !duration) duration = seconds(d[1]);
       stderr.push(line);
       if (stderr.length > 5) stderr.shift();
     });
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const t = /^out_time_us=(\d+)/.exec(line);
       if (t && duration > 0) options.onProgress?.(Math.min(1, Number(t[1]) / 1e6 / duration));
     });
-    const abort = () => child.kill('SIGKILL');
+    const abort = () => void ffmpegProcess.stop(STOP_GRACE_MS);
     options.signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (e) => reject(new VoxnoteError('conversion-failed', `ffmpeg could not be run: ${e.message}`, 'Check your ffmpeg installation.')));
     child.on('close', (code) => {

@@ -11,7 +11,8 @@ import * as path from 'path';
 import { engineLabel } from '../speech/engineSpec';
 import type { SpeechService } from '../speech/speechService';
 import type { EngineSpec, ErrorCode } from '../shared/protocol';
-import { clockTime, TimedText } from '../shared/transcriptFormat';
+import { clockTime } from '../shared/time';
+import type { TimedText } from '../shared/transcriptFormat';
 import { convertToWav, ffmpegMissing, findFfmpeg, isWav } from './audioConversion';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 

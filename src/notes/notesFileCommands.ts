@@ -11,7 +11,7 @@ import { readMeetingSettings } from '../config';
 import { VoxnoteError } from '../shared/errors';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
-import { clockTime } from '../shared/transcriptFormat';
+import { clockTime } from '../shared/time';
 import { transcribeFile } from './fileTranscription';
 import { notify } from '../notify/nextSteps';
 import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';

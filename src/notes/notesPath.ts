@@ -9,22 +9,16 @@ import * as path from 'path';
 import { SETTING_DEFAULTS } from '../shared/settings';
 import { diskStorage, type NotesStorage } from './notesStorage';
 
-const pad = (n: number) => String(n).padStart(2, '0');
 /** Characters no file system allows in a name. */
 const UNSAFE = /[/\\:*?"<>|\x00-\x1f]/g;
+import { localParts } from '../shared/time';
 
 /**
  * The tokens YYYY, MM, DD, HH and mm become the local date and time; text in
  * [brackets] is kept as written; characters no file system allows become "-".
  */
 export function renderName(template: string, date: Date): string {
-  const values: Record<string, string> = {
-    YYYY: String(date.getFullYear()),
-    MM: pad(date.getMonth() + 1),
-    DD: pad(date.getDate()),
-    HH: pad(date.getHours()),
-    mm: pad(date.getMinutes()),
-  };
+  const values: Record<string, string> = localParts(date);
   const name = template
     .replace(/\[([^\]]*)\]|YYYY|MM|DD|HH|mm/g, (token, literal: string | undefined) => literal ?? values[token])
     .replace(UNSAFE, '-')
@@ -51,7 +45,7 @@ export function transcriptionNotesPath(folder: string, recording: string, date: 
 async function uniqueIn(folder: string, name: string, date: Date, storage: NotesStorage): Promise<string> {
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
-  if ((await storage.folderState(folder)) === 'unreadable') return path.join(folder, `${stem} ${String(date.getSeconds()).padStart(2, '0')}s${ext}`);
+  if ((await storage.folderState(folder)) === 'unreadable') return path.join(folder, `${stem} ${localParts(date).ss}s${ext}`);
   for (let n = 1; ; n++) {
     const file = path.join(folder, n === 1 ? name : `${stem} (${n})${ext}`);
     if (!(await storage.exists(file))) return file;

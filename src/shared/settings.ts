@@ -54,7 +54,7 @@ export const SETTING_DEFAULTS = Object.freeze({
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
 /** Where notes go without a workspace folder to put them in. */
-export const HOME_NOTES_FOLDER = 'Voxnote Notes';
+const HOME_NOTES_FOLDER = 'Voxnote Notes';
 
 /** True when the notes-folder setting stays inside the workspace folder: relative, not `~`, not climbing out with `..`. */
 export function inWorkspace(setting: string): boolean {

@@ -5,9 +5,10 @@
  * person can act on. Used by the speech service only; no VS Code API here.
  * Commands are never logged: a `start` can carry a credential.
  */
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import type { ChildProcessWithoutNullStreams } from 'child_process';
 import { EventEmitter } from 'events';
 import * as readline from 'readline';
+import { OwnedChild, spawnOwned } from '../shared/childProcess';
 import { VoxnoteError } from '../shared/errors';
 import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
 import { describeEngine } from './engineSpec';
@@ -40,6 +41,7 @@ const STDERR_TAIL = 20;
 const SHUTDOWN_GRACE_MS = 2000;
 
 export class WorkerClient implements Disposable {
+  private readonly owned: OwnedChild;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly events = new EventEmitter();
   private readonly stderrTail: string[] = [];
@@ -56,10 +58,12 @@ export class WorkerClient implements Disposable {
   readonly exited: Promise<WorkerExit>;
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.child = spawn(process.execPath, [options.workerPath], {
+    this.owned = spawnOwned(process.execPath, [options.workerPath], {
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // All three pipes were asked for.
+    this.child = this.owned.child as ChildProcessWithoutNullStreams;
     // Writes to a dead worker fail with EPIPE; the exit handler reports the death.
     this.child.stdin.on('error', () => undefined);
     readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
@@ -68,15 +72,13 @@ export class WorkerClient implements Disposable {
       if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
       options.log?.(line);
     });
-    this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.disarm();
-        // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
-        this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
-        if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
-        this.events.emit('exit', this.exitInfo);
-        resolve(this.exitInfo);
-      });
+    this.exited = this.owned.exited.then(({ code, signal }) => {
+      this.disarm();
+      // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
+      this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
+      if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
+      this.events.emit('exit', this.exitInfo);
+      return this.exitInfo;
     });
   }
 
@@ -152,12 +154,11 @@ export class WorkerClient implements Disposable {
 
   /** Asks the worker to flush and exit; kills it if it does not within a grace period. */
   async shutdown(): Promise<WorkerExit> {
-    this.send({ type: 'shutdown' });
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
+    await this.owned.stop(SHUTDOWN_GRACE_MS, () => {
+      this.send({ type: 'shutdown' });
+      this.child.stdin.end();
+    });
+    return this.exited;
   }
 
   dispose(): void {
@@ -192,7 +193,7 @@ export class WorkerClient implements Disposable {
     this.disarm();
     this.watchdog = setTimeout(() => {
       this.unresponsive = true;
-      this.child.kill('SIGKILL');
+      this.owned.kill();
     }, this.options.unresponsiveMs ?? 10000);
   }
 

@@ -7,7 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MeetingController, MeetingSource } from '../notes/meetingController';
-import { clockTime } from '../shared/transcriptFormat';
+import { clockTime } from '../shared/time';
 
 export const MEETING_MENU_COMMAND = 'voxnote.meetingMenu';
 /** A source at or above this level shows a filled dot: speech, not room noise. */

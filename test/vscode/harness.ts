@@ -519,3 +519,10 @@ export async function packageVoxnote(outDir: string): Promise<string> {
   });
   return path.join(outDir, fs.readdirSync(outDir).find((f) => f.endsWith('.vsix'))!);
 }
+
+/** The folder code-server installed Voxnote's .vsix into; fails saying what is installed instead. */
+export function installedVoxnote(server: CodeServer): string {
+  const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
+  if (!installed) throw new Error(`Voxnote is not installed; installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
+  return path.join(server.extensionsDir, installed);
+}

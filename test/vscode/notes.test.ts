@@ -25,7 +25,7 @@ import { captureTools, workers } from '../support/processes';
 import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { installedVoxnote, prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,9 +113,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       vsix: [vsix],
       tmpParent: tmp,
     });
-    const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
-    assert.ok(installed, `installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
-    extDir = path.join(server.extensionsDir, installed);
+    extDir = installedVoxnote(server);
     console.log(`# --install-extension + code-server up in ${ms(t0)}`);
   });
 

@@ -4,12 +4,13 @@
  * native addon, and dies with "Connection terminated" when the server does, so
  * failures are visible (shared/docs/audio-in-ci.md).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { findTool } from '../../shared/findTool';
 import type { MicSource } from '../../shared/protocol';
 import { SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
+import { spawnOwned } from '../../shared/childProcess';
 import { VoxnoteError } from '../../shared/errors';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
@@ -113,20 +114,6 @@ export function resolvePulseSource(source: MicSource, state: PulseState): string
   );
 }
 
-// Children still running when the worker exits are killed, so no recorder outlives it.
-const live = new Set<ChildProcess>();
-let exitHook = false;
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHook) {
-    exitHook = true;
-    process.on('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
 let pwRawFlag: boolean | undefined;
 /** PipeWire 1.4 added --raw; older pw-record writes raw (or an AU stream) to "-" without it. */
 function pwRecordHasRaw(tool: string): Promise<boolean> {
@@ -223,8 +210,9 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
 export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
   const plan = await planRecorder(source);
   const toolName = path.basename(plan.tool);
-  const child = spawn(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
+  // Owned: killed if the worker exits first, so no recorder outlives it.
+  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = recorder.child;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e) =>
@@ -241,14 +229,11 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     if (pcm.length) handlers.onData(pcm);
   });
   child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve();
-      if (stopping) return;
-      stopping = true;
-      const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
-    });
+  void recorder.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    stopping = true;
+    const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
   });
 
   const capture: Capture = {
@@ -256,13 +241,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     device: plan.device,
     async stop() {
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        child.kill('SIGCONT'); // a stopped process only acts on SIGTERM once continued
-        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
+      await recorder.stop(KILL_GRACE_MS);
     },
   };
   return capture;
