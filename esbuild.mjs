@@ -1,7 +1,7 @@
 // Bundles the extension, the worker and the CLI into dist/. koffi's JS is
 // bundled; its loader finds koffi.node under the extension root
 // (node_modules/koffi/build/koffi/<triplet>/ in dev, koffi/<triplet>/ in a
-// package). libvosk (vosk package) and naudiodon's addon are loaded by path:
+// package). libvosk (vosk package), PvRecorder's and naudiodon's addons are loaded by path:
 // from node_modules, or from dist/native in a packaged extension.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'fs';
@@ -27,7 +27,7 @@ const options = {
   sourcemap: true,
   // '*.node': koffi's per-platform require()s of its addon stay require()s (they fail, and its loader searches).
   // playwright-core and @vscode/vsce (the bench's workbench harness) find their own files at run time.
-  external: ['vscode', 'vosk', 'naudiodon', '*.node', 'playwright-core', '@vscode/vsce'],
+  external: ['vscode', 'vosk', 'naudiodon', '@picovoice/pvrecorder-node', '*.node', 'playwright-core', '@vscode/vsce'],
   logLevel: 'warning',
 };
 

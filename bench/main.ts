@@ -5,6 +5,8 @@
  * - latency: per chunk that produced a partial or final, the worker's time beyond
  *   libvosk's own calls (VOXNOTE_TRACE), from the chunk's arrival to its line written.
  * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
+ * - live: CPU per audio minute live from the virtual microphone, worker vs a plain
+ *   libvosk loop, and end of speech to final (bench/liveCpu.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
@@ -15,11 +17,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { WorkerClient } from '../src/speech/workerClient';
-import { SAMPLE_RATE } from '../src/worker/capture/capture';
-import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
+import { SAMPLE_RATE } from '../src/worker/audio/format';
+import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
+import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
 
 const DIST = __dirname;
@@ -119,9 +122,7 @@ async function latency(modelPath: string) {
       if (m) added.push(Number(m[1]));
     },
   });
-  const stopped = client.next('stopped', 120000);
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { words: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { words: true } }, 'stopped', 120000);
   await client.shutdown();
   return {
     chunksWithOutput: added.length,
@@ -148,10 +149,8 @@ async function memory(modelPath: string) {
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
     if (marks.includes(minute)) worker[minute] = rssBytes(client.pid!);
   });
-  const stopped = client.next('stopped', 600000);
   const t = performance.now();
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { partials: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } }, 'stopped', 600000);
   const seconds = (performance.now() - t) / 1000;
   await client.shutdown();
   const direct = JSON.parse(timeMs([path.join(DIST, 'bench.js'), 'direct', file, modelPath, marks.join(',')]).stdout) as Record<number, number>;
@@ -171,6 +170,7 @@ async function memory(modelPath: string) {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'plainlive') return plainLiveLoop(process.argv[3], process.argv[4]);
   if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
   const parts = process.argv.slice(2);
   const want = (part: string) => !parts.length || parts.includes(part);
@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     ...(want('engine')
       ? { engine: { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } }
       : {}),
+    ...(want('live') ? { live: await liveBench(DIST, modelPath) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };

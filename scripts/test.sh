@@ -5,6 +5,8 @@
 # (live-audio and workbench tests share the machine's two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Import rules first (.dependency-cruiser.cjs): a layering mistake fails in seconds.
+npm run --silent lint:imports
 bash scripts/system-deps.sh
 bash scripts/build-native.sh
 bash scripts/vscode-test-deps.sh

@@ -5,7 +5,7 @@
  * what the user says, and any installed extension could subscribe.
  */
 import type * as vscode from 'vscode';
-import type { WorkerSupervisor } from './speech/workerSupervisor';
+import type { SpeechLane } from './speech/speechService';
 import type { WorkerEvent } from './shared/protocol';
 
 /** vscode.ExtensionMode.Test and .Development (this module is type-only on vscode, so the bench can import it). */
@@ -16,14 +16,13 @@ export interface VoxnoteApi {
   /** Milliseconds activate()'s own body took; loading the module is not included. */
   readonly activationMs: number;
   /**
-   * Every event of the dictation worker, across restarts. Listeners run in
-   * subscription order, so the extension's own handlers (subscribed during
-   * activate) have run for an event before a listener added here sees it.
+   * Every event of the dictation worker, across restarts. A listener here sees
+   * an event after the extension's own handlers have run for it.
    */
   onWorkerEvent(listener: (event: WorkerEvent) => void): vscode.Disposable;
 }
 
-export function voxnoteApi(mode: vscode.ExtensionMode, activationMs: number, supervisor: WorkerSupervisor): VoxnoteApi | undefined {
+export function voxnoteApi(mode: vscode.ExtensionMode, activationMs: number, dictation: SpeechLane): VoxnoteApi | undefined {
   if (mode !== EXTENSION_MODE_TEST && mode !== EXTENSION_MODE_DEVELOPMENT) return undefined;
-  return { activationMs, onWorkerEvent: (listener) => supervisor.onEvent(listener) };
+  return { activationMs, onWorkerEvent: (listener) => dictation.onWorkerEvent(listener) };
 }

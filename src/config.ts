@@ -1,16 +1,17 @@
 /**
  * Typed access to the voxnote.* settings declared in package.json. The one
- * place that knows setting names and their defaults' fallbacks.
+ * place that reads them; their defaults are in shared/settings.ts.
  */
-import * as os from 'os';
 import * as vscode from 'vscode';
-import type { FormatOptions } from './dictation/formatter';
-import type { PushToTalkMode } from './dictation/holdDetector';
-import type { TrackKind } from './notes/meetingTrack';
-import { DEFAULT_NAME_TEMPLATE, notesFolder } from './notes/notesPath';
-import type { CaptureBackend } from './shared/protocol';
+import { isCaptureBackend, type CaptureBackend, type MicSource } from './shared/protocol';
+import { FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
+/** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
+type Value<K extends SettingName> = (typeof SETTING_DEFAULTS)[K];
+const read = <K extends SettingName>(c: vscode.WorkspaceConfiguration, key: K): Value<K> => c.get<Value<K>>(key, SETTING_DEFAULTS[key]);
+/** A meeting source (meetingTrack's TrackKind), named here without importing notes/. */
+type TrackKind = MicSource['kind'];
 
 export interface DictationSettings {
   modelPath: string;
@@ -24,34 +25,36 @@ export interface DictationSettings {
 }
 
 const captureBackend = (c: vscode.WorkspaceConfiguration): CaptureBackend | undefined => {
-  const backend = c.get<string>('audio.backend', 'auto');
-  return backend === 'pulse' || backend === 'portaudio' ? backend : undefined;
+  const backend = read(c, 'audio.backend');
+  return isCaptureBackend(backend) ? backend : undefined;
 };
 
 export function readDictationSettings(): DictationSettings {
   const c = section();
   return {
-    modelPath: c.get<string>('model.path', '').trim(),
-    device: c.get<string>('microphone.device', '').trim() || undefined,
+    modelPath: read(c, 'model.path').trim(),
+    device: read(c, 'microphone.device').trim() || undefined,
     backend: captureBackend(c),
-    pushToTalkMode: c.get<PushToTalkMode>('pushToTalk.mode', 'auto'),
-    releaseTailMs: c.get<number>('pushToTalk.releaseTailMs', 300),
-    ghostText: c.get<boolean>('editor.ghostText', true),
-    phrases: c.get<string[]>('phrases', []),
+    pushToTalkMode: read(c, 'pushToTalk.mode'),
+    releaseTailMs: read(c, 'pushToTalk.releaseTailMs'),
+    ghostText: read(c, 'editor.ghostText'),
+    phrases: [...read(c, 'phrases')],
     format: {
-      spacing: c.get<boolean>('format.spacing', true),
-      capitalize: c.get<boolean>('format.capitalize', true),
-      spokenPunctuation: c.get<boolean>('format.spokenPunctuation', true),
-      numbersAsDigits: c.get<boolean>('format.numbersAsDigits', false),
-      numbersMinimum: c.get<number>('format.numbersMinimum', 10),
-      commands: c.get<Record<string, string>>('format.commands', {}),
+      spacing: read(c, 'format.spacing'),
+      capitalize: read(c, 'format.capitalize'),
+      spokenPunctuation: read(c, 'format.spokenPunctuation'),
+      numbersAsDigits: read(c, 'format.numbersAsDigits'),
+      numbersMinimum: read(c, 'format.numbersMinimum'),
+      commands: read(c, 'format.commands'),
     },
   };
 }
 
 export interface MeetingSettings {
-  /** Absolute folder for new notes files. */
-  folder: string;
+  /** voxnote.notes.folder as it applies here (notes/notesFiles.ts meetingNotesLocation resolves it). */
+  folderSetting: string;
+  /** Set when the workspace's voxnote.notes.folder was ignored: says why, for a warning. */
+  folderIgnored?: string;
   fileNameTemplate: string;
   labels: Record<TrackKind, string>;
   /** Device per source; the system default when undefined. */
@@ -59,24 +62,51 @@ export interface MeetingSettings {
   backend: CaptureBackend | undefined;
 }
 
+/**
+ * voxnote.notes.folder, where a folder outside the workspace counts only from
+ * user settings: a cloned repository's settings must not make Voxnote write
+ * elsewhere on the disk (in Restricted Mode VS Code already ignores them).
+ */
+function notesFolderSetting(c: vscode.WorkspaceConfiguration): { setting: string; ignored?: string } {
+  const value = read(c, 'notes.folder');
+  const i = c.inspect<string>('notes.folder');
+  const fromWorkspace = i?.workspaceFolderValue ?? i?.workspaceValue;
+  if (fromWorkspace === undefined || fromWorkspace !== value || inWorkspace(fromWorkspace)) return { setting: value };
+  const user = i?.globalValue ?? SETTING_DEFAULTS['notes.folder'];
+  return {
+    setting: user,
+    ignored: `The workspace's setting voxnote.notes.folder ("${fromWorkspace}") is outside the workspace, so Voxnote ignores it and uses "${user}". A folder outside the workspace can be set in your user settings.`,
+  };
+}
+
 export function readMeetingSettings(): MeetingSettings {
   const c = section();
-  const text = (key: string, fallback: string) => c.get<string>(key, fallback).trim() || fallback;
+  const text = (key: 'notes.fileNameTemplate' | 'notes.labels.mic' | 'notes.labels.system') => read(c, key).trim() || SETTING_DEFAULTS[key];
+  const { setting, ignored } = notesFolderSetting(c);
   return {
-    folder: notesFolder(c.get<string>('notes.folder', 'notes'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir()),
-    fileNameTemplate: text('notes.fileNameTemplate', DEFAULT_NAME_TEMPLATE),
-    labels: { mic: text('notes.labels.mic', 'Me'), system: text('notes.labels.system', 'Others') },
+    folderSetting: setting,
+    folderIgnored: ignored,
+    fileNameTemplate: text('notes.fileNameTemplate'),
+    labels: { mic: text('notes.labels.mic'), system: text('notes.labels.system') },
     devices: {
-      mic: c.get<string>('microphone.device', '').trim() || undefined,
-      system: c.get<string>('systemAudio.device', '').trim() || undefined,
+      mic: read(c, 'microphone.device').trim() || undefined,
+      system: read(c, 'systemAudio.device').trim() || undefined,
     },
     backend: captureBackend(c),
   };
 }
 
-export const preloadModel = (): boolean => section().get<boolean>('preloadModel', false);
-export const partialLength = (): number => section().get<number>('statusBar.partialLength', 40);
-export const maxModelBytes = (): number => section().get<number>('model.maxUnpackedGB', 10) * 1024 ** 3;
+/** Which engine a purpose uses: the local model unless the person chose the cloud. */
+export type EngineSetting = 'local' | 'assemblyai';
+export type EnginePurpose = 'dictation' | 'meetingNotes';
+export const engineSetting = (purpose: EnginePurpose): EngineSetting =>
+  read(section(), `engine.${purpose}`) === 'assemblyai' ? 'assemblyai' : 'local';
+/** AssemblyAI's streaming endpoint; empty means the service's own. */
+export const assemblyaiStreamingUrl = (): string => read(section(), 'assemblyai.streamingUrl').trim();
+
+export const preloadModel = (): boolean => read(section(), 'preloadModel');
+export const partialLength = (): number => read(section(), 'statusBar.partialLength');
+export const maxModelBytes = (): number => read(section(), 'model.maxUnpackedGB') * 1024 ** 3;
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   await section().update(key, value, vscode.ConfigurationTarget.Global);

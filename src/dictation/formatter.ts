@@ -31,21 +31,7 @@
  *   greedily, so "nineteen ninety nine" is two numbers, "19 99". Values below
  *   `numbersMinimum` stay words, so "no one" and "one of them" survive.
  */
-
-export interface FormatOptions {
-  /** Put a space between the text before the cursor and this utterance when needed. Words within the utterance are always spaced. */
-  spacing: boolean;
-  /** Capital letter at sentence starts; "i" → "I". */
-  capitalize: boolean;
-  /** Apply the text replacements in the command map; off leaves "period" as a word. Editing commands (scratch) still work. */
-  spokenPunctuation: boolean;
-  /** "twenty five" → "25". */
-  numbersAsDigits: boolean;
-  /** Numbers smaller than this stay words. */
-  numbersMinimum: number;
-  /** Spoken phrase → replacement text or a command token such as SCRATCH_COMMAND. Merged over DEFAULT_COMMANDS; "" removes a default. */
-  commands: Readonly<Record<string, string>>;
-}
+import { type FormatOptions, SETTING_DEFAULTS } from '../shared/settings';
 
 /** Text before the insertion point; the last couple of hundred characters are plenty. */
 export interface Context {
@@ -81,12 +67,12 @@ export const DEFAULT_COMMANDS: Readonly<Record<string, string>> = Object.freeze(
 });
 
 export const DEFAULT_FORMAT_OPTIONS: Readonly<FormatOptions> = Object.freeze({
-  spacing: true,
-  capitalize: true,
-  spokenPunctuation: true,
-  numbersAsDigits: false,
-  numbersMinimum: 10,
-  commands: {},
+  spacing: SETTING_DEFAULTS['format.spacing'],
+  capitalize: SETTING_DEFAULTS['format.capitalize'],
+  spokenPunctuation: SETTING_DEFAULTS['format.spokenPunctuation'],
+  numbersAsDigits: SETTING_DEFAULTS['format.numbersAsDigits'],
+  numbersMinimum: SETTING_DEFAULTS['format.numbersMinimum'],
+  commands: SETTING_DEFAULTS['format.commands'],
 });
 
 export function formatUtterance(words: string, context: Context, options: FormatOptions): Formatted {

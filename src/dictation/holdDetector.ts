@@ -34,8 +34,7 @@
  * during that tail cancels the stop and continues the same hold: it is either
  * the user pressing again or repeats delayed by a busy extension host.
  */
-
-export type PushToTalkMode = 'hold' | 'toggle' | 'auto';
+import { type PushToTalkMode, SETTING_DEFAULTS } from '../shared/settings';
 
 /** Injected so tests can drive time; `systemClock` is the real one. */
 export interface Clock {
@@ -72,7 +71,7 @@ export const DEFAULT_HOLD_TIMING = Object.freeze({
   releaseGapFactor: 3,
   minReleaseGapMs: 150,
   holdThresholdMs: 500,
-  releaseTailMs: 300,
+  releaseTailMs: SETTING_DEFAULTS['pushToTalk.releaseTailMs'],
 });
 
 export type StopReason = 'release' | 'toggle';

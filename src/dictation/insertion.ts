@@ -4,9 +4,11 @@
  * is no writable target it says so, and the caller keeps the text elsewhere.
  */
 import * as vscode from 'vscode';
+import type { FormatOptions } from '../shared/settings';
 import type { Delivery } from './finalDelivery';
-import { FormatOptions, formatUtterance } from './formatter';
+import { formatUtterance } from './formatter';
 import { formatForTerminal } from './terminalText';
+import { UtteranceHistory } from './utteranceHistory';
 
 /** Where the utterance was aimed when it began. */
 export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };
@@ -14,14 +16,9 @@ export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind:
 /** Enough text before the cursor to decide spacing and capitals. */
 const CONTEXT_CHARS = 200;
 
-interface LastInsertion {
-  document: vscode.TextDocument;
-  version: number;
-  ranges: vscode.Range[];
-}
-
 export class TextInserter {
-  private last?: LastInsertion;
+  /** Where the utterances of this session went, for "scratch that" said once or more. */
+  private readonly history = new UtteranceHistory<vscode.TextDocument>();
   private terminalText = '';
 
   constructor(private readonly options: () => FormatOptions) {}
@@ -47,7 +44,7 @@ export class TextInserter {
 
   /** A new dictation session: "scratch that" never reaches into an earlier one. */
   reset(): void {
-    this.last = undefined;
+    this.history.clear();
     this.terminalText = '';
   }
 
@@ -55,38 +52,38 @@ export class TextInserter {
     const doc = editor.document;
     const options = this.options();
     let spoken = words;
-    const first = formatUtterance(spoken, { before: this.before(doc, editor.selections[0].start) }, options);
-    if (first.kind === 'scratch') {
-      await this.scratch();
+    // Each "scratch that" at the start removes one more earlier utterance.
+    let first = formatUtterance(spoken, { before: this.before(doc, editor.selections[0].start) }, options);
+    while (first.kind === 'scratch') {
+      await this.scratch(doc);
       spoken = first.rest;
       if (!spoken) return { delivered: true, text: '' };
+      first = formatUtterance(spoken, { before: this.before(doc, editor.selections[0].start) }, options);
     }
     // Each cursor gets text formatted against its own context.
     const texts = editor.selections.map((s) => {
       const f = formatUtterance(spoken, { before: this.before(doc, s.start) }, options);
       return f.kind === 'text' ? f.text : '';
     });
+    const replacements = editor.selections.map((s, i) => ({ start: doc.offsetAt(s.start), end: doc.offsetAt(s.end), length: texts[i].length }));
+    const versionBefore = doc.version;
     const ok = await editor.edit(
       (b) => editor.selections.forEach((s, i) => b.replace(s, texts[i])),
       { undoStopBefore: true, undoStopAfter: true },
     );
     if (!ok) return undefined;
-    this.last = {
-      document: doc,
-      version: doc.version,
-      ranges: editor.selections.map((s, i) => new vscode.Range(doc.positionAt(doc.offsetAt(s.end) - texts[i].length), s.end)),
-    };
+    this.history.inserted(doc, versionBefore, doc.version, replacements);
     return { delivered: true, text: texts[0] };
   }
 
-  /** Removes the last inserted utterance, if nothing has edited the document since. */
-  private async scratch(): Promise<void> {
-    const last = this.last;
-    this.last = undefined;
-    if (!last || last.document.isClosed || last.document.version !== last.version) return;
+  /** Removes the newest utterance still in `doc`, if nothing but dictation has edited it since. */
+  private async scratch(doc: vscode.TextDocument): Promise<void> {
+    const spans = this.history.takeLast(doc, doc.version);
+    if (!spans) return;
     const edit = new vscode.WorkspaceEdit();
-    for (const r of last.ranges) edit.delete(last.document.uri, r);
-    await vscode.workspace.applyEdit(edit);
+    for (const s of spans) edit.delete(doc.uri, new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end)));
+    if (await vscode.workspace.applyEdit(edit)) this.history.removed(spans, doc.version);
+    else this.history.clear();
   }
 
   private toTerminal(words: string, terminal: vscode.Terminal): Delivery {

@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import type { TranscriptStore } from './transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 
 export const KEPT_MAX = 200;
 

@@ -5,7 +5,8 @@
  * value holds control characters give a space instead. Running the line is the
  * user's own Enter.
  */
-import { Context, DEFAULT_COMMANDS, FormatOptions, Formatted, formatUtterance } from './formatter';
+import type { FormatOptions } from '../shared/settings';
+import { Context, DEFAULT_COMMANDS, Formatted, formatUtterance } from './formatter';
 
 /** C0 controls (line breaks, tab, escape), DEL and the C1 controls. */
 const CONTROL_RUN = /[\x00-\x1f\x7f-\x9f]+/g;

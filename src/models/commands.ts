@@ -7,9 +7,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { maxModelBytes, updateSetting } from '../config';
 import { CatalogEntry, catalogPath, CatalogError, formatBytes, formatSize, loadCatalog, sortForPicker } from './catalog';
-import { CancelledError, ModelError } from './errors';
+import { VoxnoteError } from '../shared/errors';
+import { CancelledError } from './errors';
 import { downloadModel, InstallOptions, InstallProgress, installFolder, installZip, removeModel } from './install';
 import type { ModelStore } from './modelStore';
+import { notify } from '../notify/nextSteps';
 
 const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install Model from Folder or Zip', remove: 'Voxnote: Remove Model' };
 
@@ -52,8 +54,8 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (e instanceof CancelledError) {
         void vscode.window.showInformationMessage('Voxnote: cancelled; nothing was installed.');
       } else {
-        const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `Installing the model failed: ${(e as Error).message}. Nothing was installed; try again.`;
-        void vscode.window.showErrorMessage(`Voxnote: ${message}`);
+        const message = e instanceof VoxnoteError ? `${e.message} ${e.hint}` : `Installing the model failed: ${(e as Error).message}. Nothing was installed; try again.`;
+        void notify('error', `Voxnote: ${message}`);
       }
       return undefined;
     } finally {
@@ -73,7 +75,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       return loadCatalog(catalogPath(context.asAbsolutePath('models/catalog.json')));
     } catch (e) {
       const message = e instanceof CatalogError ? e.message : String(e);
-      void vscode.window.showErrorMessage(`Voxnote: ${message} Reinstall Voxnote, or install a model with "Voxnote: Install Model from Folder or Zip…".`);
+      void notify('error', `Voxnote: ${message} Reinstall Voxnote, or install a model with "Voxnote: Install Model from Folder or Zip…".`);
       return undefined;
     }
   }
@@ -121,7 +123,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     if (!entries) return false;
     const entry = typeof name === 'string' ? entries.find((e) => e.name === name) : await pickFromCatalog(entries);
     if (!entry) {
-      if (typeof name === 'string') void vscode.window.showErrorMessage(`Voxnote: the model catalogue has no "${name}". Run "Voxnote: Download Model…" to choose one.`);
+      if (typeof name === 'string') void notify('error', `Voxnote: the model catalogue has no "${name}". Run "Voxnote: Download Model…" to choose one.`);
       return false;
     }
     if (!(await confirm(entry))) return false;
@@ -131,10 +133,11 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     return true;
   }
 
-  async function installCommand(): Promise<boolean> {
+  /** `kind` skips the question (the first-run offer's zip link). */
+  async function installCommand(kind?: 'zip' | 'folder'): Promise<boolean> {
     const zip = { label: '$(file-zip) From a zip file…', zip: true };
     const folder = { label: '$(folder) From a folder…', zip: false };
-    const how = await vscode.window.showQuickPick([zip, folder], { title: TITLE.install, placeHolder: 'A Vosk model you downloaded elsewhere' });
+    const how = kind === 'zip' ? zip : kind === 'folder' ? folder : await vscode.window.showQuickPick([zip, folder], { title: TITLE.install, placeHolder: 'A Vosk model you downloaded elsewhere' });
     if (!how) return false;
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: how.zip,
@@ -169,8 +172,8 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     try {
       await removeModel(models.folder, pick.label);
     } catch (e) {
-      const message = e instanceof ModelError ? `${e.message} ${e.hint}` : `${(e as Error).message}. Stop dictation and try again.`;
-      void vscode.window.showErrorMessage(`Voxnote: cannot remove "${pick.label}": ${message}`);
+      const message = e instanceof VoxnoteError ? `${e.message} ${e.hint}` : `${(e as Error).message}. Stop dictation and try again.`;
+      void notify('error', `Voxnote: cannot remove "${pick.label}": ${message}`);
       return;
     }
     models.refresh();

@@ -11,7 +11,8 @@ import * as https from 'https';
 import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
 import { formatBytes } from './catalog';
-import { CancelledError, ModelError, OFFLINE_HINT, throwIfCancelled } from './errors';
+import { VoxnoteError } from '../shared/errors';
+import { CancelledError, modelError, OFFLINE_HINT, throwIfCancelled } from './errors';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -32,7 +33,7 @@ const MAX_REDIRECTS = 5;
 
 function requireHttps(url: URL): void {
   if (url.protocol !== 'https:') {
-    throw new ModelError(`Voxnote downloads models over HTTPS only, and ${url.href} is not HTTPS.`, 'Use an https:// address in the model catalogue.');
+    throw modelError(`Voxnote downloads models over HTTPS only, and ${url.href} is not HTTPS.`, 'Use an https:// address in the model catalogue.');
   }
 }
 
@@ -51,7 +52,7 @@ function get(url: URL, opts: DownloadOptions, ending: Ending, redirects = 0): Pr
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => opts.signal?.removeEventListener('abort', onAbort);
     req.setTimeout(opts.idleTimeoutMs ?? 60_000, () => {
-      ending.reason = new ModelError(`The server at ${url.host} stopped sending data.`, OFFLINE_HINT);
+      ending.reason = modelError(`The server at ${url.host} stopped sending data.`, OFFLINE_HINT);
       req.destroy(ending.reason);
     });
     req.on('error', (e) => {
@@ -63,19 +64,19 @@ function get(url: URL, opts: DownloadOptions, ending: Ending, redirects = 0): Pr
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         done();
-        if (redirects >= MAX_REDIRECTS) return reject(new ModelError(`${url.href} redirects too many times.`, OFFLINE_HINT));
+        if (redirects >= MAX_REDIRECTS) return reject(modelError(`${url.href} redirects too many times.`, OFFLINE_HINT));
         let next: URL;
         try {
           next = new URL(res.headers.location, url);
         } catch {
-          return reject(new ModelError(`${url.href} redirects to an invalid address.`, OFFLINE_HINT));
+          return reject(modelError(`${url.href} redirects to an invalid address.`, OFFLINE_HINT));
         }
         return get(next, opts, ending, redirects + 1).then(resolve, reject);
       }
       if (status !== 200) {
         res.resume();
         done();
-        return reject(new ModelError(`The server answered HTTP ${status}${res.statusMessage ? ` (${res.statusMessage})` : ''} for ${url.href}.`, OFFLINE_HINT));
+        return reject(modelError(`The server answered HTTP ${status}${res.statusMessage ? ` (${res.statusMessage})` : ''} for ${url.href}.`, OFFLINE_HINT));
       }
       // The abort listener stays: it also ends the body transfer.
       res.on('close', done);
@@ -85,12 +86,12 @@ function get(url: URL, opts: DownloadOptions, ending: Ending, redirects = 0): Pr
 }
 
 function asModelError(e: unknown, url: URL): Error {
-  if (e instanceof ModelError || e instanceof CancelledError) return e;
+  if (e instanceof VoxnoteError || e instanceof CancelledError) return e;
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ECONNRESET' || err.message === 'aborted') {
-    return new ModelError(`The connection to ${url.host} was cut off during the download.`, OFFLINE_HINT);
+    return modelError(`The connection to ${url.host} was cut off during the download.`, OFFLINE_HINT);
   }
-  return new ModelError(`Cannot download ${url.href}: ${err.message}${err.code && !err.message.includes(err.code) ? ` (${err.code})` : ''}.`, OFFLINE_HINT);
+  return modelError(`Cannot download ${url.href}: ${err.message}${err.code && !err.message.includes(err.code) ? ` (${err.code})` : ''}.`, OFFLINE_HINT);
 }
 
 /** Downloads `url` to `file` (which must not exist). Resolves with the size and SHA-256. */
@@ -99,7 +100,7 @@ export async function download(url: string, file: string, opts: DownloadOptions 
   try {
     target = new URL(url);
   } catch {
-    throw new ModelError(`"${url}" is not a valid address.`, 'Fix the model catalogue.');
+    throw modelError(`"${url}" is not a valid address.`, 'Fix the model catalogue.');
   }
   const ending: Ending = {};
   try {
@@ -109,11 +110,11 @@ export async function download(url: string, file: string, opts: DownloadOptions 
     const limit = opts.bytes ?? opts.maxBytes;
     if (total !== undefined && opts.bytes !== undefined && total !== opts.bytes) {
       res.destroy();
-      throw new ModelError(`The server offers ${total} bytes for ${target.href}, but the catalogue expects ${opts.bytes}.`, 'The file on the server changed or is not the model; try again later, or install the model from a zip.');
+      throw modelError(`The server offers ${total} bytes for ${target.href}, but the catalogue expects ${opts.bytes}.`, 'The file on the server changed or is not the model; try again later, or install the model from a zip.');
     }
     if (total !== undefined && limit !== undefined && total > limit) {
       res.destroy();
-      throw new ModelError(`${target.href} is ${formatBytes(total)}, more than the ${formatBytes(limit)} allowed.`, 'Raise voxnote.model.maxUnpackedGB if you trust this model.');
+      throw modelError(`${target.href} is ${formatBytes(total)}, more than the ${formatBytes(limit)} allowed.`, 'Raise voxnote.model.maxUnpackedGB if you trust this model.');
     }
     const hash = createHash('sha256');
     let received = 0;
@@ -121,7 +122,7 @@ export async function download(url: string, file: string, opts: DownloadOptions 
       transform(chunk: Buffer, _enc, callback) {
         received += chunk.length;
         if (limit !== undefined && received > limit) {
-          return callback(new ModelError(`${target.href} sent more than the expected ${formatBytes(limit)}.`, 'The file on the server is not the expected model; try again later, or install the model from a zip.'));
+          return callback(modelError(`${target.href} sent more than the expected ${formatBytes(limit)}.`, 'The file on the server is not the expected model; try again later, or install the model from a zip.'));
         }
         hash.update(chunk);
         opts.onProgress?.(received, total);
@@ -131,14 +132,14 @@ export async function download(url: string, file: string, opts: DownloadOptions 
     await pipeline(res, meter, fs.createWriteStream(file, { flags: 'wx' }), { signal: opts.signal });
     // A server that closes early without an error still must have sent all it announced.
     if (total !== undefined && received !== total) {
-      throw new ModelError(`The download of ${target.href} stopped after ${formatBytes(received)} of ${formatBytes(total)}.`, OFFLINE_HINT);
+      throw modelError(`The download of ${target.href} stopped after ${formatBytes(received)} of ${formatBytes(total)}.`, OFFLINE_HINT);
     }
     if (opts.bytes !== undefined && received !== opts.bytes) {
-      throw new ModelError(`${target.href} has ${received} bytes, but the catalogue expects ${opts.bytes}.`, 'The file on the server is not the expected model; try again later, or install the model from a zip.');
+      throw modelError(`${target.href} has ${received} bytes, but the catalogue expects ${opts.bytes}.`, 'The file on the server is not the expected model; try again later, or install the model from a zip.');
     }
     const sha256 = hash.digest('hex');
     if (opts.sha256 && sha256 !== opts.sha256.toLowerCase()) {
-      throw new ModelError(`The checksum of ${target.href} does not match the catalogue (SHA-256 ${sha256}, expected ${opts.sha256.toLowerCase()}).`, 'The download is damaged or not the expected model; try again, or install the model from a zip.');
+      throw modelError(`The checksum of ${target.href} does not match the catalogue (SHA-256 ${sha256}, expected ${opts.sha256.toLowerCase()}).`, 'The download is damaged or not the expected model; try again, or install the model from a zip.');
     }
     return { bytes: received, sha256 };
   } catch (e) {

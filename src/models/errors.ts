@@ -1,13 +1,8 @@
 /** Errors of the model download and install service, each with a next step. */
+import { VoxnoteError } from '../shared/errors';
 
-export class ModelError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
+/** A download or install that failed; nothing was installed. */
+export const modelError = (message: string, hint: string): VoxnoteError => new VoxnoteError('model-install-failed', message, hint);
 
 /** The user cancelled; not a failure to report. */
 export class CancelledError extends Error {

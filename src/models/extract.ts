@@ -11,7 +11,8 @@ import { pipeline } from 'stream/promises';
 import * as yauzl from 'yauzl';
 import * as zlib from 'zlib';
 import { formatBytes } from './catalog';
-import { CancelledError, ModelError, throwIfCancelled } from './errors';
+import { VoxnoteError } from '../shared/errors';
+import { CancelledError, modelError, throwIfCancelled } from './errors';
 
 export interface ExtractOptions {
   /** Largest total unpacked size, in bytes. */
@@ -51,8 +52,8 @@ function readEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
-function unsafe(file: string, what: string): ModelError {
-  return new ModelError(`The archive ${path.basename(file)} ${what}, so Voxnote will not unpack it.`, 'Get the model from its official source, or unzip it yourself and install the folder.');
+function unsafe(file: string, what: string): VoxnoteError {
+  return modelError(`The archive ${path.basename(file)} ${what}, so Voxnote will not unpack it.`, 'Get the model from its official source, or unzip it yourself and install the folder.');
 }
 
 /** Checks every entry; resolves with the declared unpacked total. */
@@ -68,7 +69,7 @@ function checkEntries(file: string, entries: yauzl.Entry[], dest: string, maxByt
     if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) throw unsafe(file, `has a special file entry (${e.fileName})`);
     total += e.uncompressedSize;
     if (total > maxBytes) {
-      throw new ModelError(
+      throw modelError(
         `The archive ${path.basename(file)} unpacks to more than ${formatBytes(maxBytes)}, the limit.`,
         'If you trust this model, raise voxnote.model.maxUnpackedGB, and check the free disk space.',
       );
@@ -84,7 +85,7 @@ export async function extractZip(file: string, dest: string, opts: ExtractOption
   try {
     zip = await openZip(file);
   } catch (e) {
-    throw new ModelError(`${path.basename(file)} is not a readable zip archive (${(e as Error).message}).`, ZIP_HINT);
+    throw modelError(`${path.basename(file)} is not a readable zip archive (${(e as Error).message}).`, ZIP_HINT);
   }
   try {
     let entries: yauzl.Entry[];
@@ -93,7 +94,7 @@ export async function extractZip(file: string, dest: string, opts: ExtractOption
     } catch (e) {
       const message = (e as Error).message;
       if (UNSAFE_NAME.test(message)) throw unsafe(file, `has an entry that would be written outside the model folder (${message})`);
-      throw new ModelError(`${path.basename(file)} is a damaged zip archive (${message}).`, ZIP_HINT);
+      throw modelError(`${path.basename(file)} is a damaged zip archive (${message}).`, ZIP_HINT);
     }
     const total = checkEntries(file, entries, dest, opts.maxBytes);
     await fs.promises.mkdir(dest, { recursive: true });
@@ -122,10 +123,10 @@ export async function extractZip(file: string, dest: string, opts: ExtractOption
         if (opts.signal?.aborted) throw new CancelledError();
         const x = err as NodeJS.ErrnoException;
         if (x.code === 'EEXIST') throw unsafe(file, `lists ${e.fileName} twice`);
-        if (x.code === 'ENOSPC') throw new ModelError(`The disk is full while unpacking ${path.basename(file)}.`, 'Free some space and try again.');
-        throw new ModelError(`${path.basename(file)} is damaged: ${e.fileName} cannot be unpacked (${x.message}).`, ZIP_HINT);
+        if (x.code === 'ENOSPC') throw modelError(`The disk is full while unpacking ${path.basename(file)}.`, 'Free some space and try again.');
+        throw modelError(`${path.basename(file)} is damaged: ${e.fileName} cannot be unpacked (${x.message}).`, ZIP_HINT);
       }
-      if (crc32 && crc >>> 0 !== e.crc32) throw new ModelError(`${path.basename(file)} is damaged: ${e.fileName} fails its CRC-32 check.`, ZIP_HINT);
+      if (crc32 && crc >>> 0 !== e.crc32) throw modelError(`${path.basename(file)} is damaged: ${e.fileName} fails its CRC-32 check.`, ZIP_HINT);
     }
   } finally {
     zip.close();

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CatalogEntry, isSafeModelName } from './catalog';
 import { download } from './download';
-import { ModelError, throwIfCancelled } from './errors';
+import { modelError, throwIfCancelled } from './errors';
 import { extractZip } from './extract';
 import { checkModelFolder } from '../shared/modelFolder';
 
@@ -73,12 +73,12 @@ async function findModelRoot(dir: string, shown: string): Promise<string> {
   const root = subs.length === 1 ? path.join(dir, subs[0].name) : dir;
   const check = checkModelFolder(root);
   if (check.ok) return root;
-  throw new ModelError(check.message.split(root).join(shown), 'Use the whole zip from the Vosk model list, or its unzipped folder.');
+  throw modelError(check.message.split(root).join(shown), 'Use the whole zip from the Vosk model list, or its unzipped folder.');
 }
 
 function folderName(wanted: string): string {
   const name = wanted.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
-  if (!isSafeModelName(name)) throw new ModelError(`"${wanted}" cannot be used as a model folder name.`, 'Rename the model folder or zip to letters, digits, dots and dashes.');
+  if (!isSafeModelName(name)) throw modelError(`"${wanted}" cannot be used as a model folder name.`, 'Rename the model folder or zip to letters, digits, dots and dashes.');
   return name;
 }
 
@@ -152,7 +152,7 @@ export function installFolder(folder: string, modelsDir: string, opts: InstallOp
   const source = path.resolve(folder);
   const inside = path.relative(path.resolve(modelsDir), source);
   if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
-    return Promise.reject(new ModelError(`${source} is already in Voxnote's models folder.`, 'Choose it with "Voxnote: Select Model".'));
+    return Promise.reject(modelError(`${source} is already in Voxnote's models folder.`, 'Choose it with "Voxnote: Select Model".'));
   }
   return inStaging(modelsDir, async (stage) => {
     const root = await findModelRoot(source, source);
@@ -175,12 +175,12 @@ async function extract(zip: string, dest: string, opts: InstallOptions): Promise
 
 /** Removes an installed model: renamed away first, so it disappears at once even if deleting fails. */
 export async function removeModel(modelsDir: string, name: string): Promise<void> {
-  if (!isSafeModelName(name)) throw new ModelError(`"${name}" is not an installed model.`, 'Pick a model from "Voxnote: Remove Model".');
+  if (!isSafeModelName(name)) throw modelError(`"${name}" is not an installed model.`, 'Pick a model from "Voxnote: Remove Model".');
   const away = path.join(modelsDir, `${REMOVING}${process.pid}-${Date.now()}`);
   try {
     await fs.promises.rename(path.join(modelsDir, name), away);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelError(`The model "${name}" is not installed.`, 'Pick a model from "Voxnote: Remove Model".');
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw modelError(`The model "${name}" is not installed.`, 'Pick a model from "Voxnote: Remove Model".');
     throw e;
   }
   await fs.promises.rm(away, { recursive: true, force: true });

@@ -1,18 +1,20 @@
 /**
- * Transcribe Audio File: a recording through the worker's file source at full
- * speed into a notes file written like a meeting's (header, a line per final,
- * footer). The worker gets just the path: it reads WAV itself and streams any
- * other format through ffmpeg, which it runs (no temporary file). Progress
- * comes from the worker's `progress` events; an AbortSignal cancels, and the
- * notes then end with a footer saying where. No VS Code API here.
+ * Transcribe Audio File: a recording through a speech session on the worker's
+ * file source at full speed into a notes file written like a meeting's (header,
+ * a line per final, footer). The worker gets just the path: it reads WAV itself
+ * and streams any other format through ffmpeg, which it runs (no temporary
+ * file). Progress comes from the session's `progress` events; an AbortSignal
+ * cancels, and the notes then end with a footer saying where. No VS Code API here.
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import { Disposable, WorkerClient } from '../speech/workerClient';
+import { engineLabel } from '../speech/engineSpec';
+import type { SpeechService } from '../speech/speechService';
 import { VoxnoteError } from '../shared/errors';
 import { ffmpegMissing, findFfmpeg } from '../shared/ffmpeg';
-import type { ErrorCode, WorkerEvent } from '../shared/protocol';
-import { clockTime, TimedText } from '../shared/transcriptFormat';
+import type { EngineSpec, ErrorCode } from '../shared/protocol';
+import { clockTime } from '../shared/time';
+import type { TimedText } from '../shared/transcriptFormat';
 import { inspectAudio, isRawPath } from '../shared/wav';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
@@ -23,17 +25,17 @@ export interface FileTranscriptionProgress {
 }
 
 export interface FileTranscriptionOptions {
-  workerPath: string;
-  modelPath: string;
+  speech: SpeechService;
+  engine: EngineSpec;
   audioPath: string;
   /**
    * Where the notes go: a path that does not exist yet, or a function that creates
-   * the notes file (createNotesFile), called once the worker reads the recording.
+   * the notes file (notesPath.ts), called once the worker reads the recording.
    */
   notesPath: string | (() => Promise<string>);
   /** Notes title; the recording's name by default. */
   title?: string;
-  /** The model's name in the header; its folder's name by default. */
+  /** The model's name in the header; its folder's name (or the service's) by default. */
   modelName?: string;
   /** Label for every line; none by default (one unnamed source). */
   speaker?: string;
@@ -42,7 +44,6 @@ export interface FileTranscriptionOptions {
   /** Each final as it is recognized, with a promise for its line being on disk. */
   onFinal?: (u: TimedText, written: Promise<void>) => void;
   writer?: NotesWriterOptions;
-  log?: (line: string) => void;
 }
 
 export interface FileTranscriptionResult {
@@ -56,7 +57,7 @@ export interface FileTranscriptionResult {
   seconds: number;
   totalSeconds: number;
   /** The engine stopped early; the notes hold what came before. */
-  error?: { code: ErrorCode; message: string; hint: string };
+  error?: { code: ErrorCode | string; message: string; hint: string };
 }
 
 /**
@@ -68,65 +69,58 @@ export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileT
   const none: FileTranscriptionResult = { notesWritten: false, finals: 0, cancelled: true, seconds: 0, totalSeconds: 0 };
   if (o.signal?.aborted) return none;
   await checkRecording(o.audioPath);
-  const client = new WorkerClient({ workerPath: o.workerPath, log: o.log });
   const result: FileTranscriptionResult = { notesWritten: false, finals: 0, cancelled: false, seconds: 0, totalSeconds: 0 };
   let writer: NotesWriter | undefined;
   /** Finals before the notes file exists (it is being created) wait here, in order. */
   const early: TimedText[] = [];
-  let startError: VoxnoteError | undefined;
-  const stop = () => client.send({ type: 'stop' });
-  let events: Disposable | undefined;
-  o.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    let begun: Promise<void> = Promise.resolve();
-    await new Promise<void>((resolve) => {
-      let started = false;
-      const append = (u: TimedText) => {
-        const written = writer!.append(u);
-        o.onFinal?.(u, written);
-      };
-      events = client.onEvent((e: WorkerEvent) => {
-        if (e.type === 'started') {
-          started = true;
-          begun = beginNotes(o).then((w) => {
-            writer = w;
-            result.notesWritten = true;
-            result.notesPath = w.path;
-            early.splice(0).forEach(append);
-          });
-        } else if (e.type === 'final') {
-          const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
-          result.finals++;
-          result.seconds = Math.max(result.seconds, e.end);
-          if (writer) append(u);
-          else early.push(u);
-        } else if (e.type === 'progress') {
-          result.seconds = Math.max(result.seconds, e.seconds);
-          result.totalSeconds = e.totalSeconds;
-          if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
-        } else if (e.type === 'error' && e.fatal) {
-          // A failed start sends no `stopped`, and no notes were begun; a dead worker sends none either.
-          if (!started) startError = new VoxnoteError(e.code, e.message, e.hint);
-          else result.error = { code: e.code, message: e.message, hint: e.hint };
-          if (!started || !client.alive) resolve();
-        } else if (e.type === 'stopped') {
-          result.cancelled = e.reason === 'requested';
-          resolve();
-        }
-      });
-      client.onExit(() => resolve());
-      client.send({ type: 'start', source: { kind: 'file', path: o.audioPath }, modelPath: o.modelPath, options: { partials: false, levels: false } });
+  let begun: Promise<void> = Promise.resolve();
+  const append = (u: TimedText) => {
+    const written = writer!.append(u);
+    o.onFinal?.(u, written);
+  };
+  const session = o.speech.createSession({
+    engine: o.engine,
+    purpose: 'transcription',
+    source: { kind: 'file', path: o.audioPath },
+    options: { partials: false, levels: false },
+  });
+  session.onStarted(() => {
+    begun = beginNotes(o).then((w) => {
+      writer = w;
+      result.notesWritten = true;
+      result.notesPath = w.path;
+      early.splice(0).forEach(append);
     });
+  });
+  session.onFinal((e) => {
+    const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
+    result.finals++;
+    result.seconds = Math.max(result.seconds, e.end);
+    if (writer) append(u);
+    else early.push(u);
+  });
+  session.onProgress((e) => {
+    result.seconds = Math.max(result.seconds, e.seconds);
+    result.totalSeconds = e.totalSeconds;
+    if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
+  });
+  // Cancelling stops the file where it is: the last final still comes out.
+  const stop = () => void session.stop();
+  o.signal?.addEventListener('abort', stop, { once: true });
+  let end;
+  try {
+    end = await session.ended;
     await begun;
   } finally {
     o.signal?.removeEventListener('abort', stop);
-    await client.shutdown();
-    events?.dispose();
   }
   if (!writer) {
-    if (startError && !o.signal?.aborted) throw startError;
+    // A failed start began no notes: said as the error it is (unless the user had cancelled).
+    if (end.error && !o.signal?.aborted) throw new VoxnoteError(end.error.code, end.error.message, end.error.hint);
     return { ...none, cancelled: !!o.signal?.aborted };
   }
+  result.cancelled = end.reason === 'requested';
+  if (end.error) result.error = { code: end.error.code, message: end.error.message, hint: end.error.hint };
   const ended = result.cancelled || result.error;
   if (!ended) result.seconds = Math.max(result.seconds, result.totalSeconds);
   const at = `${clockTime(result.seconds)} of ${clockTime(result.totalSeconds)}`;
@@ -144,7 +138,7 @@ async function beginNotes(o: FileTranscriptionOptions): Promise<NotesWriter> {
       title: o.title ?? path.basename(o.audioPath),
       startedAt: new Date(),
       sources: [path.basename(o.audioPath)],
-      model: o.modelName ?? path.basename(o.modelPath),
+      model: o.modelName ?? (o.engine.kind === 'assemblyai' ? engineLabel(o.engine) : path.basename(o.engine.model)),
     },
     o.writer,
   );

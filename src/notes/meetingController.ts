@@ -10,16 +10,20 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
-import type { TranscriptStore } from '../dictation/transcriptState';
-import type { ResolvedModel } from '../models/modelStore';
+import type { TranscriptStore } from '../transcript/transcriptStore';
+import type { VoxnoteError } from '../shared/errors';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
+import type { SpeechService } from '../speech/speechService';
+import { notify } from '../notify/nextSteps';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
-import { Journal, readJournal } from './notesJournal';
+import { Journal, journalPathFor, readJournal } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
 import { NotesBufferSync } from './notesReconcile';
-import { NotesWriteError, NotesWriter, NotesWriterOptions } from './notesWriter';
+import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
+import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
 /** workspaceState: the meeting under way, so that a reloaded window offers to resume it. */
@@ -27,13 +31,15 @@ const ACTIVE_KEY = 'voxnote.meeting.active';
 
 interface ActiveRecord {
   notesPath: string;
+  /** The notes file's URI (a remote workspace's notes are no local path); older records have none. */
+  uri?: string;
   tracks: Array<{ kind: TrackKind; label: string }>;
 }
 
 export interface MeetingControllerDeps {
-  workerPath: string;
-  /** The model to use; undefined once the first-run offer or the model's problem has been shown. */
-  model(): ResolvedModel | undefined;
+  speech: SpeechService;
+  /** The engine to use; undefined once what is missing (a model, an API key) has been offered. */
+  engine(): Promise<ChosenEngine | undefined>;
   store: TranscriptStore;
   workspaceState: vscode.Memento;
   log: vscode.LogOutputChannel;
@@ -54,9 +60,11 @@ const SOURCE_NAMES: Record<TrackKind, string> = { mic: 'microphone', system: 'sy
 
 interface Meeting {
   session: MeetingSession;
+  engine: ChosenEngine;
   writer: NotesWriter;
   notesPath: string;
   uri: string;
+  place: NotesPlace;
   tracks: TrackSpec[];
   sync: NotesBufferSync;
   levels: Map<TrackKind, number>;
@@ -73,6 +81,11 @@ interface Meeting {
   subscriptions: vscode.Disposable[];
 }
 
+/** The storage a notes file is in, and its files' URIs. */
+type NotesPlace = Pick<NotesLocation, 'storage' | 'uri'>;
+
+const placeOf = (record: ActiveRecord): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
+
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
   private creating = false;
@@ -88,8 +101,18 @@ export class MeetingController implements vscode.Disposable {
     return !s || s === 'idle' || s === 'stopped' ? 'idle' : s;
   }
 
+  /** The meeting under way sends its audio to a cloud engine. */
+  get cloud(): boolean {
+    return !!this.meeting?.engine.cloud;
+  }
+
   get notesPath(): string | undefined {
     return this.meeting?.notesPath;
+  }
+
+  /** The notes file of the meeting under way, wherever it is (a remote workspace's too). */
+  get notesUri(): vscode.Uri | undefined {
+    return this.meeting && vscode.Uri.parse(this.meeting.uri);
   }
 
   /** Meeting seconds so far. */
@@ -105,32 +128,40 @@ export class MeetingController implements vscode.Disposable {
 
   /** Shows the notes of the meeting under way beside the editor. */
   async showNotes(): Promise<void> {
-    if (this.meeting) await this.openNotes(this.meeting.notesPath);
+    if (this.meeting) await this.openNotes(vscode.Uri.parse(this.meeting.uri));
   }
 
   /** Starts meeting notes from these sources into a new notes file; with a meeting under way, shows its notes. */
   async start(kinds: TrackKind[]): Promise<void> {
     if (this.meeting) return this.showNotes();
-    const model = this.deps.model();
-    if (!model) return;
+    const engine = await this.deps.engine();
+    if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
+    if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
     const startedAt = new Date();
     // A second Start while the file is being created must not make a second file.
     if (this.creating) return;
     this.creating = true;
+    const place = meetingNotesLocation(settings.folderSetting);
     let notesPath: string;
     try {
-      notesPath = await createNotesFile(settings.folder, settings.fileNameTemplate, startedAt);
+      notesPath = await createNotesFile(place.folder, settings.fileNameTemplate, startedAt, place.storage);
     } finally {
       this.creating = false;
     }
+    if (this.meeting) {
+      // A resumed meeting came first: the file made for this one goes again.
+      await Promise.all([notesPath, journalPathFor(notesPath)].map((f) => place.storage.remove(f).catch(() => undefined)));
+      return this.showNotes();
+    }
     const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
-    const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: model.name };
-    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting));
-    meeting = this.begin({ writer, notesPath, tracks, model, sync });
-    await this.deps.workspaceState.update(ACTIVE_KEY, { notesPath, tracks: tracks.map(({ kind, label }) => ({ kind, label })) } satisfies ActiveRecord);
+    const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
+    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting, place));
+    meeting = this.begin({ writer, notesPath, place, tracks, engine, sync });
+    const record: ActiveRecord = { notesPath, uri: meeting.uri, tracks: tracks.map(({ kind, label }) => ({ kind, label })) };
+    await this.deps.workspaceState.update(ACTIVE_KEY, record);
   }
 
   async pause(): Promise<void> {
@@ -153,7 +184,7 @@ export class MeetingController implements vscode.Disposable {
     await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
     const name = path.basename(m.notesPath);
     void vscode.window.showInformationMessage(`Voxnote: the meeting notes are complete in ${name}.`, 'Export as Subtitles…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.file(m.notesPath));
+      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.parse(m.uri));
     });
   }
 
@@ -166,7 +197,7 @@ export class MeetingController implements vscode.Disposable {
     if (!record || this.meeting) return;
     let journal: Journal;
     try {
-      journal = await readJournal(record.notesPath);
+      journal = await readJournal(record.notesPath, placeOf(record).storage);
     } catch (e) {
       this.deps.log.warn(`Not offering to resume the meeting notes ${record.notesPath}: ${(e as Error).message}`);
       return this.forget();
@@ -181,11 +212,11 @@ export class MeetingController implements vscode.Disposable {
     if (this.meeting) return;
     try {
       if (pick === 'Resume') await this.resumeInto(record, journal);
-      if (pick === 'Finish It') await this.finishInterrupted(record.notesPath);
+      if (pick === 'Finish It') await this.finishInterrupted(record);
     } catch (e) {
       const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
+      void notify('error', `Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
     }
   }
 
@@ -221,44 +252,47 @@ export class MeetingController implements vscode.Disposable {
   }
 
   private async resumeInto(record: ActiveRecord, journal: Journal): Promise<void> {
-    const model = this.deps.model();
-    if (!model) return;
+    const engine = await this.deps.engine();
+    if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
     const sync = new NotesBufferSync();
     // An unsaved copy restored with the window may lack lines written before the reload.
     sync.onWritten(journal.utterances.map(utteranceBlock));
     let meeting: Meeting | undefined;
-    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting));
+    const place = placeOf(record);
+    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting, place));
     const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, model, sync, clock });
+    meeting = this.begin({ writer, notesPath: record.notesPath, place, tracks, engine, sync, clock });
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
-  private async finishInterrupted(notesPath: string): Promise<void> {
-    const { writer, journal } = await NotesWriter.resume(notesPath, { onError: (e) => this.showWriteError(e) });
+  private async finishInterrupted(record: ActiveRecord): Promise<void> {
+    const place = placeOf(record);
+    const { writer, journal } = await NotesWriter.resume(record.notesPath, { onError: (e) => this.showWriteError(e), storage: place.storage });
     const heard = journal.utterances.reduce((t, u) => Math.max(t, u.end), journal.clock.m);
     await writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
     writer.dispose();
     await this.forget();
-    await this.openNotes(notesPath);
+    await this.openNotes(place.uri(record.notesPath));
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; model: ResolvedModel; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
+  private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; engine: ChosenEngine; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
     const session = new MeetingSession({
-      workerPath: this.deps.workerPath,
-      modelPath: o.model.path,
+      speech: this.deps.speech,
+      engine: o.engine.engine,
       tracks: o.tracks,
       writer: o.writer,
       clock: o.clock,
       resumed: !!o.clock,
-      supervisor: { log: (line) => this.deps.log.debug(`[meeting worker] ${line}`) },
     });
     const m: Meeting = {
       session,
+      engine: o.engine,
       writer: o.writer,
       notesPath: o.notesPath,
-      uri: vscode.Uri.file(o.notesPath).toString(),
+      uri: o.place.uri(o.notesPath).toString(),
+      place: o.place,
       tracks: o.tracks,
       sync: o.sync,
       levels: new Map(),
@@ -304,11 +338,11 @@ export class MeetingController implements vscode.Disposable {
     );
     this.meeting = m;
     session.start();
-    this.deps.log.info(`Meeting notes into ${o.notesPath} (${o.tracks.map((t) => t.label).join(', ')}; model ${o.model.name})`);
+    this.deps.log.info(`Meeting notes into ${o.notesPath} (${o.tracks.map((t) => t.label).join(', ')}; engine ${o.engine.name})`);
     // Opened once its header is on disk.
     void o.writer
       .flushed()
-      .then(() => (this.meeting === m ? this.openNotes(o.notesPath) : undefined))
+      .then(() => (this.meeting === m ? this.openNotes(vscode.Uri.parse(m.uri)) : undefined))
       .catch((e) => this.deps.log.warn(`Meeting notes: could not open ${o.notesPath}: ${(e as Error).message}`));
     return m;
   }
@@ -323,8 +357,9 @@ export class MeetingController implements vscode.Disposable {
     this.onState('stopped');
   }
 
-  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined): NotesWriterOptions {
+  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined, place: NotesPlace): NotesWriterOptions {
     return {
+      storage: place.storage,
       onWritten: (blocks) => {
         sync.onWritten(blocks);
         const m = meeting();
@@ -340,11 +375,9 @@ export class MeetingController implements vscode.Disposable {
     };
   }
 
-  private showWriteError(e: NotesWriteError): void {
+  private showWriteError(e: VoxnoteError): void {
     this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
-    void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`, 'Show Transcript').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.showTranscript');
-    });
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') });
   }
 
   private onFinal(m: Meeting, f: MeetingFinal): void {
@@ -404,8 +437,8 @@ export class MeetingController implements vscode.Disposable {
     );
   }
 
-  private async openNotes(notesPath: string): Promise<void> {
-    await vscode.window.showTextDocument(vscode.Uri.file(notesPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  private async openNotes(uri: vscode.Uri): Promise<void> {
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
   }
 
   private async forget(): Promise<void> {

@@ -4,7 +4,8 @@
  * module only frames them. Every piece is a block of whole lines ending in a
  * blank line, so a block appended to the file is a Markdown paragraph of its own.
  */
-import { clockTime, markdownLine, TimedText } from '../shared/transcriptFormat';
+import { clockTime, localDateTime } from '../shared/time';
+import { markdownLine, TimedText } from '../shared/transcriptFormat';
 
 export interface NotesHeader {
   title: string;
@@ -22,13 +23,6 @@ export interface NotesFooter {
   words: ReadonlyMap<string, number>;
   /** Why the notes end early, e.g. "Cancelled at 00:12:30 of 00:30:00." */
   note?: string;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local date and time, `YYYY-MM-DD HH:mm`. */
-export function localDateTime(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 export function headerBlock(h: NotesHeader): string {

@@ -5,10 +5,11 @@
  * WebVTT export), the meeting clock (to resume after a reload) and per-speaker
  * word counts. Documented in docs/notes.md.
  */
-import * as fs from 'fs/promises';
 import * as path from 'path';
+import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
 import { countWords } from './notesFormat';
+import { diskStorage, type NotesStorage } from './notesStorage';
 
 export const JOURNAL_VERSION = 1;
 
@@ -46,12 +47,6 @@ export interface Journal {
   damaged: number;
 }
 
-export class JournalError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-  }
-}
-
 /**
  * Reads a journal's text. A line that does not parse is counted and skipped:
  * it can only be a record torn by a crash mid-write, which was never reported
@@ -70,10 +65,10 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
   }
   const start = records[0];
   if (start?.t !== 'start') {
-    throw new JournalError(`${file} does not begin with a Voxnote meeting record.`, 'Choose a notes file Voxnote wrote.');
+    throw new VoxnoteError('bad-journal', `${file} does not begin with a Voxnote meeting record.`, 'Choose a notes file Voxnote wrote.');
   }
   if (start.v > JOURNAL_VERSION) {
-    throw new JournalError(`${file} was written by a newer Voxnote (format ${start.v}).`, 'Update Voxnote to read it.');
+    throw new VoxnoteError('bad-journal', `${file} was written by a newer Voxnote (format ${start.v}).`, 'Update Voxnote to read it.');
   }
   const journal: Journal = { start, utterances: [], clock: { m: 0, at: start.at, running: true }, words: new Map(), damaged };
   for (const r of records.slice(1)) {
@@ -91,14 +86,15 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
 }
 
 /** The journal of a notes file, with a clear error when there is none. */
-export async function readJournal(notesPath: string): Promise<Journal> {
+export async function readJournal(notesPath: string, storage: NotesStorage = diskStorage): Promise<Journal> {
   const file = journalPathFor(notesPath);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await storage.readText(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new JournalError(
+    throw new VoxnoteError(
+      'bad-journal',
       code === 'ENOENT'
         ? `${path.basename(notesPath)} has no Voxnote journal (${file} is missing), so its timings are unknown.`
         : `Cannot read the Voxnote journal ${file}: ${(e as Error).message}`,

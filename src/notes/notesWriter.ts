@@ -7,68 +7,64 @@
  * memory in order, the error is reported once, and writing is retried until it
  * works. No VS Code API here.
  */
-import * as fs from 'fs/promises';
+import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
-import { AppendOutbox } from './appendOutbox';
 import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
 import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';
 import { missingBlocks, rememberBlocks } from './notesReconcile';
+import { diskStorage, type NotesStorage, type Outbox } from './notesStorage';
 
 export interface NotesWriterOptions {
   /** How often writing is retried after a failure. */
   retryMs?: number;
   /** Writing started failing: called once per outage, with what happened and what to do. */
-  onError?: (error: NotesWriteError) => void;
+  onError?: (error: VoxnoteError) => void;
   /** Writing works again; everything kept in memory has been written. */
   onRecovered?: () => void;
   /** Notes blocks just put on disk, in order (for NotesBufferSync on the VS Code side). */
   onWritten?: (blocks: string[]) => void;
-}
-
-export class NotesWriteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
+  /** Where the files are (notesStorage.ts); the local disk by default. */
+  storage?: NotesStorage;
 }
 
 const RETRY_MS = 2000;
 
-function writeError(e: unknown, file: string, kept: number, retryMs: number): NotesWriteError {
+/** Not fatal: the meeting goes on, and the writer retries. */
+function writeError(e: unknown, file: string, kept: number, retryMs: number): VoxnoteError {
   const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
   const keeping = `${kept} utterance${kept === 1 ? ' is' : 's are'} kept in memory and in the transcript panel, and written as soon as possible.`;
   const retry = `Voxnote retries every ${retryMs / 1000} s.`;
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new NotesWriteError(code, `The disk is full: the meeting notes cannot be written to ${file}. ${keeping}`, `Free some disk space. ${retry}`);
+      return new VoxnoteError(code, `The disk is full: the meeting notes cannot be written to ${file}. ${keeping}`, `Free some disk space. ${retry}`, false);
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new NotesWriteError(
+      return new VoxnoteError(
         code,
         `The meeting notes cannot be written to ${file}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}. ${keeping}`,
         `Make the notes folder writable (for the next meeting, setting voxnote.notes.folder chooses another). ${retry}`,
+        false,
       );
     case 'EISDIR':
     case 'ENOTDIR':
-      return new NotesWriteError(
+      return new VoxnoteError(
         code,
         `The meeting notes cannot be written to ${file}: ${code === 'EISDIR' ? 'a folder of that name is in the way' : 'part of its path is a file, not a folder'}. ${keeping}`,
         `Move the thing in the way. ${retry}`,
+        false,
       );
     default:
-      return new NotesWriteError(code, `The meeting notes cannot be written to ${file}: ${(e as Error).message}. ${keeping}`, retry);
+      return new VoxnoteError(code, `The meeting notes cannot be written to ${file}: ${(e as Error).message}. ${keeping}`, retry, false);
   }
 }
 
 export class NotesWriter {
   readonly journalPath: string;
-  private readonly notes: AppendOutbox;
-  private readonly journal: AppendOutbox;
+  private readonly notes: Outbox;
+  private readonly journal: Outbox;
+  private readonly storage: NotesStorage;
   private readonly retryMs: number;
   private readonly wordsBySpeaker: Map<string, number>;
   /** The latest blocks on disk, in order: what a reader of the file should find at its end. */
@@ -80,7 +76,7 @@ export class NotesWriter {
   private running = false;
   private cycle?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
-  private failure?: NotesWriteError;
+  private failure?: VoxnoteError;
   private finished = false;
   /** close() was called: no more appends, and no retries after its last attempt. */
   private closed = false;
@@ -92,8 +88,9 @@ export class NotesWriter {
     words = new Map<string, number>(),
   ) {
     this.journalPath = journalPathFor(path);
-    this.notes = new AppendOutbox(path, '\n\n');
-    this.journal = new AppendOutbox(this.journalPath, '\n');
+    this.storage = options.storage ?? diskStorage;
+    this.notes = this.storage.outbox(path, '\n\n');
+    this.journal = this.storage.outbox(this.journalPath, '\n');
     this.retryMs = options.retryMs ?? RETRY_MS;
     this.wordsBySpeaker = words;
   }
@@ -111,7 +108,7 @@ export class NotesWriter {
    * has that the file lacks at its end (a stale buffer saved over it) are appended again.
    */
   static async resume(notesPath: string, options: NotesWriterOptions = {}): Promise<{ writer: NotesWriter; journal: Journal }> {
-    const journal = await readJournal(notesPath);
+    const journal = await readJournal(notesPath, options.storage);
     const writer = new NotesWriter(notesPath, options, new Map(journal.words));
     const { title, sources, model, at } = journal.start;
     rememberBlocks(writer.written, [headerBlock({ title, sources, model, startedAt: new Date(at) }), ...journal.utterances.map(utteranceBlock)]);
@@ -158,7 +155,7 @@ export class NotesWriter {
     if (this.finished || this.closed) return 0;
     let text = '';
     try {
-      text = await fs.readFile(this.path, 'utf8');
+      text = await this.storage.readText(this.path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return 0;
     }
@@ -180,7 +177,7 @@ export class NotesWriter {
   }
 
   /** The current write failure, while writing fails. */
-  get error(): NotesWriteError | undefined {
+  get error(): VoxnoteError | undefined {
     return this.failure;
   }
 

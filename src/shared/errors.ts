@@ -5,9 +5,9 @@
  */
 import type { ErrorCode } from './protocol';
 
-export class VoxnoteError extends Error {
+export class VoxnoteError<Code extends string = ErrorCode | string> extends Error {
   constructor(
-    readonly code: ErrorCode | string,
+    readonly code: Code,
     message: string,
     readonly hint: string,
     /** False for notices that do not end what is running. */

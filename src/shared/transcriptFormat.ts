@@ -3,6 +3,7 @@
  * Markdown lines. Each is written one utterance at a time, so a transcript can
  * stream to a terminal or a file as it is recognized.
  */
+import { clock, clockTime } from './time';
 
 export interface TimedText {
   /** Seconds from the start of the session. */
@@ -12,16 +13,6 @@ export interface TimedText {
   /** Who spoke (meeting notes: "Me", "Others"); cues and lines name them when set. */
   speaker?: string;
 }
-
-function clock(seconds: number, fractionSeparator: ',' | '.' | null): string {
-  const ms = Math.max(0, Math.round(seconds * 1000));
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  const hms = `${pad(Math.floor(ms / 3600000))}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}`;
-  return fractionSeparator ? `${hms}${fractionSeparator}${pad(ms % 1000, 3)}` : hms;
-}
-
-/** hh:mm:ss, as used in notes. */
-export const clockTime = (seconds: number): string => clock(seconds, null);
 
 /** One SRT cue; `index` counts from 1. SRT has no speaker markup, so the speaker prefixes the text. */
 export function srtCue(index: number, u: TimedText): string {

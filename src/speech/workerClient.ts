@@ -1,17 +1,21 @@
 /**
- * The one owner of a worker child process: spawns it, frames its stdio into
- * typed events, and turns an unexpected exit (a libvosk abort, a kill) into an
- * `error` event a person can act on. Used by the extension and the CLI alike;
- * no VS Code API here.
+ * The one owner of a worker child process: spawns it, numbers its commands,
+ * frames its stdio into typed events, matches replies to requests by id, and
+ * turns an unexpected exit (a libvosk abort, a kill) into an `error` event a
+ * person can act on. Used by the speech service only; no VS Code API here.
+ * Commands are never logged: a `start` can carry a credential.
  */
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import type { ChildProcessWithoutNullStreams } from 'child_process';
 import { EventEmitter } from 'events';
-import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { OwnedChild, spawnOwned } from '../shared/childProcess';
+import { VoxnoteError } from '../shared/errors';
+import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { describeEngine } from './engineSpec';
+import type { Disposable } from './lifecycle';
 import { readLines } from './lineReader';
 
-export interface Disposable {
-  dispose(): void;
-}
+/** A command as a caller writes it: the client gives it its id. */
+export type CommandDraft = Command extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
 
 export interface WorkerClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -44,12 +48,14 @@ const MAX_STDERR_LINE = 64 * 1024;
 const SHUTDOWN_GRACE_MS = 2000;
 
 export class WorkerClient implements Disposable {
+  private readonly owned: OwnedChild;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly events = new EventEmitter();
   private readonly stderrTail: string[] = [];
   /** What the worker was doing, for crash messages. */
   private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
-  private modelPath = '';
+  private engine?: EngineSpec;
+  private nextId = 1;
   private leaving = false;
   private watchSession = false;
   private startPending = false;
@@ -59,10 +65,12 @@ export class WorkerClient implements Disposable {
   readonly exited: Promise<WorkerExit>;
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.child = spawn(process.execPath, [options.workerPath], {
+    this.owned = spawnOwned(process.execPath, [options.workerPath], {
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // All three pipes were asked for.
+    this.child = this.owned.child as ChildProcessWithoutNullStreams;
     // Writes to a dead worker fail with EPIPE; the exit handler reports the death.
     this.child.stdin.on('error', () => undefined);
     const overlong = (stream: string, max: number) => (head: string) =>
@@ -77,15 +85,13 @@ export class WorkerClient implements Disposable {
       },
       onOverlong: overlong('stderr', MAX_STDERR_LINE),
     });
-    this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.disarm();
-        // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
-        this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
-        if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
-        this.events.emit('exit', this.exitInfo);
-        resolve(this.exitInfo);
-      });
+    this.exited = this.owned.exited.then(({ code, signal }) => {
+      this.disarm();
+      // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
+      this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
+      if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
+      this.events.emit('exit', this.exitInfo);
+      return this.exitInfo;
     });
   }
 
@@ -97,10 +103,12 @@ export class WorkerClient implements Disposable {
     return !this.exitInfo;
   }
 
-  send(command: Command): void {
+  /** Writes a command and returns its id, which the events answering it carry in `re`. */
+  send(body: CommandDraft): number {
+    const command = { ...body, id: this.nextId++ } as Command;
     if (command.type === 'start' || command.type === 'load') {
       this.phase = 'loading';
-      this.modelPath = command.modelPath;
+      this.engine = command.engine;
     }
     if (command.type === 'start') {
       this.startPending = true;
@@ -108,6 +116,43 @@ export class WorkerClient implements Disposable {
     }
     if (command.type === 'shutdown') this.leaving = true;
     if (this.alive) this.child.stdin.write(encode(command));
+    return command.id;
+  }
+
+  /**
+   * Sends a command and resolves with the event of type `reply` that names its id.
+   * Rejects (VoxnoteError) on an error naming its id, when the worker exits, or after the timeout;
+   * replies to other requests and errors of other commands or sessions do not settle it.
+   */
+  request<T extends WorkerEvent['type']>(body: CommandDraft, reply: T, timeoutMs = 30000): Promise<EventOf<T>> {
+    return new Promise((resolve, reject) => {
+      let id = 0;
+      const timer = setTimeout(
+        () => done(new VoxnoteError('worker-unresponsive', `The speech engine did not answer "${body.type}" within ${timeoutMs / 1000} s.`, 'Try again; if it keeps happening, reload the window.')),
+        timeoutMs,
+      );
+      const sub = this.onEvent((e) => {
+        if (e.re !== id) return;
+        if (e.type === reply) done(undefined, e as EventOf<T>);
+        else if (e.type === 'error') done(new VoxnoteError(e.code, e.message, e.hint, e.fatal));
+      });
+      // A crash's own `error` event (re: null) comes first, so it is the reason given.
+      let crash: VoxnoteError | undefined;
+      const crashSub = this.onEvent((e) => {
+        if (e.type === 'error' && e.re === null && e.fatal) crash = new VoxnoteError(e.code, e.message, e.hint, true);
+      });
+      const exitSub = this.onExit(() => done(crash ?? new VoxnoteError('worker-crashed', `The speech engine exited before answering "${body.type}".`, 'Try again.')));
+      const done = (err?: Error, event?: EventOf<T>) => {
+        clearTimeout(timer);
+        sub.dispose();
+        crashSub.dispose();
+        exitSub.dispose();
+        if (err) reject(err);
+        else resolve(event!);
+      };
+      if (!this.alive) return done(new VoxnoteError('worker-crashed', 'The speech engine is not running.', 'Try again.'));
+      id = this.send(body);
+    });
   }
 
   onEvent(listener: (event: WorkerEvent) => void): Disposable {
@@ -120,33 +165,13 @@ export class WorkerClient implements Disposable {
     return { dispose: () => this.events.off('exit', listener) };
   }
 
-  /** The next event of a type; rejects on a fatal error or exit first, or after the timeout. */
-  next<T extends WorkerEvent['type']>(type: T, timeoutMs = 30000): Promise<EventOf<T>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`no "${type}" from the worker within ${timeoutMs} ms`)), timeoutMs);
-      const sub = this.onEvent((e) => {
-        if (e.type === type) done(undefined, e as EventOf<T>);
-        else if (e.type === 'error' && e.fatal) done(Object.assign(new Error(e.message), { event: e }));
-      });
-      const exitSub = this.onExit(() => done(new Error('the worker exited')));
-      const done = (err?: Error, event?: EventOf<T>) => {
-        clearTimeout(timer);
-        sub.dispose();
-        exitSub.dispose();
-        if (err) reject(err);
-        else resolve(event!);
-      };
-    });
-  }
-
   /** Asks the worker to flush and exit; kills it if it does not within a grace period. */
   async shutdown(): Promise<WorkerExit> {
-    this.send({ type: 'shutdown' });
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
+    await this.owned.stop(SHUTDOWN_GRACE_MS, () => {
+      this.send({ type: 'shutdown' });
+      this.child.stdin.end();
+    });
+    return this.exited;
   }
 
   dispose(): void {
@@ -181,7 +206,7 @@ export class WorkerClient implements Disposable {
     this.disarm();
     this.watchdog = setTimeout(() => {
       this.unresponsive = true;
-      this.child.kill('SIGKILL');
+      this.owned.kill();
     }, this.options.unresponsiveMs ?? 10000);
   }
 
@@ -194,12 +219,17 @@ export class WorkerClient implements Disposable {
     this.events.emit('event', event);
   }
 
+  private engineName(): string {
+    return this.engine ? describeEngine(this.engine) : 'the speech engine';
+  }
+
   private crashEvent(code: number | null, signal: NodeJS.Signals | null): WorkerEvent {
     if (this.unresponsive) {
       return {
         type: 'error',
+        re: null,
         code: 'worker-unresponsive',
-        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with the model at ${this.modelPath}, so Voxnote stopped it.`,
+        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engineName()}, so Voxnote stopped it.`,
         hint: 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.',
         fatal: true,
       };
@@ -210,14 +240,16 @@ export class WorkerClient implements Disposable {
     if (this.phase === 'loading') {
       return {
         type: 'error',
+        re: null,
         code: 'worker-crashed',
-        message: `The speech engine crashed (${how}) while loading the model at ${this.modelPath}.${detail}`,
+        message: `The speech engine crashed (${how}) while loading ${this.engineName()}.${detail}`,
         hint: 'The model folder is damaged or not a Vosk model: download it again, or choose another with "Voxnote: Select Model".',
         fatal: true,
       };
     }
     return {
       type: 'error',
+      re: null,
       code: 'worker-crashed',
       message: `The speech engine stopped unexpectedly (${how}) while ${this.phase === 'recognizing' ? 'recognizing speech' : 'idle'}.${detail}`,
       hint: this.phase === 'recognizing'

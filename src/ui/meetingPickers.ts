@@ -1,15 +1,39 @@
-/** Quick picks of meeting notes: which sources, what to do with the meeting under way, which subtitle format. */
+/** Quick picks of meeting notes: which sources, and what to do with the meeting under way. */
 import * as vscode from 'vscode';
 import type { MeetingStatus } from '../notes/meetingController';
 import type { TrackKind } from '../notes/meetingTrack';
-import type { SubtitleFormat } from '../notes/notesExport';
+import type { DeviceList } from '../speech/speechService';
+import { systemAudioHelp } from '../shared/systemAudio';
+import { hasSystemAudio } from './microphoneList';
 
 /** globalState: the sources chosen last time, offered first next time. */
 const SOURCES_KEY = 'voxnote.meeting.sources';
 
 type SourcesItem = vscode.QuickPickItem & { kinds: TrackKind[] };
 
-export async function pickSources(globalState: vscode.Memento, labels: Record<TrackKind, string>): Promise<TrackKind[] | undefined> {
+/**
+ * Which sources the notes hear. With `devices` (the worker's report), the
+ * choices that need system audio say how to get it when this machine has none.
+ */
+export async function pickSources(
+  globalState: vscode.Memento,
+  labels: Record<TrackKind, string>,
+  devices?: Promise<DeviceList>,
+): Promise<TrackKind[] | undefined> {
+  // The picker opens at once and fills in when the report arrives; no report (an error) says nothing wrong.
+  const items = Promise.resolve(devices?.catch(() => undefined)).then((report) =>
+    sourceItems(globalState, labels, !report || hasSystemAudio(report.devices)),
+  );
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Voxnote: Start Meeting Notes',
+    placeHolder: 'What should the notes hear?',
+    matchOnDescription: true,
+  });
+  if (pick) await globalState.update(SOURCES_KEY, pick.kinds);
+  return pick?.kinds;
+}
+
+function sourceItems(globalState: vscode.Memento, labels: Record<TrackKind, string>, systemAudio: boolean): SourcesItem[] {
   const items: SourcesItem[] = [
     {
       label: '$(mic) Microphone and system audio',
@@ -24,13 +48,10 @@ export async function pickSources(globalState: vscode.Memento, labels: Record<Tr
   const lastIndex = items.findIndex((i) => i.kinds.join() === last?.join());
   if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
   if (lastIndex >= 0) items[0].description += ' · last used';
-  const pick = await vscode.window.showQuickPick(items, {
-    title: 'Voxnote: Start Meeting Notes',
-    placeHolder: 'What should the notes hear?',
-    matchOnDescription: true,
-  });
-  if (pick) await globalState.update(SOURCES_KEY, pick.kinds);
-  return pick?.kinds;
+  if (!systemAudio) {
+    for (const item of items) if (item.kinds.includes('system')) item.detail = `No system-audio input on this computer yet. ${systemAudioHelp(process.platform)}`;
+  }
+  return items;
 }
 
 type ActionItem = vscode.QuickPickItem & { command: string };
@@ -45,12 +66,4 @@ export async function pickMeetingAction(status: MeetingStatus): Promise<string |
     { label: '$(output) Show Transcript', command: 'voxnote.showTranscript' },
   ];
   return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Meeting Notes' }))?.command;
-}
-
-export async function pickSubtitleFormat(): Promise<SubtitleFormat | undefined> {
-  const items: Array<vscode.QuickPickItem & { format: SubtitleFormat }> = [
-    { label: 'SRT', description: '.srt, for most video players and editors', format: 'srt' },
-    { label: 'WebVTT', description: '.vtt, for the web, with speakers as voices', format: 'vtt' },
-  ];
-  return (await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles' }))?.format;
 }

@@ -3,7 +3,7 @@
  * the change alone (incremental), never the whole transcript but when the
  * webview (re)loads. No VS Code API here (the bench measures it).
  */
-import type { TranscriptChange, TranscriptState } from '../dictation/transcriptState';
+import type { TranscriptChange, TranscriptState } from '../transcript/transcriptStore';
 import type { HostMessage } from './panelProtocol';
 
 /** Everything, for a webview that just loaded. */

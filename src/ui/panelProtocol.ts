@@ -3,7 +3,7 @@
  * (after GitLens' webview protocol): each method string carries its params
  * type, and both sides import this module.
  */
-import type { TranscriptState, TranscriptUtterance } from '../dictation/transcriptState';
+import type { TranscriptState, TranscriptUtterance } from '../transcript/transcriptStore';
 
 interface Message<M extends string, P> {
   method: M;

@@ -1,34 +1,35 @@
-/** Quick picks for the microphone and the model, and the first-run offer. */
+/** Quick picks for the microphone and the model. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
-import type { WorkerSupervisor } from '../speech/workerSupervisor';
-import { FIRST_RUN } from '../models/catalog';
+import type { SpeechService } from '../speech/speechService';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
+import { microphoneChoices } from './microphoneList';
+import { notify } from '../notify/nextSteps';
 
-export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
-  const reply = supervisor.ensure().next('devices', 15000);
-  supervisor.send({ type: 'listDevices' });
-  const { devices, problems } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' },
-    () => reply,
+export async function selectMicrophone(speech: SpeechService): Promise<void> {
+  let list;
+  try {
+    list = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' }, () => speech.listDevices());
+  } catch (e) {
+    const { message, hint } = e as { message: string; hint?: string };
+    void vscode.window.showErrorMessage(`Voxnote could not list the microphones: ${message} ${hint ?? ''}`.trim());
+    return;
+  }
+  const { devices, problems } = list;
+  const current = vscode.workspace.getConfiguration('voxnote').get<string>('microphone.device', '').trim();
+  const items = microphoneChoices(devices, process.platform, current).map((c) =>
+    c.separator ? { label: c.label, kind: vscode.QuickPickItemKind.Separator } : c,
   );
-  const mics = devices.filter((d) => d.kind === 'mic');
-  const items: (vscode.QuickPickItem & { device: string })[] = [
-    { label: '$(mic) System default', description: 'follow the default input', device: '' },
-    ...mics.map((d) => ({
-      label: d.description || d.name,
-      description: `${d.backend}${d.isDefault ? ' · default' : ''}`,
-      detail: d.name,
-      device: d.name,
-    })),
-  ];
-  if (!mics.length) {
+  if (!devices.some((d) => d.kind === 'mic')) {
     void vscode.window.showWarningMessage(`Voxnote found no microphone. ${problems.join(' ')}`);
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Microphone', placeHolder: 'Microphone for dictation' });
-  if (pick) await updateSetting('microphone.device', pick.device);
+  const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Microphone', placeHolder: 'Microphone for dictation', matchOnDetail: true });
+  if (!pick || !('device' in pick) || pick.device === undefined) return;
+  await updateSetting('microphone.device', pick.device);
+  // In a list that mixes back-ends, a device is reached through the back-end that listed it.
+  if (pick.backend) await updateSetting('audio.backend', pick.backend === 'auto' ? undefined : pick.backend);
 }
 
 export async function chooseModelFolder(models: ModelStore): Promise<boolean> {
@@ -42,7 +43,7 @@ export async function chooseModelFolder(models: ModelStore): Promise<boolean> {
   const folder = picked[0].fsPath;
   const check = checkModelFolder(folder);
   if (!check.ok) {
-    void vscode.window.showErrorMessage(`Voxnote: ${check.message} ${check.hint}`);
+    void notify('error', `Voxnote: ${check.message} ${check.hint}`);
     return false;
   }
   await updateSetting('model.path', folder);
@@ -72,25 +73,4 @@ export async function selectModel(models: ModelStore): Promise<void> {
   }
   const pick = await vscode.window.showQuickPick(items, { title: 'Voxnote: Select Model' });
   await pick?.run();
-}
-
-/** No model yet: offer one, then run `start` (dictation by default) once it is installed. */
-export async function offerFirstRun(
-  models: ModelStore,
-  start: { purpose: string; command: string } = { purpose: 'dictating', command: 'voxnote.startDictation' },
-): Promise<void> {
-  const choose = 'Choose a model folder…';
-  const learn = 'Learn more';
-  const pick = await vscode.window.showInformationMessage(
-    `Voxnote needs a speech model to start ${start.purpose}. Models run fully offline.`,
-    FIRST_RUN.label,
-    choose,
-    learn,
-  );
-  // The first minute ends doing what was asked: start once the download is installed.
-  if (pick === FIRST_RUN.label && (await vscode.commands.executeCommand<boolean>('voxnote.downloadModel', FIRST_RUN.model))) {
-    await vscode.commands.executeCommand(start.command);
-  }
-  if (pick === choose) await chooseModelFolder(models);
-  if (pick === learn) await vscode.env.openExternal(vscode.Uri.parse('https://alphacephei.com/vosk/models'));
 }

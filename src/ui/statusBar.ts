@@ -3,7 +3,7 @@
  * error. Clicking toggles dictation, or shows the error and its next step.
  */
 import * as vscode from 'vscode';
-import type { TranscriptStore } from '../dictation/transcriptState';
+import type { TranscriptStore } from '../transcript/transcriptStore';
 import { dictationTooltip } from './statusTooltip';
 
 export class StatusBarController implements vscode.Disposable {
@@ -46,9 +46,11 @@ export class StatusBarController implements vscode.Disposable {
         item.command = 'voxnote.showError';
         break;
     }
+    // Audio that leaves the machine is never a surprise.
+    if (s.cloud) item.text = `$(cloud-upload) ${item.text}`;
     // A string tooltip is plain text: error messages and device names are not Markdown.
     item.tooltip = dictationTooltip(s);
-    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.partial ? `: ${s.partial}` : ''}` };
+    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.cloud ? `, sending audio to ${s.cloud}` : ''}${s.partial ? `: ${s.partial}` : ''}` };
   }
 
   dispose(): void {

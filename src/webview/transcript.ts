@@ -5,7 +5,7 @@
  * change comes alone: a final appends one row (and the rows the host's
  * bounded window dropped leave the top), nothing is rebuilt.
  */
-import type { TranscriptState, TranscriptUtterance } from '../dictation/transcriptState';
+import type { TranscriptState, TranscriptUtterance } from '../transcript/transcriptStore';
 import type { HostMessage, TranscriptStatus, WebviewMessage } from '../ui/panelProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void; setState(state: unknown): void };
@@ -75,6 +75,9 @@ function renderStatus(s: TranscriptStatus): void {
   $('status').textContent = STATUS_TEXT[s.status];
   $('toggle').textContent = s.status === 'listening' || s.status === 'loading' ? 'Stop' : 'Start';
   $('details').textContent = `${s.source} · ${s.device} · ${s.model || 'no model'}`;
+  const cloud = $('cloud');
+  cloud.hidden = !s.cloud;
+  cloud.textContent = s.cloud ? `Audio leaves this machine: it is sent to ${s.cloud} for transcription.` : '';
   const error = $('error');
   error.hidden = !s.error;
   error.textContent = s.error ? `${s.error.message} ${s.error.hint}` : '';

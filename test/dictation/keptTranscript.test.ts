@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { KEPT_MAX, KeptTranscript } from '../../src/dictation/keptTranscript';
-import { TranscriptStore } from '../../src/dictation/transcriptState';
+import { TranscriptStore } from '../../src/transcript/transcriptStore';
 import { tempDir } from '../support/worker';
 
 const dir = tempDir('kept');

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_FORMAT_OPTIONS, FormatOptions } from '../../src/dictation/formatter';
+import { DEFAULT_FORMAT_OPTIONS } from '../../src/dictation/formatter';
+import type { FormatOptions } from '../../src/shared/settings';
 import { formatForTerminal } from '../../src/dictation/terminalText';
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import type { CatalogEntry } from '../../src/models/catalog';
-import { CancelledError, ModelError } from '../../src/models/errors';
+import { CancelledError } from '../../src/models/errors';
+import { VoxnoteError } from '../../src/shared/errors';
 import { downloadModel, InstallOptions, InstallProgress } from '../../src/models/install';
 import { checkModelFolder } from '../../src/shared/modelFolder';
 import { serve, startServer, TestServer } from '../support/httpsServer';
@@ -63,7 +64,7 @@ describe('downloading a model', () => {
   async function fails(e: CatalogEntry, message: RegExp, extra: Partial<InstallOptions> = {}): Promise<void> {
     const dir = tempDir('models');
     await assert.rejects(downloadModel(e, dir, options(extra)), (err: Error) => {
-      assert.ok(err instanceof ModelError, `not a ModelError: ${err.stack}`);
+      assert.ok(err instanceof VoxnoteError, `not a VoxnoteError: ${err.stack}`);
       assert.match(err.message, message);
       assert.ok(err.hint.length > 0);
       return true;
@@ -86,7 +87,7 @@ describe('downloading a model', () => {
     const w = new TestWorker();
     try {
       const audio = toneWav([0.4, 'yes', 0.35, 'open', 2]);
-      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: installed, options: {} });
+      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model: installed }, options: {} });
       const final = await w.waitFor(isType('final'));
       assert.equal(final.text, 'yes open');
     } finally {
@@ -137,7 +138,7 @@ describe('downloading a model', () => {
   it('keeps the installed model when a new download of it fails', async () => {
     const dir = tempDir('models');
     await downloadModel(entry('/tone.zip'), dir, options());
-    await assert.rejects(downloadModel(entry('/corrupt.zip'), dir, options()), ModelError);
+    await assert.rejects(downloadModel(entry('/corrupt.zip'), dir, options()), VoxnoteError);
     assert.deepEqual(fs.readdirSync(dir), [NAME]);
     assert.equal(checkModelFolder(path.join(dir, NAME)).ok, true);
   });

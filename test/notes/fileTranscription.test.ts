@@ -14,7 +14,7 @@ import { findFfmpeg } from '../../src/shared/ffmpeg';
 import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
 import { LongToneWav, longToneWav } from '../support/longToneWav';
 import { processes, workers, type Proc } from '../support/processes';
-import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
+import { speechService, tempDir, toneModel, toneWav, vosk } from '../support/worker';
 
 const FFMPEG_MISSING = 'these tests convert with ffmpeg: apt-get install -y --no-install-recommends ffmpeg';
 
@@ -30,11 +30,15 @@ describe('transcribe audio file (real worker)', () => {
   let model: string;
   let long: LongToneWav;
   const dir = tempDir('filenotes');
+  const speech = speechService();
   before(() => {
     model = toneModel();
     long = longToneWav(path.join(dir, 'standup.wav'), [['yes', 'open', 'file'], ['save'], ['run', 'close', 'no', 'yes']], 30 * 60);
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await speech.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   /** The 30-minute recording re-encoded by ffmpeg with these output options. */
   const encodeLong = async (name: string, args: string[]): Promise<string> => {
     const out = path.join(dir, name);
@@ -46,7 +50,7 @@ describe('transcribe audio file (real worker)', () => {
   it('writes every utterance of 30 minutes of audio at full speed, with progress up to 100 %', async () => {
     const notes = path.join(dir, 'Standup.md');
     const progress: FileTranscriptionProgress[] = [];
-    const result = await transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: long.path, notesPath: notes, onProgress: (p) => progress.push(p) });
+    const result = await transcribeFile({ speech, engine: vosk(model), audioPath: long.path, notesPath: notes, onProgress: (p) => progress.push(p) });
 
     assert.equal(result.cancelled, false);
     assert.equal(result.error, undefined);
@@ -71,8 +75,8 @@ describe('transcribe audio file (real worker)', () => {
     const abort = new AbortController();
     const finals: string[] = [];
     const result = await transcribeFile({
-      workerPath: WORKER,
-      modelPath: model,
+      speech,
+      engine: vosk(model),
       audioPath: long.path,
       notesPath: notes,
       signal: abort.signal,
@@ -101,7 +105,7 @@ describe('transcribe audio file (real worker)', () => {
     const notes = path.join(dir, 'Call.md');
     const tempBefore = convertDirs();
     const progress: FileTranscriptionProgress[] = [];
-    const result = await transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: flac, notesPath: notes, speaker: 'Call', onProgress: (p) => progress.push(p) });
+    const result = await transcribeFile({ speech, engine: vosk(model), audioPath: flac, notesPath: notes, speaker: 'Call', onProgress: (p) => progress.push(p) });
     assert.equal(result.error, undefined);
     assert.equal(result.finals, 2);
     assert.deepEqual(lineTexts(notes), ['**Call:** open file', '**Call:** save run']);
@@ -117,8 +121,8 @@ describe('transcribe audio file (real worker)', () => {
     const abort = new AbortController();
     let seenUnderWorker = false;
     const cancelled = await transcribeFile({
-      workerPath: WORKER,
-      modelPath: model,
+      speech,
+      engine: vosk(model),
       audioPath: mulaw,
       notesPath: path.join(dir, 'Mulaw-cancelled.md'),
       signal: abort.signal,
@@ -135,8 +139,8 @@ describe('transcribe audio file (real worker)', () => {
     // The worker killed: ffmpeg's output pipe closes and it ends too.
     let killed: number[] = [];
     const run = transcribeFile({
-      workerPath: WORKER,
-      modelPath: model,
+      speech,
+      engine: vosk(model),
       audioPath: mulaw,
       notesPath: path.join(dir, 'Mulaw-killed.md'),
       onProgress: (p) => {
@@ -160,7 +164,7 @@ describe('transcribe audio file (real worker)', () => {
     const r = spawnSync(findFfmpeg()!, ['-nostdin', '-v', 'error', '-y', '-i', wav.path, '-c:a', 'pcm_mulaw', '-ar', '8000', mulaw], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const notes = path.join(dir, 'Phone.md');
-    const result = await transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: mulaw, notesPath: notes });
+    const result = await transcribeFile({ speech, engine: vosk(model), audioPath: mulaw, notesPath: notes });
     assert.equal(result.error, undefined, result.error?.message);
     assert.deepEqual(lineTexts(notes), ['yes no', 'close']);
   });
@@ -170,7 +174,7 @@ describe('transcribe audio file (real worker)', () => {
     const rf64 = path.join(dir, 'big.wav');
     fs.writeFileSync(rf64, toRf64(fs.readFileSync(wav.path)));
     const notes = path.join(dir, 'Big.md');
-    const result = await withoutFfmpeg(() => transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: rf64, notesPath: notes }));
+    const result = await withoutFfmpeg(() => transcribeFile({ speech, engine: vosk(model), audioPath: rf64, notesPath: notes }));
     assert.equal(result.error, undefined, result.error?.message);
     assert.deepEqual(lineTexts(notes), ['run save']);
   });
@@ -181,7 +185,7 @@ describe('transcribe audio file (real worker)', () => {
     const notes = path.join(dir, 'NoFfmpeg.md');
     await withoutFfmpeg(() =>
       assert.rejects(
-        transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: mp3, notesPath: notes }),
+        transcribeFile({ speech, engine: vosk(model), audioPath: mp3, notesPath: notes }),
         (e: unknown) => {
           assert.ok(e instanceof VoxnoteError);
           assert.equal(e.code, 'no-capture-tool');
@@ -199,7 +203,7 @@ describe('transcribe audio file (real worker)', () => {
     const bad = path.join(dir, 'broken.ogg');
     fs.writeFileSync(bad, 'OggS but not really');
     const notes = path.join(dir, 'Broken.md');
-    await assert.rejects(transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: bad, notesPath: notes }), (e: unknown) => {
+    await assert.rejects(transcribeFile({ speech, engine: vosk(model), audioPath: bad, notesPath: notes }), (e: unknown) => {
       assert.ok(e instanceof VoxnoteError);
       assert.match(e.message, /^ffmpeg could not read \S+broken\.ogg: [a-z][^.]*\.$/);
       assert.equal(e.message.split('broken.ogg').length, 2, `the path once: ${e.message}`);

@@ -1,56 +1,78 @@
 /**
- * The worker client's readers of the worker's stdout and stderr hold at most a
- * capped line: a runaway native library printing without newlines cannot grow
- * the extension host's memory, and the cut is reported. The "worker" here is a
- * small script that misbehaves as such a library would.
+ * Requests and replies matched by id, with the REAL worker: a reply settles only
+ * the request whose id it names (issue 8: `next('devices')` took any `devices`
+ * reply and failed on any unrelated fatal error).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { WorkerClient } from '../../src/speech/workerClient';
-import { tempDir } from '../support/worker';
+import { describe, it } from 'node:test';
+import { VoxnoteError } from '../../src/shared/errors';
+import type { WorkerEvent } from '../../src/shared/protocol';
+import { buildToneModel, MODEL_FAULTS } from '../support/toneModel';
+import { TestWorker, tempDir, vosk } from '../support/worker';
 
-const dir = tempDir('runaway');
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const crashingModel = (): string => {
+  const dir = tempDir('crash-model');
+  buildToneModel(dir);
+  MODEL_FAULTS.find((f) => f.name === 'HCLG start = -1')!.apply(dir);
+  return dir;
+};
 
-/** A script that prints `mb` MB without a newline on `stream`, then a newline and a protocol event, then waits. */
-function runaway(stream: 'stdout' | 'stderr', mb: number): string {
-  const file = path.join(dir, `runaway-${stream}-${mb}.js`);
-  fs.writeFileSync(
-    file,
-    `const chunk = 'x'.repeat(1 << 20);
-let left = ${mb};
-const out = process.${stream};
-(function more() {
-  while (left > 0) { left--; if (!out.write(chunk)) return out.once('drain', more); }
-  out.write('\\n');
-  process.stdout.write(JSON.stringify({ type: 'ready', modelPath: '/m', loadMs: 1 }) + '\\n');
-  process.stdin.resume();
-  process.stdin.on('end', () => process.exit(0));
-})();
-`,
-  );
-  return file;
-}
+describe('worker client: requests and replies by id (real worker)', () => {
+  it('a devices reply for another request does not settle a pending one', async () => {
+    const w = new TestWorker();
+    try {
+      const other = w.send({ type: 'listDevices' });
+      const mine = await w.client.request({ type: 'listDevices' }, 'devices');
+      const replies = w.of('devices').map((e) => e.re);
+      assert.notEqual(mine.re, other);
+      assert.deepEqual(replies, [other, mine.re], 'the other reply came first and was passed over');
+    } finally {
+      await w.close();
+    }
+  });
 
-describe('worker client line-length cap', () => {
-  for (const stream of ['stderr', 'stdout'] as const) {
-    it(`a ${stream} line of 64 MB without a newline is cut and reported; the events after it still arrive`, async () => {
-      const log: string[] = [];
-      const client = new WorkerClient({ workerPath: runaway(stream, 64), log: (l) => log.push(l) });
-      try {
-        const ready = await client.next('ready', 60_000);
-        assert.equal(ready.modelPath, '/m');
-        const longest = Math.max(...log.map((l) => l.length));
-        assert.ok(longest <= 70_000, `the longest line handed on has ${longest} characters`);
-        assert.ok(
-          log.some((l) => new RegExp(`worker ${stream} line longer than [\\d,]+ characters was cut`).test(l)),
-          `reported: ${JSON.stringify(log.map((l) => l.slice(0, 120)))}`,
-        );
-      } finally {
-        await client.shutdown();
-      }
+  it('a fatal error of another command does not reject a pending request', async () => {
+    const w = new TestWorker();
+    try {
+      const start = w.send({ type: 'start', engine: vosk(tempDir('no-model')), source: { kind: 'file', path: '/nonexistent/talk.wav' } });
+      const devices = await w.client.request({ type: 'listDevices' }, 'devices');
+      const fatal = w.events.find((e): e is Extract<WorkerEvent, { type: 'error' }> => e.type === 'error' && e.fatal);
+      assert.ok(fatal, 'the start failed first');
+      assert.equal(fatal.re, start);
+      assert.ok(w.events.indexOf(fatal) < w.events.indexOf(devices), 'before the devices reply');
+      assert.ok(Array.isArray(devices.devices));
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('an error naming the request rejects it with the error a person reads', async () => {
+    const w = new TestWorker();
+    try {
+      const folder = tempDir('empty-model');
+      await assert.rejects(w.client.request({ type: 'load', engine: vosk(folder) }, 'ready'), (e: VoxnoteError) => {
+        assert.ok(e instanceof VoxnoteError);
+        assert.equal(e.code, 'bad-model');
+        assert.match(e.message, /has no am\/final\.mdl/);
+        assert.match(e.hint, /Download Model/);
+        return true;
+      });
+      assert.ok(w.client.alive, 'the worker lives on');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a worker that dies during the request rejects it with the crash, named by engine', async () => {
+    const w = new TestWorker();
+    const model = crashingModel();
+    // This model passes the folder check and loads; libvosk aborts when a recognizer is made for it.
+    const start = { type: 'start', engine: vosk(model), source: { kind: 'file', path: '/nonexistent.wav' } } as const;
+    await assert.rejects(w.client.request(start, 'started'), (e: VoxnoteError) => {
+      assert.equal(e.code, 'worker-crashed');
+      assert.match(e.message, new RegExp(`crashed \\(was killed by SIGABRT\\) while loading the model at ${model}`));
+      return true;
     });
-  }
+    assert.equal(w.client.alive, false);
+  });
 });

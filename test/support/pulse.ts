@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { MicSource } from '../../src/shared/protocol';
-import type { CaptureError, OpenCapture } from '../../src/worker/capture/capture';
+import type { OpenCapture } from '../../src/worker/capture/capture';
+import type { VoxnoteError } from '../../src/shared/errors';
 
 const run = promisify(execFile);
 
@@ -263,7 +264,7 @@ export interface Recording {
   firstDataMs: number;
   /** From the first onData to stop(), for checking the byte rate. */
   seconds: number;
-  errors: CaptureError[];
+  errors: VoxnoteError[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -277,7 +278,7 @@ export async function recordWhilePlaying(
   wavPath: string,
 ): Promise<Recording> {
   const chunks: Buffer[] = [];
-  const errors: CaptureError[] = [];
+  const errors: VoxnoteError[] = [];
   const t0 = performance.now();
   let firstAt = 0;
   let gotFirst!: () => void;
@@ -291,7 +292,7 @@ export async function recordWhilePlaying(
       chunks.push(pcm);
     },
     onEnd() {
-      errors.push(new Error('unexpected onEnd') as CaptureError);
+      errors.push(new Error('unexpected onEnd') as VoxnoteError);
     },
     onError(e) {
       errors.push(e);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TranscriptStore } from '../../src/dictation/transcriptState';
+import { TranscriptStore } from '../../src/transcript/transcriptStore';
 import type { HostMessage } from '../../src/ui/panelProtocol';
 import { fullState, panelMessage } from '../../src/ui/panelMessages';
 

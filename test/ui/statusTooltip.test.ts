@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TranscriptState } from '../../src/dictation/transcriptState';
+import type { TranscriptState } from '../../src/transcript/transcriptStore';
 import { dictationTooltip } from '../../src/ui/statusTooltip';
 
 const state = (patch: Partial<TranscriptState>): TranscriptState => ({
@@ -32,5 +32,10 @@ describe('dictation status bar tooltip', () => {
   it('shows a device name as written', () => {
     const tooltip = dictationTooltip(state({ status: 'listening', device: 'alsa_input.usb-[Mic]_(x)*2*' }));
     assert.equal(tooltip, 'Source: Microphone\nDevice: alsa_input.usb-[Mic]_(x)*2*\nModel: tone\n\nClick to start or stop dictation.');
+  });
+
+  it('says first when the audio leaves the machine', () => {
+    const tooltip = dictationTooltip(state({ status: 'listening', cloud: 'AssemblyAI', model: '' }));
+    assert.equal(tooltip, 'Audio is sent to AssemblyAI for transcription.\n\nSource: Microphone\nDevice: default\nModel: none yet (click to get one)\n\nClick to start or stop dictation.');
   });
 });

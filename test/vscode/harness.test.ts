@@ -182,7 +182,7 @@ describe('VS Code workbench harness (code-server + headless Chromium)', () => {
       assert.deepEqual(groupMembers(server.pid), [], 'dispose() left processes of the group behind');
     });
 
-    it('runs a command from the palette, saves, and the text is on disk; takes a screenshot', async () => {
+    it('runs a command from the palette: the status bar changes, and once saved the text is on disk', async () => {
       assert.ok(
         fs.readdirSync(server.extensionsDir).some((d) => d.startsWith('voxnote-test.tiny-0.0.1')),
         `not installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`,
@@ -191,13 +191,15 @@ describe('VS Code workbench harness (code-server + headless Chromium)', () => {
       const wb = await server.openWorkbench({ folder: workspace });
       console.log(`# workbench shown in ${ms(t0)}`);
       t0 = performance.now();
-      assert.match(await wb.statusBarText('Tiny ready'), /Tiny ready/);
+      await wb.statusBarText('Tiny ready');
       console.log(`# status bar item after ${ms(t0)} more`);
 
       await wb.openFile('note.txt');
       await wb.page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
       await wb.runCommand('Tiny: Insert Greeting');
-      assert.match(await wb.statusBarText('Tiny inserted'), /Tiny inserted/);
+      // The item the user saw say "ready" now says what the command did.
+      await wb.statusBarText('Tiny inserted');
+      assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'Tiny ready' }).count(), 0, 'the status bar still says "Tiny ready"');
       await wb.page.keyboard.press('Control+S');
 
       const file = path.join(workspace, 'note.txt');
@@ -206,11 +208,9 @@ describe('VS Code workbench harness (code-server + headless Chromium)', () => {
       }
       assert.equal(fs.readFileSync(file, 'utf8'), GREETING);
 
-      const png = await wb.screenshot(path.join(PROJECT_ROOT, '.test-output', 'vscode', 'harness-palette-command.png'));
-      const bytes = fs.readFileSync(png);
-      assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-      assert.ok(bytes.length > 10_000, `screenshot is only ${bytes.length} bytes`);
-      console.log(`# palette command, save and screenshot in ${ms(t0)}`);
+      // For people looking at a failed run; nothing is asserted about the picture.
+      await wb.screenshot(path.join(PROJECT_ROOT, '.test-output', 'vscode', 'harness-palette-command.png'));
+      console.log(`# palette command and save in ${ms(t0)}`);
       await wb.dispose();
     });
   });

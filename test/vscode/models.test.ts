@@ -96,11 +96,13 @@ describe('Getting a model in a real VS Code (code-server): first-run offer, down
     assert.deepEqual(https.requests, [], 'nothing is downloaded before the person asks');
   });
 
-  it('Download Model… from the palette installs the model from the local server under globalStorage and makes it active', async () => {
+  it('Download Model… from the palette installs the model from the local server under globalStorage, makes it active, and the dictation offered for starts', async () => {
     await wb.waitReady();
     await runPickCommand(page, 'Voxnote: Download Model…', 'Voxnote: Download Model');
     await choose(page, FIRST_RUN.model);
     await notified(page, `the model "${FIRST_RUN.model}" is installed and active`, 60_000);
+    // The first test's offer was for dictation: it starts now, however the model came, without the command again.
+    await waitForItem(voxnoteStatusItem(page, 'voxnote.status'), /Listening/);
 
     assert.deepEqual(https.requests, [ZIP_PATH]);
     const models = path.join(server.userDataDir, 'User', 'globalStorage', 'voxnote.voxnote', 'models');

@@ -25,7 +25,7 @@ import { captureTools, workers } from '../support/processes';
 import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
-import { prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { installedVoxnote, prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,9 +113,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       vsix: [vsix],
       tmpParent: tmp,
     });
-    const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('voxnote.voxnote-'));
-    assert.ok(installed, `installed: ${fs.readdirSync(server.extensionsDir).join(', ')}`);
-    extDir = path.join(server.extensionsDir, installed);
+    extDir = installedVoxnote(server);
     console.log(`# --install-extension + code-server up in ${ms(t0)}`);
   });
 
@@ -352,6 +350,22 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       assert.match(text, /- \*\*Words:\*\* Me 2\n\n$/);
       console.log(`# write failure kept and recovered in ${ms(t0)}`);
     });
+
+    it('Export Meeting Notes as Subtitles with no notes open: a pick of the notes folder\'s notes, newest first', async () => {
+      fs.writeFileSync(path.join(workspace, 'todo.txt'), '');
+      await wb.openFile('todo.txt');
+      await runPickCommand(page, 'Voxnote: Export Meeting Notes as Subtitles…', 'Voxnote: Export Meeting Notes as Subtitles');
+      const rows = await page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      await page.keyboard.press('Escape');
+      const newestFirst = notesFiles()
+        .map((f) => ({ name: f.slice(0, -'.md'.length), modified: fs.statSync(path.join(notesFolder, f)).mtimeMs }))
+        .sort((a, b) => b.modified - a.modified)
+        .map((n) => n.name);
+      assert.ok(newestFirst.length >= 2, `the meetings above left notes: ${newestFirst.join(', ')}`);
+      assert.equal(rows.length, newestFirst.length + 1, JSON.stringify(rows));
+      newestFirst.forEach((name, i) => assert.ok(rows[i].startsWith(name) && !rows[i].startsWith(`${name} (`), `row ${i}: ${rows[i]}, expected ${name}`));
+      assert.match(rows[rows.length - 1], /Choose a File/);
+    });
   });
 
   it('the mocha suite inside the extension host passes (Transcribe Audio File, Export as Subtitles)', async () => {
@@ -362,6 +376,6 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
     await wb.dispose();
     console.log(`# extension-host suite in ${ms(t0)}`);
     assert.equal(code, 0, output);
-    assert.match(output, /2 passing/, output);
+    assert.match(output, /3 passing/, output);
   });
 });

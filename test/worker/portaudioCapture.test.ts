@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CaptureError, CHUNK_BYTES, type CaptureHandlers } from '../../src/worker/capture/capture';
+import { CHUNK_BYTES } from '../../src/worker/audio/format';
+import type { CaptureHandlers } from '../../src/worker/capture/capture';
+import { VoxnoteError } from '../../src/shared/errors';
 import { loadNaudiodon, openPortAudioCapture, portAudioInputs } from '../../src/worker/capture/portaudio';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
@@ -21,7 +23,7 @@ before(async () => {
   try {
     loadNaudiodon();
   } catch (e) {
-    assert.fail(e instanceof CaptureError ? `${e.message}. ${e.hint}` : String(e));
+    assert.fail(e instanceof VoxnoteError ? `${e.message}. ${e.hint}` : String(e));
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vxa-'));
   wav = path.join(tmp, 'tone.wav');
@@ -63,7 +65,7 @@ test('captures system audio through PULSE_SOURCE, then a named mic, in the same 
 test('an unknown device is rejected with device-not-found listing the sources', async () => {
   const handlers: CaptureHandlers = { onData() {}, onEnd() {}, onError() {} };
   await assert.rejects(openPortAudioCapture({ kind: 'mic', device: 'no-such-mic' }, handlers), (e: unknown) => {
-    assert.ok(e instanceof CaptureError);
+    assert.ok(e instanceof VoxnoteError);
     assert.equal(e.code, 'device-not-found');
     assert.match(e.message, /no-such-mic.*virtmic/);
     return true;
@@ -94,7 +96,7 @@ test('no data after stop(), and stop() is quick', async () => {
 
 // Last: it kills the sound server.
 test('a dead sound server is reported as capture-stalled by the watchdog, and stop() still returns', async () => {
-  const errors: CaptureError[] = [];
+  const errors: VoxnoteError[] = [];
   let chunks = 0;
   const dog = watchCapture({ onData: () => void chunks++, onEnd() {}, onError: (e) => void errors.push(e) });
   const capture = await openPortAudioCapture({ kind: 'mic' }, dog.handlers);

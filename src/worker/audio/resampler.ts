@@ -6,7 +6,7 @@
  * -3 dB at 6.4 kHz (80% of the output Nyquist), ~97 dB down from 9 kHz; ~50x real time on 48 kHz input.
  */
 import type { create } from '@alexanderolsen/libsamplerate-js';
-import { SAMPLE_RATE } from '../capture/capture';
+import { SAMPLE_RATE } from './format';
 
 export interface Resampler {
   readonly inputRate: number;

@@ -1,16 +1,5 @@
+import type { VoxnoteError } from '../../shared/errors';
 import type { CaptureBackend, ErrorCode, Source } from '../../shared/protocol';
-
-/** All capture back-ends deliver this format to the recognizer. */
-export const SAMPLE_RATE = 16000;
-/** 100 ms of 16 kHz mono s16le. */
-export const CHUNK_BYTES = 3200;
-
-/** A capture failure a person can act on: `hint` says what to do. */
-export class CaptureError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly hint: string) {
-    super(message);
-  }
-}
 
 export interface CaptureHandlers {
   /** 16 kHz mono s16le audio, in chunks of any size. */
@@ -18,7 +7,7 @@ export interface CaptureHandlers {
   /** The input ended by itself (end of a file). Not called after stop(). */
   onEnd(): void;
   /** Capture failed after it had started; no more data will come. */
-  onError(error: CaptureError): void;
+  onError(error: VoxnoteError<ErrorCode>): void;
 }
 
 export interface Capture {
@@ -31,5 +20,5 @@ export interface Capture {
   stop(): Promise<void>;
 }
 
-/** Opens a source. Rejects with a CaptureError when it cannot start (missing tool, device, file). */
+/** Opens a source. Rejects with a VoxnoteError when it cannot start (missing tool, device, file). */
 export type OpenCapture<S extends Source = Source> = (source: S, handlers: CaptureHandlers) => Promise<Capture>;

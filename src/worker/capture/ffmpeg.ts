@@ -7,11 +7,12 @@
  * stop() kills it, the worker's exit kills it, and if the worker dies its
  * stdout pipe closes and ffmpeg's next write ends it.
  */
-import { spawn } from 'node:child_process';
+import { spawnOwned } from '../../shared/childProcess';
+import { VoxnoteError } from '../../shared/errors';
 import { FFMPEG_READ_HINT, ffmpegFailure, ffmpegMissing, findFfmpeg } from '../../shared/ffmpeg';
 import type { FileSource } from '../../shared/protocol';
-import { Capture, CaptureError, CaptureHandlers, SAMPLE_RATE } from './capture';
-import { killOnExit } from './children';
+import { SAMPLE_RATE } from '../audio/format';
+import type { Capture, CaptureHandlers } from './capture';
 
 /** ffmpeg's last stderr lines kept for its error message. */
 const STDERR_TAIL = 20;
@@ -25,7 +26,7 @@ export async function openFfmpegCapture(source: FileSource, handlers: CaptureHan
   const tool = findFfmpeg();
   if (!tool) {
     const missing = ffmpegMissing(source.path, found);
-    throw new CaptureError('no-capture-tool', missing.message, missing.hint);
+    throw new VoxnoteError('no-capture-tool', missing.message, missing.hint);
   }
   const args = [
     '-nostdin', '-hide_banner', '-nostats',
@@ -33,14 +34,16 @@ export async function openFfmpegCapture(source: FileSource, handlers: CaptureHan
     '-i', source.path,
     '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1',
   ];
-  const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  killOnExit(child);
+  const owned = spawnOwned(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = owned.child;
+  const stdout = child.stdout!;
+  const stderrStream = child.stderr!;
 
   const stderr: string[] = [];
   let partialLine = '';
   let totalSeconds = 0;
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => {
+  stderrStream.setEncoding('utf8');
+  stderrStream.on('data', (text: string) => {
     const lines = (partialLine + text).split(/\r?\n|\r/);
     partialLine = lines.pop()!.slice(0, MAX_STDERR_LINE);
     for (const line of lines) {
@@ -75,7 +78,7 @@ export async function openFfmpegCapture(source: FileSource, handlers: CaptureHan
     },
     async stop() {
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (owned.running) owned.kill();
       await closed;
     },
   };
@@ -83,30 +86,30 @@ export async function openFfmpegCapture(source: FileSource, handlers: CaptureHan
   // Open once ffmpeg produces audio (or ends): a file it cannot read fails the start, not the session.
   await new Promise<void>((resolve, reject) => {
     child.once('error', (e) =>
-      reject(new CaptureError('no-capture-tool', `ffmpeg (${tool}) could not be started: ${e.message}`, 'Check your ffmpeg installation.')),
+      reject(new VoxnoteError('no-capture-tool', `ffmpeg (${tool}) could not be started: ${e.message}`, 'Check your ffmpeg installation.')),
     );
-    child.stdout.once('data', (first: Buffer) => {
+    stdout.once('data', (first: Buffer) => {
       // Held until the session has announced `started`: no final may come before it.
-      child.stdout.pause();
+      stdout.pause();
       resolve();
       setImmediate(() => {
         deliver(first);
-        child.stdout.resume();
+        stdout.resume();
       });
     });
     void closed.then((how) => {
       if (how.code === 0) return resolve(); // no audio at all: the session starts and ends
-      reject(new CaptureError('unsupported-audio', ffmpegFailure(source.path, stderr, exitText(how)), FFMPEG_READ_HINT));
+      reject(new VoxnoteError('unsupported-audio', ffmpegFailure(source.path, stderr, exitText(how)), FFMPEG_READ_HINT));
     });
   });
-  child.stdout.on('data', deliver);
+  stdout.on('data', deliver);
   void closed.then((how) => {
     if (stopping) return;
     stopping = true;
     // Deferred like the first data, so a file with no audio still ends after `started`.
     setImmediate(() => {
       if (how.code === 0) handlers.onEnd();
-      else handlers.onError(new CaptureError('capture-failed', `ffmpeg stopped reading ${source.path} (${exitText(how)}).`, FFMPEG_READ_HINT));
+      else handlers.onError(new VoxnoteError('capture-failed', `ffmpeg stopped reading ${source.path} (${exitText(how)}).`, FFMPEG_READ_HINT));
     });
   });
   return capture;

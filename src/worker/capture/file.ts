@@ -12,7 +12,9 @@ import type { FileSource } from '../../shared/protocol';
 import { Chunker } from '../audio/chunker';
 import { createResampler, floatToS16le, Resampler } from '../audio/resampler';
 import { AudioFormatError, BYTES_PER_SAMPLE, decodeToMono, inspectAudio, isRawPath, readWavInfo, SampleFormat } from '../../shared/wav';
-import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, OpenCapture, SAMPLE_RATE } from './capture';
+import { VoxnoteError } from '../../shared/errors';
+import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
+import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { openFfmpegCapture } from './ffmpeg';
 const READ_BYTES = 64 * 1024;
 /** Fast mode hands the event loop a turn this often, so stdin commands (stop) get read. */
@@ -33,22 +35,22 @@ const convertHint = (file: string) => {
   return `Convert it with: ffmpeg -i "${file}" -ar 16000 -ac 1 "${out}"`;
 };
 
-const unsupported = (file: string, message: string) => new CaptureError('unsupported-audio', message, convertHint(file));
+const unsupported = (file: string, message: string) => new VoxnoteError('unsupported-audio', message, convertHint(file));
 
 async function openFile(file: string): Promise<FileHandle> {
   const notFound = () =>
-    new CaptureError('file-not-found', `Audio file not found: ${file}`, 'Check the path; it must name an existing WAV or raw s16le file.');
+    new VoxnoteError('file-not-found', `Audio file not found: ${file}`, 'Check the path; it must name an existing WAV or raw s16le file.');
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound();
-    throw new CaptureError('capture-failed', `Cannot open ${file}: ${(e as Error).message}`, 'Check that the file is readable by you.');
+    throw new VoxnoteError('capture-failed', `Cannot open ${file}: ${(e as Error).message}`, 'Check that the file is readable by you.');
   }
   if ((await fh.stat()).isDirectory()) {
     await fh.close();
-    throw new CaptureError('file-not-found', `${file} is a folder, not an audio file.`, 'Choose a WAV or raw s16le file.');
+    throw new VoxnoteError('file-not-found', `${file} is a folder, not an audio file.`, 'Choose a WAV or raw s16le file.');
   }
   return fh;
 }
@@ -58,7 +60,7 @@ async function readLayout(fh: FileHandle, source: FileSource): Promise<Layout> {
   if (raw) {
     const { sampleRate, channels } = raw;
     if (!Number.isInteger(sampleRate) || sampleRate < 1 || !Number.isInteger(channels) || channels < 1) {
-      throw new CaptureError(
+      throw new VoxnoteError(
         'unsupported-audio',
         `Invalid raw audio layout: ${sampleRate} Hz, ${channels} channel(s).`,
         'Give raw.sampleRate and raw.channels as positive whole numbers, e.g. 16000 and 1.',
@@ -70,7 +72,7 @@ async function readLayout(fh: FileHandle, source: FileSource): Promise<Layout> {
     return await readWavInfo(fh);
   } catch (e) {
     if (e instanceof AudioFormatError) throw unsupported(source.path, e.message);
-    throw new CaptureError('capture-failed', `Reading ${source.path} failed: ${(e as Error).message}`, 'Check that the file is readable.');
+    throw new VoxnoteError('capture-failed', `Reading ${source.path} failed: ${(e as Error).message}`, 'Check that the file is readable.');
   }
 }
 
@@ -132,7 +134,7 @@ class FileCapture implements Capture {
       .catch((e: Error) => {
         if (this.stopped) return;
         this.stopped = true;
-        handlers.onError(new CaptureError('capture-failed', `Reading ${source.path} failed: ${e.message}`, 'Check that the file is readable and still present.'));
+        handlers.onError(new VoxnoteError('capture-failed', `Reading ${source.path} failed: ${e.message}`, 'Check that the file is readable and still present.'));
       })
       .finally(() => {
         resampler.dispose();

@@ -2,29 +2,31 @@
  * Picks the capture back-end for a source. Live sources get the stall watchdog:
  * some back-ends fail silently, and a session must never hang.
  */
-import type { CaptureBackend, MicSource, Source } from '../../shared/protocol';
-import { Capture, CaptureError, CaptureHandlers, OpenCapture } from './capture';
+import { VoxnoteError } from '../../shared/errors';
+import { defaultBackend, type CaptureBackend, type MicSource, type Source } from '../../shared/protocol';
+import { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { openFileSource } from './file';
 import { openPortAudioCapture } from './portaudio';
 import { openPulseCapture } from './pulse';
+import { openPvRecorderCapture } from './pvrecorder';
 import { watchCapture } from './watchdog';
 
 const BACKENDS: Record<CaptureBackend, OpenCapture<MicSource>> = {
   pulse: openPulseCapture,
   portaudio: openPortAudioCapture,
+  pvrecorder: openPvRecorderCapture,
 };
 
-/** PulseAudio/PipeWire tools on Linux; PortAudio (WASAPI, Core Audio) elsewhere. */
-const platformBackend = (): CaptureBackend => (process.platform === 'linux' ? 'pulse' : 'portaudio');
+const platformBackend = (): CaptureBackend => defaultBackend(process.platform);
 
 async function openLive(source: MicSource, handlers: CaptureHandlers): Promise<Capture> {
   if (source.backend) return BACKENDS[source.backend](source, handlers);
   try {
     return await BACKENDS[platformBackend()](source, handlers);
   } catch (e) {
-    // No parec or pw-record: PortAudio through ALSA may still reach the device.
-    if (!(e instanceof CaptureError) || e.code !== 'no-capture-tool' || platformBackend() !== 'pulse') throw e;
-    return openPortAudioCapture(source, handlers).catch(() => Promise.reject(e));
+    // No parec or pw-record: PvRecorder (shipped) reaches the sound server or ALSA directly.
+    if (!(e instanceof VoxnoteError) || e.code !== 'no-capture-tool' || platformBackend() !== 'pulse') throw e;
+    return openPvRecorderCapture(source, handlers).catch(() => Promise.reject(e));
   }
 }
 

@@ -20,7 +20,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MicSource } from '../../shared/protocol';
-import { CaptureError, CHUNK_BYTES, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
+import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
+import type { Capture, CaptureHandlers, OpenCapture } from './capture';
+import { VoxnoteError } from '../../shared/errors';
 import { readPulseState, resolvePulseSource, type PulseState } from './pulse';
 
 export interface PaDevice {
@@ -73,17 +75,17 @@ export function naudiodonAddonPath(): string {
 }
 
 let cached: Naudiodon | undefined;
-/** Loads the addon once. Throws CaptureError 'no-capture-tool' saying why it cannot. */
+/** Loads the addon once. Throws VoxnoteError 'no-capture-tool' saying why it cannot. */
 export function loadNaudiodon(): Naudiodon {
   if (cached) return cached;
   let file: string;
   try {
     file = naudiodonAddonPath();
   } catch (e) {
-    throw new CaptureError('no-capture-tool', `naudiodon is not installed: ${(e as Error).message}`, BUILD_HINT);
+    throw new VoxnoteError('no-capture-tool', `naudiodon is not installed: ${(e as Error).message}`, BUILD_HINT);
   }
   if (!fs.existsSync(file)) {
-    throw new CaptureError('no-capture-tool', `naudiodon's native addon is not built (no ${file})`, BUILD_HINT);
+    throw new VoxnoteError('no-capture-tool', `naudiodon's native addon is not built (no ${file})`, BUILD_HINT);
   }
   try {
     // A plain require of the .node: bundlers must leave it external.
@@ -102,13 +104,13 @@ export function loadNaudiodon(): Naudiodon {
 function retryWithBundledPortAudio(file: string, first: Error): Naudiodon {
   const lib = path.join(path.dirname(file), 'libportaudio.so.2');
   if (!/libportaudio/.test(first.message) || !fs.existsSync(lib)) {
-    throw new CaptureError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}`, BUILD_HINT);
+    throw new VoxnoteError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}`, BUILD_HINT);
   }
   try {
     (require('koffi') as { load(path: string): unknown }).load(lib);
     return require(file) as Naudiodon;
   } catch (e) {
-    throw new CaptureError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}; ${(e as Error).message}`, BUILD_HINT);
+    throw new VoxnoteError('no-capture-tool', `naudiodon's native addon failed to load: ${first.message}; ${(e as Error).message}`, BUILD_HINT);
   }
 }
 
@@ -155,7 +157,7 @@ async function plan(addon: Naudiodon, source: MicSource): Promise<Plan> {
     if (def) return { deviceId: def.id, device: def.name };
   }
   const names = inputs.map((d) => d.name);
-  throw new CaptureError(
+  throw new VoxnoteError(
     'device-not-found',
     source.device
       ? `No PortAudio input named "${source.device}". Available: ${names.join(', ') || 'none'}.`
@@ -202,7 +204,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
     io.start();
   } catch (e) {
     void io?.quit('ABORT').catch(() => undefined);
-    throw new CaptureError(
+    throw new VoxnoteError(
       'capture-failed',
       `PortAudio could not open ${p.device}: ${(e as Error).message}`,
       'Check that the device is free and connected, or try the pulse back-end.',
@@ -223,14 +225,14 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
       if (stopping) return;
       if (r.err) {
         stopping = true;
-        handlers.onError(new CaptureError('capture-failed', `PortAudio stopped recording ${p.device}: ${r.err}`,
+        handlers.onError(new VoxnoteError('capture-failed', `PortAudio stopped recording ${p.device}: ${r.err}`,
           'Start dictation again; if it keeps failing, choose another device with Voxnote: Select Microphone.'));
         return;
       }
       if (r.buf && r.buf.length) handlers.onData(r.buf);
       if (r.finished) {
         stopping = true;
-        handlers.onError(new CaptureError('capture-failed', `PortAudio input ${p.device} ended`,
+        handlers.onError(new VoxnoteError('capture-failed', `PortAudio input ${p.device} ended`,
           'Start dictation again, or choose another device with Voxnote: Select Microphone.'));
         return;
       }

@@ -4,12 +4,14 @@
  * native addon, and dies with "Connection terminated" when the server does, so
  * failures are visible (shared/docs/audio-in-ci.md).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { findTool } from '../../shared/findTool';
 import type { MicSource } from '../../shared/protocol';
-import { CaptureError, SAMPLE_RATE, type Capture, type CaptureHandlers, type OpenCapture } from './capture';
-import { killOnExit } from './children';
+import { SAMPLE_RATE } from '../audio/format';
+import type { Capture, CaptureHandlers, OpenCapture } from './capture';
+import { spawnOwned } from '../../shared/childProcess';
+import { VoxnoteError } from '../../shared/errors';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;
@@ -46,10 +48,10 @@ function pactl(args: string[]): Promise<string> {
     execFile('pactl', args, { env: { ...process.env, LC_ALL: 'C' }, timeout: PACTL_TIMEOUT_MS }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new CaptureError('no-capture-tool', 'pactl is not installed', INSTALL_HINT));
+        return reject(new VoxnoteError('no-capture-tool', 'pactl is not installed', INSTALL_HINT));
       }
       const why = (stderr || err.message).trim().split('\n').pop() ?? '';
-      reject(new CaptureError('capture-failed', `No sound server is reachable (pactl ${args[0]}: ${why})`, SERVER_HINT));
+      reject(new VoxnoteError('capture-failed', `No sound server is reachable (pactl ${args[0]}: ${why})`, SERVER_HINT));
     });
   });
 }
@@ -73,7 +75,7 @@ export function parseSources(text: string): PulseSource[] {
   return sources.filter((s) => s.name);
 }
 
-/** Default sink/source and all sources. Rejects with a CaptureError when pactl or the server is missing. */
+/** Default sink/source and all sources. Rejects with a VoxnoteError when pactl or the server is missing. */
 export async function readPulseState(): Promise<PulseState> {
   const [info, list] = await Promise.all([pactl(['info']), pactl(['list', 'sources'])]);
   const field = (name: string): string | undefined => {
@@ -103,8 +105,9 @@ export function resolvePulseSource(source: MicSource, state: PulseState): string
   if (found) return found;
   const what = source.kind === 'mic' ? 'input' : 'system-audio monitor';
   const asked = source.device ?? (source.kind === 'mic' ? 'the default input' : `the default output's monitor (${state.defaultSink ?? 'no default output'})`);
-  const available = source.kind === 'system' ? state.sources.filter((s) => s.monitorOf).map((s) => s.name) : names;
-  throw new CaptureError(
+  // Only the kind asked for: a monitor is no microphone.
+  const available = state.sources.filter((s) => (s.monitorOf !== undefined) === (source.kind === 'system')).map((s) => s.name);
+  throw new VoxnoteError(
     'device-not-found',
     `No ${what} ${source.device ? `named "${asked}"` : `found: ${asked}`}. Available: ${available.join(', ') || 'none'}.`,
     'Choose an available device with Voxnote: Select Microphone, or check that it is connected.',
@@ -183,13 +186,13 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
     };
   }
   const pwRecord = findTool('pw-record');
-  if (!pwRecord) throw new CaptureError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
+  if (!pwRecord) throw new VoxnoteError('no-capture-tool', 'Neither parec nor pw-record is installed', INSTALL_HINT);
   // PipeWire without pipewire-pulse has no pactl: then the device cannot be checked beforehand.
   let state: PulseState | undefined;
   try {
     state = await readPulseState();
   } catch (e) {
-    if (!(e instanceof CaptureError && e.code === 'no-capture-tool')) throw e;
+    if (!(e instanceof VoxnoteError && e.code === 'no-capture-tool')) throw e;
   }
   const name = state ? resolvePulseSource(source, state) : source.device;
   // pw-record names nodes, not PulseAudio sources: a monitor is its sink plus stream.capture.sink.
@@ -207,12 +210,13 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
 export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
   const plan = await planRecorder(source);
   const toolName = path.basename(plan.tool);
-  const child = spawn(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  killOnExit(child);
+  // Owned: killed if the worker exits first, so no recorder outlives it.
+  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = recorder.child;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e) =>
-      reject(new CaptureError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
+      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
     );
   });
 
@@ -225,14 +229,11 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     if (pcm.length) handlers.onData(pcm);
   });
   child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve();
-      if (stopping) return;
-      stopping = true;
-      const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      handlers.onError(new CaptureError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
-    });
+  void recorder.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    stopping = true;
+    const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
   });
 
   const capture: Capture = {
@@ -240,13 +241,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     device: plan.device,
     async stop() {
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        child.kill('SIGCONT'); // a stopped process only acts on SIGTERM once continued
-        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
+      await recorder.stop(KILL_GRACE_MS);
     },
   };
   return capture;

@@ -3,7 +3,8 @@
  * naudiodon emits nothing when the sound server dies, and a suspended or
  * unplugged device can just stop delivering (shared/docs/audio-in-ci.md).
  */
-import { CaptureError, type CaptureHandlers } from './capture';
+import type { CaptureHandlers } from './capture';
+import { VoxnoteError } from '../../shared/errors';
 
 export const STALL_SECONDS = 3;
 
@@ -20,7 +21,7 @@ export interface Watchdog {
 
 /**
  * Wraps `handlers`: after start(), a gap of `seconds` with no onData calls
- * onError(CaptureError 'capture-stalled') once; after that nothing more is
+ * onError(VoxnoteError 'capture-stalled') once; after that nothing more is
  * passed on, so a late chunk cannot follow the error. The caller still stops
  * the capture.
  */
@@ -62,7 +63,7 @@ export function watchCapture(handlers: CaptureHandlers, seconds = STALL_SECONDS)
         done = true;
         stalled = true;
         handlers.onError(
-          new CaptureError(
+          new VoxnoteError(
             'capture-stalled',
             `No audio from ${device} for ${seconds} s.`,
             `No audio from ${device} for ${seconds} s. Check that the device is connected and not muted, ` +

@@ -58,6 +58,16 @@ suite('Voxnote meeting notes from files, in the real extension host', () => {
     assert.match(vtt, /^WEBVTT\n\n00:00:00\.\d{3} --> 00:00:0\d\.\d{3}\nyes open\n\n00:00:02\.\d{3} --> 00:00:0\d\.\d{3}\nclose file\n\n$/);
   });
 
+  test('Export given a file Voxnote did not write: refused before anything is asked, nothing written', async () => {
+    const plain = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'plain.md');
+    fs.writeFileSync(plain, '# Not meeting notes\n');
+    // No format given: a check after the format pick would leave the command waiting for it.
+    const done = vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.file(plain));
+    const waited = await Promise.race([Promise.resolve(done).then(() => 'done'), new Promise((r) => setTimeout(() => r('still waiting'), 10_000))]);
+    assert.equal(waited, 'done');
+    assert.deepEqual(fs.readdirSync(path.dirname(plain)).filter((f) => f.startsWith('plain.')), ['plain.md']);
+  });
+
   test('Transcribe Audio File reads other formats through ffmpeg (FLAC)', async () => {
     const wav = toneWav(SPOKEN).path;
     const flac = path.join(path.dirname(wav), 'talk.flac');

@@ -1,0 +1,60 @@
+/**
+ * The "Get Started with Voxnote" walkthrough (package.json contributes.walkthroughs): opened
+ * once after install (by VS Code, or here when VS Code would not), and by Voxnote: Get Started. Its steps complete
+ * on completion events: the model and dictation steps on context keys set here, the others on
+ * commands, a setting and the meeting's context key.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { TranscriptStore } from '../transcript/transcriptStore';
+import type { ModelStore } from '../models/modelStore';
+
+export const WALKTHROUGH_ID = 'voxnote.voxnote#voxnote.gettingStarted';
+/** True while a usable model is configured or installed. */
+export const MODEL_READY_CONTEXT = 'voxnote.modelReady';
+/** True once dictation put words somewhere in this window (meeting lines have a speaker). */
+export const DICTATED_CONTEXT = 'voxnote.dictated';
+/** globalState: the first activation after install is past (the walkthrough was shown then). */
+const OPENED_KEY = 'voxnote.walkthrough.opened';
+
+const open = (toSide = false) => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, toSide);
+
+/**
+ * VS Code opens the walkthroughs of an extension installed while it runs (from its Extensions
+ * view) itself, not of one installed before it started (from the command line, or by npm start):
+ * then this extension's folder is older than the extension host.
+ */
+function installedBeforeStart(context: vscode.ExtensionContext): boolean {
+  const stat = fs.statSync(context.extensionUri.fsPath, { throwIfNoEntry: false });
+  const installed = stat ? stat.birthtimeMs || stat.mtimeMs : 0;
+  return installed < Date.now() - process.uptime() * 1000;
+}
+
+export function registerWalkthrough(context: vscode.ExtensionContext, models: ModelStore, store: TranscriptStore): vscode.Disposable {
+  const showModelReady = () => void vscode.commands.executeCommand('setContext', MODEL_READY_CONTEXT, !!models.resolve()?.check.ok);
+  showModelReady();
+  const dictated = store.onDidChange((change) => {
+    // A dictation final (meeting lines have a speaker).
+    if (change.kind !== 'utterance' || change.utterance.speaker !== undefined) return;
+    void vscode.commands.executeCommand('setContext', DICTATED_CONTEXT, true);
+    dictated.dispose();
+  });
+  // Once, beside the editors and without taking the focus; VS Code's own setting can turn it off.
+  if (!context.globalState.get(OPENED_KEY)) {
+    void context.globalState.update(OPENED_KEY, true);
+    const wanted = vscode.workspace.getConfiguration('workbench').get('welcomePage.walkthroughs.openOnInstall', true);
+    if (wanted && installedBeforeStart(context)) void open(true);
+  }
+  return vscode.Disposable.from(
+    dictated,
+    models.onDidChange(showModelReady),
+    vscode.commands.registerCommand('voxnote.getStarted', () => open()),
+    vscode.commands.registerCommand('voxnote.tryDictation', async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+      // Beside the walkthrough (the active group when its button is clicked), in a group already there if any.
+      const other = vscode.window.tabGroups.all.find((g) => !g.isActive);
+      await vscode.window.showTextDocument(doc, { viewColumn: other?.viewColumn ?? vscode.ViewColumn.Beside });
+      await vscode.commands.executeCommand('voxnote.startDictation');
+    }),
+  );
+}
