@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { WorkerClient } from '../src/speech/workerClient';
 import { SAMPLE_RATE } from '../src/worker/capture/capture';
-import { VoskModel, VoskRecognizer } from '../src/worker/vosk';
+import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
@@ -120,7 +120,7 @@ async function latency(modelPath: string) {
     },
   });
   const stopped = client.next('stopped', 120000);
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { words: true } });
+  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { words: true } });
   await stopped;
   await client.shutdown();
   return {
@@ -150,7 +150,7 @@ async function memory(modelPath: string) {
   });
   const stopped = client.next('stopped', 600000);
   const t = performance.now();
-  client.send({ type: 'start', source: { kind: 'file', path: file }, modelPath, options: { partials: true } });
+  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } });
   await stopped;
   const seconds = (performance.now() - t) / 1000;
   await client.shutdown();

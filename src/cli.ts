@@ -87,7 +87,7 @@ async function runSession(source: Source, modelPath: string, format: Format, wor
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (maxSeconds !== undefined) setTimeout(stop, maxSeconds * 1000).unref();
-  client.send({ type: 'start', source, modelPath, options: { words, partials: format === 'ndjson' || process.stdout.isTTY } });
+  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source, options: { words, partials: format === 'ndjson' || process.stdout.isTTY } });
   await finished;
   await client.shutdown();
 }

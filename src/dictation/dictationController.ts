@@ -70,7 +70,7 @@ export class DictationController implements vscode.Disposable {
   /** Keeps a warm worker with the model loaded, so push-to-talk captures at once. */
   warmUp(): void {
     const model = this.deps.models.resolve();
-    if (model?.check.ok) this.deps.supervisor.send({ type: 'load', modelPath: model.path });
+    if (model?.check.ok) this.deps.supervisor.send({ type: 'load', engine: { kind: 'vosk', model: model.path } });
   }
 
   start(options: StartOptions = {}): void {
@@ -140,7 +140,7 @@ export class DictationController implements vscode.Disposable {
     this.deps.supervisor.send({
       type: 'start',
       source: { kind: 'mic', device: settings.device, backend: settings.backend },
-      modelPath: session.model.path,
+      engine: { kind: 'vosk', model: session.model.path },
       options: { partials: true, levels: true, phrases: settings.phrases.length ? settings.phrases : undefined },
     });
   }

@@ -117,7 +117,7 @@ async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<
         }
       });
       client.onExit(() => resolve());
-      client.send({ type: 'start', source: { kind: 'file', path: wav }, modelPath: o.modelPath, options: { partials: false, levels: false } });
+      client.send({ type: 'start', engine: { kind: 'vosk', model: o.modelPath }, source: { kind: 'file', path: wav }, options: { partials: false, levels: false } });
     });
   } finally {
     o.signal?.removeEventListener('abort', stop);

@@ -109,12 +109,12 @@ export class MeetingTrack implements Disposable {
     this.captureLost = false;
     this.setState('starting');
     const { spec, modelPath, recognizer } = this.deps;
-    this.supervisor.send({ type: 'start', source: this.deps.sourceFor(spec, this.sessions++), modelPath, options: recognizer });
+    this.supervisor.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: this.deps.sourceFor(spec, this.sessions++), options: recognizer });
   }
 
   /** Loads the model without capturing, so a paused meeting resumes at once. */
   warm(): void {
-    this.supervisor.send({ type: 'load', modelPath: this.deps.modelPath });
+    this.supervisor.send({ type: 'load', engine: { kind: 'vosk', model: this.deps.modelPath } });
   }
 
   /** Stops capture, keeping the worker and its model; resolves once its last final is out. */

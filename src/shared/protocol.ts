@@ -40,13 +40,36 @@ export interface RecognizerOptions {
   levels?: boolean;
 }
 
+/** AssemblyAI Universal Streaming (v3): audio leaves the machine. */
+export interface AssemblyAIEngineSpec {
+  kind: 'assemblyai';
+  /** An API key, or a short-lived streaming token. Travels over stdin only; never logged or echoed. */
+  credential: string;
+  /** What `credential` is (default `apiKey`). */
+  credentialKind?: 'apiKey' | 'token';
+  /** Full wss:// URL of the streaming endpoint (a company proxy, a test server); AssemblyAI's own when absent. */
+  url?: string;
+  /** Streaming `speech_model` (default `universal-streaming-english`). */
+  speechModel?: string;
+  /** Finals are the formatted turns (punctuation, casing); default true. */
+  formatTurns?: boolean;
+}
+
+/** Which engine a session runs on, and its settings. */
+export type EngineSpec =
+  | { kind: 'vosk'; model: string }
+  | { kind: 'sherpa'; model: string }
+  | AssemblyAIEngineSpec;
+
+export type EngineKind = EngineSpec['kind'];
+
 export type Command =
-  | { type: 'load'; modelPath: string }
-  | { type: 'start'; source: Source; modelPath: string; options?: RecognizerOptions }
-  | { type: 'stop' }
-  | { type: 'endUtterance' }
-  | { type: 'listDevices' }
-  | { type: 'shutdown' };
+  | { id: number; type: 'load'; engine: EngineSpec }
+  | { id: number; type: 'start'; engine: EngineSpec; source: Source; options?: RecognizerOptions }
+  | { id: number; type: 'stop' }
+  | { id: number; type: 'endUtterance' }
+  | { id: number; type: 'listDevices' }
+  | { id: number; type: 'shutdown' };
 
 export interface Word {
   word: string;
@@ -83,12 +106,24 @@ export type ErrorCode =
   | 'busy'
   | 'not-running'
   | 'phrases-unsupported'
+  | 'credential-missing'
+  | 'credential-rejected'
+  | 'insufficient-funds'
+  | 'service-refused'
+  | 'service-unreachable'
+  | 'service-unresponsive'
+  | 'connection-lost'
+  | 'audio-gap'
   | 'worker-crashed'
   | 'worker-unresponsive'
   | 'internal';
 
-export type WorkerEvent =
-  | { type: 'ready'; modelPath: string; loadMs: number }
+/**
+ * Events without their `re`: what the worker's parts produce; main.ts adds `re`
+ * (the id of the command answered, or of the `start` that opened the session).
+ */
+export type EventBody =
+  | { type: 'ready'; engine: EngineKind; key: string; loadMs: number }
   | { type: 'started'; source: SourceKind; backend: CaptureBackend | 'file'; device: string }
   | { type: 'partial'; utteranceId: number; text: string }
   | {
@@ -105,8 +140,21 @@ export type WorkerEvent =
   | { type: 'level'; dbfs: number; source: SourceKind }
   | { type: 'progress'; seconds: number; totalSeconds: number }
   | { type: 'devices'; devices: DeviceInfo[]; problems: string[] }
-  | { type: 'error'; code: ErrorCode; message: string; hint: string; fatal: boolean }
+  | {
+      type: 'error';
+      code: ErrorCode;
+      message: string;
+      hint: string;
+      fatal: boolean;
+      /** Session seconds of audio the error concerns (an `audio-gap`: what was not transcribed). */
+      span?: { start: number; end: number };
+    }
   | { type: 'stopped'; reason: 'requested' | 'end-of-input' | 'error' };
+
+/** The id of the command an event answers or whose session it belongs to; null when it belongs to none. */
+type Re = { re: number | null };
+type WithRe<E> = E extends unknown ? E & Re : never;
+export type WorkerEvent = WithRe<EventBody>;
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -115,8 +163,12 @@ export function encode(message: Command | WorkerEvent): string {
   return JSON.stringify(message) + '\n';
 }
 
-/** Thrown by the parsers with a message fit for an `error` event. */
-export class ProtocolError extends Error {}
+/** Thrown by the parsers with a message fit for an `error` event; `id` is the command's, when it had a valid one. */
+export class ProtocolError extends Error {
+  constructor(message: string, readonly id: number | null = null) {
+    super(message);
+  }
+}
 
 function parseObject(line: string): Record<string, unknown> {
   let value: unknown;
@@ -132,6 +184,7 @@ function parseObject(line: string): Record<string, unknown> {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 function checkSource(v: unknown): Source {
   const s = v as { kind?: unknown; path?: unknown; device?: unknown; backend?: unknown } | undefined;
@@ -150,29 +203,74 @@ function checkSource(v: unknown): Source {
   throw new ProtocolError('source "kind" must be "mic", "system" or "file"');
 }
 
+function optional<T>(e: Record<string, unknown>, field: string, check: (v: unknown) => v is T, what: string): T | undefined {
+  const v = e[field];
+  if (v === undefined) return undefined;
+  if (!check(v)) throw new ProtocolError(`engine "${field}" must be ${what}`);
+  return v;
+}
+
+/** Checks an engine spec. Messages never quote a credential. */
+export function checkEngineSpec(v: unknown): EngineSpec {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ProtocolError('needs an "engine" object, e.g. {"kind":"vosk","model":"/path"}');
+  const e = v as Record<string, unknown>;
+  switch (e.kind) {
+    case 'vosk':
+    case 'sherpa':
+      if (!isString(e.model)) throw new ProtocolError(`a ${e.kind} engine needs a "model" folder`);
+      return { kind: e.kind, model: e.model };
+    case 'assemblyai': {
+      if (!isString(e.credential)) throw new ProtocolError('an assemblyai engine needs a "credential" (API key or token)');
+      const credentialKind = optional(e, 'credentialKind', (k): k is 'apiKey' | 'token' => k === 'apiKey' || k === 'token', '"apiKey" or "token"');
+      const url = optional(e, 'url', (u): u is string => isString(u) && /^wss:\/\/[^\s/]+/i.test(u), 'a full wss:// URL');
+      const speechModel = optional(e, 'speechModel', isString, 'a model name');
+      const formatTurns = optional(e, 'formatTurns', (f): f is boolean => typeof f === 'boolean', 'true or false');
+      return {
+        kind: 'assemblyai',
+        credential: e.credential,
+        ...(credentialKind ? { credentialKind } : {}),
+        ...(url ? { url } : {}),
+        ...(speechModel ? { speechModel } : {}),
+        ...(formatTurns !== undefined ? { formatTurns } : {}),
+      };
+    }
+    default:
+      throw new ProtocolError('engine "kind" must be "vosk", "sherpa" or "assemblyai"');
+  }
+}
+
+function checkOptions(v: unknown): RecognizerOptions {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError('"options" must be an object');
+  const options = v as RecognizerOptions;
+  if (options.phrases !== undefined && !(Array.isArray(options.phrases) && options.phrases.every(isString))) {
+    throw new ProtocolError('"phrases" must be a list of strings');
+  }
+  return options;
+}
+
 /** Worker side: one stdin line to a checked command. */
 export function parseCommand(line: string): Command {
   const m = parseObject(line);
-  switch (m.type) {
-    case 'load':
-      if (!isString(m.modelPath)) throw new ProtocolError('load needs a "modelPath"');
-      return { type: 'load', modelPath: m.modelPath };
-    case 'start': {
-      if (!isString(m.modelPath)) throw new ProtocolError('start needs a "modelPath"');
-      const options = (m.options ?? {}) as RecognizerOptions;
-      if (typeof options !== 'object') throw new ProtocolError('"options" must be an object');
-      if (options.phrases !== undefined && !(Array.isArray(options.phrases) && options.phrases.every(isString))) {
-        throw new ProtocolError('"phrases" must be a list of strings');
-      }
-      return { type: 'start', source: checkSource(m.source), modelPath: m.modelPath, options };
+  if (!isId(m.id)) throw new ProtocolError('a command needs an "id" (a positive integer)');
+  const id = m.id;
+  try {
+    switch (m.type) {
+      case 'load':
+        return { id, type: 'load', engine: checkEngineSpec(m.engine) };
+      case 'start':
+        return { id, type: 'start', engine: checkEngineSpec(m.engine), source: checkSource(m.source), options: checkOptions(m.options) };
+      case 'stop':
+      case 'endUtterance':
+      case 'listDevices':
+      case 'shutdown':
+        return { id, type: m.type };
+      default:
+        throw new ProtocolError(`unknown command type ${JSON.stringify(m.type)}`);
     }
-    case 'stop':
-    case 'endUtterance':
-    case 'listDevices':
-    case 'shutdown':
-      return { type: m.type };
-    default:
-      throw new ProtocolError(`unknown command type ${JSON.stringify(m.type)}`);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw new ProtocolError(`command ${id}: ${e.message}`, id);
+    throw e;
   }
 }
 
@@ -180,11 +278,12 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEvent['type']>([
   'ready', 'started', 'partial', 'final', 'level', 'progress', 'devices', 'error', 'stopped',
 ]);
 
-/** Host side: one stdout line to an event. The worker is ours, so only the tag is checked. */
+/** Host side: one stdout line to an event. The worker is ours, so only the tag and `re` are checked. */
 export function parseEvent(line: string): WorkerEvent {
   const m = parseObject(line);
   if (typeof m.type !== 'string' || !EVENT_TYPES.has(m.type)) {
     throw new ProtocolError(`unknown event type ${JSON.stringify(m.type)}`);
   }
+  if (m.re !== null && !isId(m.re)) throw new ProtocolError(`event without a valid "re": ${line.slice(0, 80)}`);
   return m as unknown as WorkerEvent;
 }

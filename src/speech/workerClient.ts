@@ -7,7 +7,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { EventEmitter } from 'events';
 import * as readline from 'readline';
-import { Command, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { Command, encode, EngineSpec, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
 
 export interface Disposable {
   dispose(): void;
@@ -33,6 +33,14 @@ export interface WorkerExit {
   expected: boolean;
 }
 
+/** A command as callers write it: the client numbers it. */
+export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
+
+/** What an engine spec is, for people; never the credential. */
+export function describeEngine(spec: EngineSpec): string {
+  return spec.kind === 'assemblyai' ? 'AssemblyAI streaming' : `the model at ${spec.model}`;
+}
+
 const STDERR_TAIL = 20;
 const SHUTDOWN_GRACE_MS = 2000;
 
@@ -42,7 +50,8 @@ export class WorkerClient implements Disposable {
   private readonly stderrTail: string[] = [];
   /** What the worker was doing, for crash messages. */
   private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
-  private modelPath = '';
+  private engine = 'the speech engine';
+  private lastId = 0;
   private leaving = false;
   private watchSession = false;
   private startPending = false;
@@ -84,10 +93,12 @@ export class WorkerClient implements Disposable {
     return !this.exitInfo;
   }
 
-  send(command: Command): void {
+  /** Sends a command under a new request id (unique in this worker process) and returns the id. */
+  send(draft: CommandDraft): number {
+    const command = { ...draft, id: ++this.lastId } as Command;
     if (command.type === 'start' || command.type === 'load') {
       this.phase = 'loading';
-      this.modelPath = command.modelPath;
+      this.engine = describeEngine(command.engine);
     }
     if (command.type === 'start') {
       this.startPending = true;
@@ -95,6 +106,7 @@ export class WorkerClient implements Disposable {
     }
     if (command.type === 'shutdown') this.leaving = true;
     if (this.alive) this.child.stdin.write(encode(command));
+    return command.id;
   }
 
   onEvent(listener: (event: WorkerEvent) => void): Disposable {
@@ -185,8 +197,9 @@ export class WorkerClient implements Disposable {
     if (this.unresponsive) {
       return {
         type: 'error',
+        re: null,
         code: 'worker-unresponsive',
-        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with the model at ${this.modelPath}, so Voxnote stopped it.`,
+        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engine}, so Voxnote stopped it.`,
         hint: 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.',
         fatal: true,
       };
@@ -197,14 +210,16 @@ export class WorkerClient implements Disposable {
     if (this.phase === 'loading') {
       return {
         type: 'error',
+        re: null,
         code: 'worker-crashed',
-        message: `The speech engine crashed (${how}) while loading the model at ${this.modelPath}.${detail}`,
+        message: `The speech engine crashed (${how}) while loading ${this.engine}.${detail}`,
         hint: 'The model folder is damaged or not a Vosk model: download it again, or choose another with "Voxnote: Select Model".',
         fatal: true,
       };
     }
     return {
       type: 'error',
+      re: null,
       code: 'worker-crashed',
       message: `The speech engine stopped unexpectedly (${how}) while ${this.phase === 'recognizing' ? 'recognizing speech' : 'idle'}.${detail}`,
       hint: this.phase === 'recognizing'

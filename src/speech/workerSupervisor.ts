@@ -4,8 +4,8 @@
  * keep receiving events across restarts. No VS Code API here.
  */
 import { EventEmitter } from 'events';
-import type { Command, WorkerEvent } from '../shared/protocol';
-import { Disposable, WorkerClient, WorkerClientOptions, WorkerExit } from './workerClient';
+import type { WorkerEvent } from '../shared/protocol';
+import { CommandDraft, Disposable, WorkerClient, WorkerClientOptions, WorkerExit } from './workerClient';
 
 export interface SupervisorOptions extends WorkerClientOptions {
   /** First restart delay; doubles on each crash in a row, up to maxBackoffMs. */
@@ -38,9 +38,9 @@ export class WorkerSupervisor implements Disposable {
     return this.client?.pid;
   }
 
-  /** Sends a command, spawning a worker first if none is alive. */
-  send(command: Command): void {
-    this.ensure().send(command);
+  /** Sends a command, spawning a worker first if none is alive; returns its request id. */
+  send(command: CommandDraft): number {
+    return this.ensure().send(command);
   }
 
   onEvent(listener: (event: WorkerEvent) => void): Disposable {

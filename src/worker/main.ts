@@ -2,119 +2,103 @@
  * The worker process: reads commands from stdin, writes events to stdout, one
  * JSON object per line. stdout carries protocol lines only; logs go to stderr.
  * Started with process.execPath (ELECTRON_RUN_AS_NODE=1 under VS Code).
+ * Every event names the command it answers (`re`); session events name their `start`.
  */
+import { isDeepStrictEqual } from 'util';
 import * as readline from 'readline';
-import { checkModelFolder } from '../shared/modelFolder';
-import { Command, encode, parseCommand, ProtocolError, WorkerEvent } from '../shared/protocol';
-import { CaptureError, SAMPLE_RATE } from './capture/capture';
+import { VoxnoteError } from '../shared/errors';
+import { Command, CommandOf, encode, EngineSpec, EventBody, parseCommand, ProtocolError } from '../shared/protocol';
 import { listDevices } from './capture/devices';
-import { openProtocolOut } from './protocolOut';
 import { openCapture } from './capture/open';
+import type { Engine } from './engines/engine';
+import { loadEngine } from './engines/registry';
+import { openProtocolOut } from './protocolOut';
 import { Session } from './session';
-import { VoskModel, VoskRecognizer } from './vosk';
 
 // Anything a library prints must not corrupt the protocol stream.
 console.log = console.info = console.debug = console.error;
 const writeLine = openProtocolOut();
 
-const emit = (event: WorkerEvent): void => writeLine(encode(event));
+const emit = (re: number | null, event: EventBody): void => writeLine(encode({ ...event, re } as Parameters<typeof encode>[0]));
 
-const error = (code: Extract<WorkerEvent, { type: 'error' }>['code'], message: string, hint: string, fatal = false) =>
-  emit({ type: 'error', code, message, hint, fatal });
+const error = (re: number | null, e: Pick<VoxnoteError, 'code' | 'message' | 'hint' | 'fatal'>) =>
+  emit(re, { type: 'error', code: e.code as Extract<EventBody, { type: 'error' }>['code'], message: e.message, hint: e.hint, fatal: e.fatal });
 
 /** VOXNOTE_TRACE=1: per-chunk added latency on stderr, read by `npm run bench`. */
 const trace = process.env.VOXNOTE_TRACE ? (ms: number) => process.stderr.write(`voxnote-trace ${ms.toFixed(4)}\n`) : undefined;
 
-let model: VoskModel | undefined;
+/** The loaded engine and the spec it was loaded from (kept in memory only: it can hold a credential). */
+let loaded: { spec: EngineSpec; engine: Engine } | undefined;
 let session: Session | undefined;
 /** Commands run one at a time, in order: a `stop` must not overtake the `start` before it. */
 let queue: Promise<void> = Promise.resolve();
 
-/** Loads (or reuses) the model; reports and returns undefined when it cannot. */
-function ensureModel(modelPath: string): VoskModel | undefined {
-  if (model?.path === modelPath) return model;
-  const check = checkModelFolder(modelPath);
-  if (!check.ok) {
-    error('bad-model', check.message, check.hint, true);
-    return undefined;
-  }
-  model?.free();
-  model = undefined;
+/**
+ * Loads (or reuses) the engine for a spec; reports failures as fatal errors of
+ * command `re` and returns undefined. `ready` is sent when it loaded, or always when `announce`.
+ */
+async function ensureEngine(re: number, spec: EngineSpec, announce: boolean): Promise<Engine | undefined> {
   const t0 = performance.now();
-  const loaded = VoskModel.load(modelPath);
-  if (!loaded) {
-    error(
-      'model-load-failed',
-      `libvosk could not load the model at ${modelPath}; its files are damaged or from an incompatible version.`,
-      'Download the model again, or choose another with "Voxnote: Select Model".',
-      true,
-    );
-    return undefined;
+  if (!loaded || !isDeepStrictEqual(loaded.spec, spec)) {
+    if (session) {
+      error(re, { code: 'busy', message: 'A session is running on another engine.', hint: 'Send "stop" first.', fatal: false });
+      return undefined;
+    }
+    loaded?.engine.dispose();
+    loaded = undefined;
+    try {
+      loaded = { spec, engine: await loadEngine(spec) };
+    } catch (e) {
+      if (!(e instanceof VoxnoteError)) throw e;
+      error(re, { code: e.code, message: e.message, hint: e.hint, fatal: true });
+      return undefined;
+    }
+    announce = true;
   }
-  model = loaded;
-  emit({ type: 'ready', modelPath, loadMs: Math.round((performance.now() - t0) * 10) / 10 });
-  return model;
+  const { engine } = loaded;
+  if (announce) emit(re, { type: 'ready', engine: spec.kind, key: engine.key, loadMs: Math.round((performance.now() - t0) * 10) / 10 });
+  return engine;
 }
 
-async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
-  if (session) return error('busy', 'A session is already running.', 'Send "stop" first.');
-  const loaded = ensureModel(cmd.modelPath);
-  if (!loaded) return;
-  const options = cmd.options ?? {};
-  let grammar: string[] | undefined;
-  if (options.phrases?.length) {
-    const check = checkModelFolder(cmd.modelPath);
-    if (check.ok && check.supportsPhrases) grammar = options.phrases;
-    else
-      error(
-        'phrases-unsupported',
-        'This model has a fixed decoding graph, so the phrase list cannot restrict recognition; it is ignored.',
-        'Use a small Vosk model (they support runtime phrase lists), or clear voxnote.phrases.',
-      );
-  }
-  let recognizer: VoskRecognizer;
-  try {
-    recognizer = new VoskRecognizer(loaded, SAMPLE_RATE, { maxAlternatives: options.maxAlternatives, grammar });
-  } catch (e) {
-    return error('model-load-failed', (e as Error).message, 'Choose another model with "Voxnote: Select Model".', true);
-  }
-  const current = new Session(cmd.source, recognizer, options, emit, trace);
+async function start(cmd: CommandOf<'start'>): Promise<void> {
+  if (session) return error(cmd.id, { code: 'busy', message: 'A session is already running.', hint: 'Send "stop" first.', fatal: false });
+  const engine = await ensureEngine(cmd.id, cmd.engine, false);
+  if (!engine) return;
+  const current = new Session(cmd.source, cmd.options ?? {}, (event) => emit(cmd.id, event), trace);
   session = current;
   void current.done.then(() => {
     if (session === current) session = undefined;
   });
   try {
-    const capture = await current.open(openCapture);
-    emit({ type: 'started', source: cmd.source.kind, backend: capture.backend, device: capture.device });
+    await current.open(engine, openCapture);
   } catch (e) {
     session = undefined;
-    recognizer.free();
-    if (e instanceof CaptureError) return error(e.code, e.message, e.hint, true);
+    if (e instanceof VoxnoteError) return error(cmd.id, { code: e.code, message: e.message, hint: e.hint, fatal: true });
     throw e;
   }
 }
 
 async function shutdown(): Promise<never> {
   await session?.stop();
-  model?.free();
+  loaded?.engine.dispose();
   process.exit(0);
 }
 
 async function handle(cmd: Command): Promise<void> {
   switch (cmd.type) {
     case 'load':
-      ensureModel(cmd.modelPath);
+      await ensureEngine(cmd.id, cmd.engine, true);
       return;
     case 'start':
       return start(cmd);
     case 'stop':
-      if (!session) return error('not-running', 'Nothing to stop: no session is running.', 'Send "start" first.');
+      if (!session) return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
       return session.stop();
     case 'endUtterance':
-      if (!session) return error('not-running', 'No session is running.', 'Send "start" first.');
+      if (!session) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
       return session.endUtterance();
     case 'listDevices':
-      emit({ type: 'devices', ...(await listDevices()) });
+      emit(cmd.id, { type: 'devices', ...(await listDevices()) });
       return;
     case 'shutdown':
       return shutdown();
@@ -128,13 +112,13 @@ function onLine(line: string): void {
     cmd = parseCommand(line);
   } catch (e) {
     if (!(e instanceof ProtocolError)) throw e;
-    return error('bad-command', `Ignored a bad command: ${e.message}`, 'See docs/protocol.md for the commands.');
+    return error(e.id, { code: 'bad-command', message: `Ignored a bad command: ${e.message}`, hint: 'See docs/protocol.md for the commands.', fatal: false });
   }
-  queue = queue.then(() => handle(cmd)).catch((e: Error) => error('internal', e.message, 'Restart Voxnote.'));
+  queue = queue.then(() => handle(cmd)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
 }
 
 process.on('uncaughtException', (e) => {
-  error('internal', `Worker failure: ${e.message}`, 'Restart Voxnote; if it happens again, report it with the log.', true);
+  error(null, { code: 'internal', message: `Worker failure: ${e.message}`, hint: 'Restart Voxnote; if it happens again, report it with the log.', fatal: true });
   process.exit(1);
 });
 

@@ -1,29 +1,38 @@
 /**
- * One recognition session: audio from a capture back-end through a recognizer
- * to protocol events. Owns the utterance numbering and session time.
+ * One recognition session: audio from a capture back-end through an engine's
+ * recognition stream to protocol events. Engine-independent: it owns the
+ * chunking, level metering, utterance numbering, session time and progress.
  */
+import { VoxnoteError } from '../shared/errors';
+import type { EventBody, RecognizerOptions, Source } from '../shared/protocol';
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
-import type { RecognizerOptions, Source, WorkerEvent } from '../shared/protocol';
 import { Capture, CaptureError, CaptureHandlers, CHUNK_BYTES, SAMPLE_RATE } from './capture/capture';
-import type { RecognizerResult, VoskRecognizer } from './vosk';
+import type { Engine, EngineFailure, EngineFinal, RecognitionStream, StreamSink } from './engines/engine';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
 
-export type Emit = (event: WorkerEvent) => void;
+/** Emits an event of this session; the caller tags it with the `start` command's id. */
+export type Emit = (event: EventBody) => void;
 
-/** Per chunk that produced a partial or final: worker time beyond libvosk's own calls. */
+/** Per chunk that produced a partial or final: worker time beyond the engine's own. */
 export type Trace = (addedMs: number) => void;
 
 export class Session {
   private readonly chunker = new Chunker(CHUNK_BYTES);
   private capture?: Capture;
+  private stream?: RecognitionStream;
   private utteranceId = 1;
   private lastPartial = '';
   private bytesFed = 0;
   private utteranceStartBytes = 0;
   private lastProgressSecond = -1;
+  private finishing = false;
   private ended = false;
+  /** A fatal engine failure reported while capture was still opening: handled once `started` is out. */
+  private earlyFailure?: EngineFailure;
+  /** Time spent in the sink during the current traced chunk (it is the session's, not the engine's). */
+  private sinkMs = 0;
   private readonly partials: boolean;
   private readonly levels: boolean;
   private resolveDone!: () => void;
@@ -32,7 +41,6 @@ export class Session {
 
   constructor(
     private readonly source: Source,
-    private readonly recognizer: VoskRecognizer,
     private readonly options: RecognizerOptions,
     private readonly emit: Emit,
     private readonly trace?: Trace,
@@ -41,39 +49,90 @@ export class Session {
     this.levels = options.levels ?? (source.kind !== 'file' || !!source.realtime);
   }
 
-  /** Starts capture; rejects with a CaptureError when the source cannot be opened. */
-  async open(openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<Capture> {
-    this.capture = await openCapture(this.source, {
-      onData: (pcm) => this.feed(pcm),
-      onEnd: () => this.finish('end-of-input'),
-      onError: (error) => this.fail(error),
-    });
-    return this.capture;
+  /**
+   * Opens a stream on the engine, then capture, and emits `started`. Rejects with
+   * a VoxnoteError (a CaptureError for the source) when either cannot open.
+   */
+  async open(engine: Engine, openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<void> {
+    const options = this.options;
+    const stream = await engine.open(
+      { phrases: options.phrases, maxAlternatives: options.maxAlternatives, partials: this.partials },
+      this.sink(),
+    );
+    this.stream = stream;
+    try {
+      this.capture = await openCapture(this.source, {
+        onData: (pcm) => this.feed(pcm),
+        onEnd: () => void this.finish('end-of-input'),
+        onError: (error) => this.fail(error),
+      });
+    } catch (e) {
+      this.ended = true;
+      stream.close();
+      throw e;
+    }
+    this.emit({ type: 'started', source: this.source.kind, backend: this.capture.backend, device: this.capture.device });
+    if (this.earlyFailure) this.fail(this.earlyFailure, false);
   }
 
   /** Forces the current utterance to end now, like a cloud API's "end of utterance". */
   endUtterance(): void {
-    if (this.ended) return;
+    if (this.finishing || !this.stream) return;
     this.flushPending();
-    this.emitFinal(this.recognizer.finalResult());
+    this.stream.endUtterance();
   }
 
-  /** Stops capture, decodes what was already captured, emits the last final. */
+  /** Stops capture, lets the engine finish what was already captured (the last final), then `stopped`. */
   async stop(): Promise<void> {
-    if (this.ended) return this.done;
+    if (this.finishing) return this.done;
     await this.capture?.stop();
-    this.finish('requested');
-    return this.done;
+    await this.finish('requested');
   }
 
   private get seconds(): number {
     return this.bytesFed / BYTES_PER_SECOND;
   }
 
+  private sink(): StreamSink {
+    const timed = <A extends unknown[]>(handler: (...args: A) => void) =>
+      (...args: A): void => {
+        if (this.ended) return;
+        if (!this.trace) return handler(...args);
+        const t = performance.now();
+        handler(...args);
+        this.sinkMs += performance.now() - t;
+      };
+    return {
+      partial: timed((text: string) => this.onPartial(text)),
+      final: timed((result: EngineFinal) => this.onFinal(result)),
+      error: (failure) => {
+        if (this.ended) return;
+        if (!failure.fatal) return this.report(failure);
+        if (!this.capture) this.earlyFailure ??= failure;
+        else this.fail(failure, false);
+      },
+      notice: (failure) => {
+        if (!this.ended) this.report({ code: failure.code, message: failure.message, hint: failure.hint, fatal: false, span: failure.span });
+      },
+    };
+  }
+
+  private report(failure: Pick<EngineFailure, 'code' | 'message' | 'hint' | 'fatal' | 'span'>): void {
+    this.emit({
+      type: 'error',
+      code: failure.code as Extract<EventBody, { type: 'error' }>['code'],
+      message: failure.message,
+      hint: failure.hint,
+      fatal: failure.fatal,
+      ...(failure.span ? { span: failure.span } : {}),
+    });
+  }
+
   private feed(pcm: Buffer): void {
-    if (this.ended) return;
+    if (this.finishing) return;
     try {
       for (const chunk of this.chunker.push(pcm)) {
+        if (this.finishing) break; // a fatal engine failure while decoding this buffer
         if (this.trace) this.tracedDecode(chunk, this.trace);
         else this.decode(chunk);
       }
@@ -82,40 +141,30 @@ export class Session {
     }
   }
 
-  /** decode() with the clock read around libvosk's calls, for the latency benchmark. */
+  /** decode() with the engine's own time taken out, for the latency benchmark. */
   private tracedDecode(chunk: Buffer, trace: Trace): void {
-    const recognizer = this.recognizer;
-    let voskMs = 0;
-    const timed = <T>(call: () => T): T => {
-      const t = performance.now();
-      const result = call();
-      voskMs += performance.now() - t;
-      return result;
-    };
     const t0 = performance.now();
     const before = this.utteranceId + this.lastPartial;
-    this.decode(chunk, {
-      accept: (pcm) => timed(() => recognizer.accept(pcm)),
-      result: () => timed(() => recognizer.result()),
-      partial: () => timed(() => recognizer.partial()),
-    });
-    if (this.utteranceId + this.lastPartial !== before) trace(performance.now() - t0 - voskMs);
+    this.sinkMs = 0;
+    const engineMs = this.decode(chunk);
+    if (this.utteranceId + this.lastPartial !== before) trace(performance.now() - t0 - engineMs + this.sinkMs);
   }
 
-  private decode(chunk: Buffer, recognizer: Pick<VoskRecognizer, 'accept' | 'result' | 'partial'> = this.recognizer): void {
+  /** Returns the milliseconds spent in the engine's accept (the sink's share included). */
+  private decode(chunk: Buffer): number {
     if (this.levels) this.emit({ type: 'level', dbfs: levelDbfs(chunk), source: this.source.kind });
-    const endpoint = recognizer.accept(chunk);
+    const t = this.trace ? performance.now() : 0;
+    this.stream!.accept(chunk);
+    const engineMs = this.trace ? performance.now() - t : 0;
     this.bytesFed += chunk.length;
-    if (endpoint) {
-      this.emitFinal(recognizer.result());
-    } else if (this.partials) {
-      const text = recognizer.partial();
-      if (text && text !== this.lastPartial) {
-        this.lastPartial = text;
-        this.emit({ type: 'partial', utteranceId: this.utteranceId, text });
-      }
-    }
     this.reportProgress();
+    return engineMs;
+  }
+
+  private onPartial(text: string): void {
+    if (!this.partials || !text || text === this.lastPartial) return;
+    this.lastPartial = text;
+    this.emit({ type: 'partial', utteranceId: this.utteranceId, text });
   }
 
   private reportProgress(): void {
@@ -129,44 +178,56 @@ export class Session {
   private flushPending(): void {
     const rest = this.chunker.drain();
     if (!rest) return;
-    this.recognizer.accept(rest);
+    this.stream!.accept(rest);
     this.bytesFed += rest.length;
   }
 
-  private emitFinal(result: RecognizerResult): void {
+  private onFinal(result: EngineFinal): void {
     const utteranceStart = this.utteranceStartBytes / BYTES_PER_SECOND;
     this.utteranceStartBytes = this.bytesFed;
     this.lastPartial = '';
-    // libvosk ends silence-only stretches with an empty result: nothing was said.
+    // Engines end silence-only stretches with an empty result: nothing was said.
     if (!result.text) return;
     const { words } = result;
     this.emit({
       type: 'final',
       utteranceId: this.utteranceId++,
       text: result.text,
-      start: words.length ? words[0].start : utteranceStart,
-      end: words.length ? words[words.length - 1].end : this.seconds,
+      start: result.start ?? (words.length ? words[0].start : utteranceStart),
+      end: result.end ?? (words.length ? words[words.length - 1].end : this.seconds),
       source: this.source.kind,
       ...(this.options.words ? { words } : {}),
       ...(result.alternatives ? { alternatives: result.alternatives } : {}),
     });
   }
 
-  private finish(reason: 'requested' | 'end-of-input' | 'error'): void {
-    if (this.ended) return;
-    this.flushPending();
-    this.emitFinal(this.recognizer.finalResult());
+  /** Ends the session: the engine delivers its last final (from what was fed, or flushed when `flush`), then `stopped`. */
+  private async finish(reason: 'requested' | 'end-of-input' | 'error', flush = true): Promise<void> {
+    if (this.finishing) return this.done;
+    this.finishing = true;
+    const stream = this.stream!;
+    try {
+      if (flush) this.flushPending();
+      await stream.finish();
+    } catch (e) {
+      this.report(errorOf(e));
+    }
     this.ended = true;
-    this.recognizer.free();
+    stream.close();
     this.emit({ type: 'stopped', reason });
     this.resolveDone();
   }
 
-  private fail(error: CaptureError): void {
-    if (this.ended) return;
-    this.emit({ type: 'error', code: error.code, message: error.message, hint: error.hint, fatal: true });
-    // What was captured before the failure is still decoded: nothing said is lost.
+  /** A capture failure (flush what was captured: nothing said is lost) or a fatal engine failure (the engine has stopped). */
+  private fail(error: EngineFailure, flush = true): void {
+    if (this.finishing) return;
+    this.report(error);
     void this.capture?.stop();
-    this.finish('error');
+    void this.finish('error', flush);
   }
+}
+
+function errorOf(e: unknown): EngineFailure {
+  if (e instanceof VoxnoteError) return e;
+  return new VoxnoteError('internal', `The speech engine failed while finishing: ${(e as Error).message}`, 'Start again; if it persists, choose another engine.');
 }

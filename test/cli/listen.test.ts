@@ -77,7 +77,7 @@ describe('voxnote listen on virtual devices', () => {
 
   it('a named device that does not exist lists the ones that do', async () => {
     const w = new TestWorker();
-    w.send({ type: 'start', source: { kind: 'mic', device: 'no-such-mic' }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'mic', device: 'no-such-mic' }, engine: { kind: 'vosk', model } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'device-not-found');
@@ -86,7 +86,7 @@ describe('voxnote listen on virtual devices', () => {
 
   it('a capture process killed mid-stream gives an error event, and what was heard is kept', async () => {
     const w = new TestWorker();
-    w.send({ type: 'start', source: { kind: 'mic' }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'mic' }, engine: { kind: 'vosk', model } });
     await w.waitFor(isType('started'));
     const play = audio.play('mic', toneWav([0.2, 'yes', 0.35, 'no', 3], { sampleRate: 48000 }).path);
     await w.waitFor((e) => e.type === 'partial' && e.text === 'yes no', 10000);
@@ -106,7 +106,7 @@ describe('voxnote listen on virtual devices', () => {
 
   it('leaves no capture process behind when the worker is shut down', async () => {
     const w = new TestWorker();
-    w.send({ type: 'start', source: { kind: 'system' }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'system' }, engine: { kind: 'vosk', model } });
     await w.waitFor(isType('started'));
     const pid = w.client.pid!;
     await w.close();

@@ -86,7 +86,7 @@ describe('downloading a model', () => {
     const w = new TestWorker();
     try {
       const audio = toneWav([0.4, 'yes', 0.35, 'open', 2]);
-      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: installed, options: {} });
+      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model: installed }, options: {} });
       const final = await w.waitFor(isType('final'));
       assert.equal(final.text, 'yes open');
     } finally {

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import { after } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
-import { WorkerClient } from '../../src/speech/workerClient';
-import type { Command, WorkerEvent } from '../../src/shared/protocol';
+import { CommandDraft, WorkerClient } from '../../src/speech/workerClient';
+import type { WorkerEvent } from '../../src/shared/protocol';
 import { buildToneModel } from './toneModel';
 import { encodeWav, toneScript, ToneScript } from './toneAudio';
 
@@ -62,8 +62,9 @@ export class TestWorker {
     this.client.onEvent((e) => this.events.push(e));
   }
 
-  send(command: Command): void {
-    this.client.send(command);
+  /** Sends a command under a new request id; returns the id. */
+  send(command: CommandDraft): number {
+    return this.client.send(command);
   }
 
   /** Resolves with the first event (from now or already seen) that matches. */

@@ -15,16 +15,23 @@ describe('worker with the real libvosk', () => {
   describe('a file with one utterance and trailing silence', () => {
     const w = new TestWorker();
     const audio = toneWav(SCRIPT);
+    let id = 0;
     after(() => w.close());
 
     it('loads the model and starts', async () => {
-      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: model, options: { words: true } });
+      id = w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model }, options: { words: true } });
       const ready = await w.waitFor(isType('ready'));
-      assert.equal(ready.modelPath, model);
+      assert.equal(ready.engine, 'vosk');
+      assert.equal(ready.key, model);
       assert.ok(ready.loadMs >= 0);
       const started = await w.waitFor(isType('started'));
-      assert.deepEqual({ ...started }, { type: 'started', source: 'file', backend: 'file', device: audio.path });
+      assert.deepEqual({ ...started }, { type: 'started', re: id, source: 'file', backend: 'file', device: audio.path });
       await w.waitFor(isType('stopped'));
+    });
+
+    it('names the start command in every event of the session', () => {
+      assert.ok(w.events.length > 10);
+      assert.deepEqual([...new Set(w.events.map((e) => e.re))], [id]);
     });
 
     it('grows partials word by word before the final', () => {
@@ -62,7 +69,7 @@ describe('worker with the real libvosk', () => {
       const laterProgress = w.events.slice(finalAt).filter((e) => e.type === 'progress');
       assert.ok(laterProgress.length >= 1, 'the final came only with the end of input');
       const stopped = w.events.at(-1);
-      assert.deepEqual(stopped, { type: 'stopped', reason: 'end-of-input' });
+      assert.deepEqual(stopped, { type: 'stopped', re: id, reason: 'end-of-input' });
     });
 
     it('reports progress against the file length', () => {
@@ -77,7 +84,7 @@ describe('worker with the real libvosk', () => {
   it('numbers utterances and gives session times across several utterances', async () => {
     const w = new TestWorker();
     const audio = toneWav([0.4, 'yes', 0.35, 'no', 1.5, 'save', 0.35, 'file', 1.5]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: model, options: { words: true } });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model }, options: { words: true } });
     await w.waitFor(isType('stopped'));
     await w.close();
     const finals = w.of('final');
@@ -90,7 +97,7 @@ describe('worker with the real libvosk', () => {
   it('endUtterance forces a final now and keeps listening', async () => {
     const w = new TestWorker();
     const audio = toneWav([0.3, 'yes', 0.35, 'open', 0.45, 'run', 0.35, 'no', 1.2]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model } });
     await w.waitFor((e) => e.type === 'partial' && e.text === 'yes open');
     w.send({ type: 'endUtterance' });
     await w.waitFor(isType('stopped'), 15000);
@@ -101,7 +108,7 @@ describe('worker with the real libvosk', () => {
   it('stop flushes what was heard into a last final, then stops', async () => {
     const w = new TestWorker();
     const audio = toneWav([0.3, 'yes', 0.35, 'open', 0.35, 'run', 3]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model } });
     await w.waitFor((e) => e.type === 'partial' && e.text === 'yes open run');
     w.send({ type: 'stop' });
     const stopped = await w.waitFor(isType('stopped'), 5000);
@@ -115,7 +122,7 @@ describe('worker with the real libvosk', () => {
   it('reports levels in dBFS at about 10 per second for a real-time source', async () => {
     const w = new TestWorker();
     const audio = toneWav([0.5, 'yes', 0.5]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: model });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model } });
     await w.waitFor(isType('stopped'));
     await w.close();
     const levels = w.of('level').map((l) => l.dbfs);
@@ -132,7 +139,7 @@ describe('worker with the real libvosk', () => {
         it(`${sampleRate} Hz ${stereo ? 'stereo' : 'mono'}`, async () => {
           const w = new TestWorker();
           const audio = toneWav([0.4, 'open', 0.35, 'file', 0.35, 'save', 1.0], { sampleRate, stereo });
-          w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: model, options: { words: true } });
+          w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model }, options: { words: true } });
           await w.waitFor(isType('stopped'));
           await w.close();
           const finals = w.of('final');
@@ -147,18 +154,23 @@ describe('worker with the real libvosk', () => {
 
   it('reuses a loaded model across sessions and refuses a second session', async () => {
     const w = new TestWorker();
-    w.send({ type: 'load', modelPath: model });
-    await w.waitFor(isType('ready'));
+    const load = w.send({ type: 'load', engine: { kind: 'vosk', model } });
+    assert.equal((await w.waitFor(isType('ready'))).re, load);
     const audio = toneWav([0.3, 'yes', 0.35, 'no', 3]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: model });
+    const start = w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model } });
     await w.waitFor(isType('started'));
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: model });
+    const second = w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model } });
     const busy = await w.waitFor(isType('error'));
     assert.equal(busy.code, 'busy');
     assert.equal(busy.fatal, false);
+    assert.equal(busy.re, second, 'the refusal answers the second start');
     w.send({ type: 'stop' });
-    await w.waitFor(isType('stopped'));
+    const stopped = await w.waitFor(isType('stopped'));
+    assert.equal(stopped.re, start, 'stopped belongs to the session the first start opened');
+    const again = w.send({ type: 'load', engine: { kind: 'vosk', model } });
+    const reply = await w.waitFor((e) => e.type === 'ready' && e.re === again);
     await w.close();
-    assert.equal(w.of('ready').length, 1, 'the model is loaded once');
+    assert.equal(reply.type === 'ready' && reply.key, model);
+    assert.equal(w.of('ready').length, 2, 'the model is loaded once; each load is answered');
   });
 });

@@ -24,7 +24,7 @@ describe('malformed models', () => {
       fault.apply(dir);
       const w = new TestWorker();
       const audio = toneWav(SPEECH);
-      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: dir });
+      w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model: dir } });
       const error = await w.waitFor((e) => (e.type === 'error' && e.fatal) || e.type === 'stopped', 25000);
       if (error.type === 'stopped') {
         assert.ok(UNDEFINED_BEHAVIOUR.has(fault.name), `no error for ${fault.name}: ${JSON.stringify(w.events)}`);
@@ -58,7 +58,7 @@ describe('malformed models', () => {
     const dir = toneModel();
     fs.rmSync(path.join(dir, 'graph', 'words.txt'));
     const w = new TestWorker();
-    w.send({ type: 'load', modelPath: dir });
+    w.send({ type: 'load', engine: { kind: 'vosk', model: dir } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'bad-model');
@@ -69,7 +69,7 @@ describe('malformed models', () => {
     const outer = tempDir('outer');
     buildToneModel(path.join(outer, 'vosk-model-small-xx'));
     const w = new TestWorker();
-    w.send({ type: 'load', modelPath: outer });
+    w.send({ type: 'load', engine: { kind: 'vosk', model: outer } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'bad-model');
@@ -78,7 +78,7 @@ describe('malformed models', () => {
 
   it('a missing model folder is a clear error', async () => {
     const w = new TestWorker();
-    w.send({ type: 'load', modelPath: '/nonexistent/model' });
+    w.send({ type: 'load', engine: { kind: 'vosk', model: '/nonexistent/model' } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'bad-model');
@@ -91,24 +91,29 @@ describe('bad input', () => {
     const w = new TestWorker();
     const stdin = (w.client as unknown as { child: { stdin: NodeJS.WritableStream } }).child.stdin;
     stdin.write('this is not json\n');
-    stdin.write('{"type":"fly"}\n');
+    stdin.write('{"id":901,"type":"fly"}\n');
     stdin.write('[1,2]\n');
-    stdin.write('{"type":"start","modelPath":"/m"}\n');
+    stdin.write('{"id":902,"type":"start","engine":{"kind":"vosk","model":"/m"}}\n');
+    stdin.write('{"type":"stop"}\n');
+    stdin.write('{"id":903,"type":"load","engine":{"kind":"vosk"}}\n');
     const model = toneModel();
-    w.send({ type: 'load', modelPath: model });
+    w.send({ type: 'load', engine: { kind: 'vosk', model } });
     await w.waitFor(isType('ready'));
     const errors = w.of('error');
-    assert.equal(errors.length, 4);
+    assert.equal(errors.length, 6);
     assert.ok(errors.every((e) => e.code === 'bad-command' && !e.fatal));
+    assert.deepEqual(errors.map((e) => e.re), [null, 901, null, 902, null, 903], 'an error names the bad command when it had an id');
     assert.match(errors[1].message, /unknown command type "fly"/);
     assert.match(errors[3].message, /source/);
+    assert.match(errors[4].message, /"id"/);
+    assert.match(errors[5].message, /"model"/);
     assert.ok(w.client.alive);
     await w.close();
   });
 
   it('a missing audio file is a clear error', async () => {
     const w = new TestWorker();
-    w.send({ type: 'start', source: { kind: 'file', path: '/nonexistent/a.wav' }, modelPath: toneModel() });
+    w.send({ type: 'start', source: { kind: 'file', path: '/nonexistent/a.wav' }, engine: { kind: 'vosk', model: toneModel() } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'file-not-found');
@@ -119,7 +124,7 @@ describe('bad input', () => {
     const file = path.join(tempDir('mp3'), 'song.wav');
     fs.writeFileSync(file, Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00 this is an mp3, not a wav'));
     const w = new TestWorker();
-    w.send({ type: 'start', source: { kind: 'file', path: file }, modelPath: toneModel() });
+    w.send({ type: 'start', source: { kind: 'file', path: file }, engine: { kind: 'vosk', model: toneModel() } });
     const error = await w.waitFor(isType('error'));
     await w.close();
     assert.equal(error.code, 'unsupported-audio');
@@ -138,7 +143,7 @@ describe('bad input', () => {
   it('a worker that stops responding mid-session is killed and reported', async () => {
     const w = new TestWorker(undefined, 1500);
     const audio = toneWav([0.3, 'yes', 0.35, 'no', 5]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: toneModel() });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model: toneModel() } });
     await w.waitFor(isType('partial'));
     process.kill(w.client.pid!, 'SIGSTOP');
     const error = await w.waitFor(isType('error'), 5000);
@@ -150,7 +155,7 @@ describe('bad input', () => {
   it('exits when stdin closes, flushing the last final', async () => {
     const w = new TestWorker();
     const audio = toneWav([0.3, 'yes', 0.35, 'no', 5]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, modelPath: toneModel() });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path, realtime: true }, engine: { kind: 'vosk', model: toneModel() } });
     await w.waitFor((e) => e.type === 'partial' && e.text === 'yes no');
     (w.client as unknown as { child: { stdin: NodeJS.WritableStream } }).child.stdin.end();
     const exit = await w.client.exited;

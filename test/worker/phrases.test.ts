@@ -13,7 +13,7 @@ describe('phrases with a model that cannot use them', () => {
     const check = checkModelFolder(model);
     assert.ok(check.ok && !check.supportsPhrases, 'the tone model was expected to have a fixed graph');
     const audio = toneWav([0.4, 'save', 0.35, 'file', 2]);
-    w.send({ type: 'start', source: { kind: 'file', path: audio.path }, modelPath: model, options: { phrases: ['yes', 'no'] } });
+    w.send({ type: 'start', source: { kind: 'file', path: audio.path }, engine: { kind: 'vosk', model }, options: { phrases: ['yes', 'no'] } });
     const error = await w.waitFor(isType('error'));
     assert.equal(error.code, 'phrases-unsupported');
     assert.equal(error.fatal, false);

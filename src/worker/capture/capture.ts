@@ -1,3 +1,4 @@
+import { VoxnoteError } from '../../shared/errors';
 import type { CaptureBackend, ErrorCode, Source } from '../../shared/protocol';
 
 /** All capture back-ends deliver this format to the recognizer. */
@@ -5,10 +6,10 @@ export const SAMPLE_RATE = 16000;
 /** 100 ms of 16 kHz mono s16le. */
 export const CHUNK_BYTES = 3200;
 
-/** A capture failure a person can act on: `hint` says what to do. */
-export class CaptureError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly hint: string) {
-    super(message);
+/** A capture failure a person can act on: `hint` says what to do. Always ends the session. */
+export class CaptureError extends VoxnoteError {
+  constructor(override readonly code: ErrorCode, message: string, hint: string) {
+    super(code, message, hint, true);
   }
 }
 

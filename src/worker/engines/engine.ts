@@ -61,5 +61,5 @@ export interface Engine {
   dispose(): void;
 }
 
-/** Engine failures are VoxnoteErrors: code, message, hint, fatal. */
-export type EngineFailure = VoxnoteError;
+/** Engine failures are VoxnoteErrors: code, message, hint, fatal; `span` names the session seconds concerned (a gap in the transcript). */
+export type EngineFailure = VoxnoteError & { readonly span?: { start: number; end: number } };

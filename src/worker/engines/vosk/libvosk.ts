@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Alternative, Word } from '../shared/protocol';
+import type { Alternative, Word } from '../../../shared/protocol';
 
 /** Where the npm `vosk` package keeps its prebuilt library for this platform. */
 function libraryFile(): { dir: string; file: string } {
