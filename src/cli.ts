@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { engineFor } from './shared/modelFolder';
 import { WorkerClient } from './speech/workerClient';
 import type { DeviceInfo, EventOf, Source, WorkerEvent } from './shared/protocol';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
@@ -87,7 +88,7 @@ async function runSession(source: Source, modelPath: string, format: Format, wor
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (maxSeconds !== undefined) setTimeout(stop, maxSeconds * 1000).unref();
-  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source, options: { words, partials: format === 'ndjson' || process.stdout.isTTY } });
+  client.send({ type: 'start', engine: engineFor(modelPath), source, options: { words, partials: format === 'ndjson' || process.stdout.isTTY } });
   await finished;
   await client.shutdown();
 }

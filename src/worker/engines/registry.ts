@@ -5,15 +5,14 @@
 import { VoxnoteError } from '../../shared/errors';
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
+import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
 
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
-  sherpa: async () => {
-    throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no sherpa-onnx engine.', 'Choose a Vosk model with "Voxnote: Select Model".');
-  },
+  sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds }),
   assemblyai: async () => {
     throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no AssemblyAI engine.', 'Set voxnote.engine to a local engine.');
   },
