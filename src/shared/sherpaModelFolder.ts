@@ -257,6 +257,23 @@ export function recognizeLayout(dir: string, names: readonly string[]): Omit<She
   return undefined;
 }
 
+/** For a folder that almost has a release layout: the files it lacks. */
+function nearMiss(names: readonly string[]): string | undefined {
+  const has = (re: RegExp) => names.some((n) => re.test(n));
+  const lacking = (want: Array<[RegExp, string]>) => want.filter(([re]) => !has(re)).map(([, name]) => name);
+  const whisper: Array<[RegExp, string]> = [[/-encoder(\.int8)?\.onnx$/, '<name>-encoder.onnx'], [/-decoder(\.int8)?\.onnx$/, '<name>-decoder.onnx'], [/-tokens\.txt$/, '<name>-tokens.txt']];
+  const moonshine: Array<[RegExp, string]> = [[/^preprocess(\.int8)?\.onnx$/, 'preprocess.onnx'], [/^encode(\.int8)?\.onnx$/, 'encode.onnx'], [/^uncached_decode(\.int8)?\.onnx$/, 'uncached_decode.onnx'], [/^cached_decode(\.int8)?\.onnx$/, 'cached_decode.onnx'], [/^tokens\.txt$/, 'tokens.txt']];
+  const transducer: Array<[RegExp, string]> = [[/^encoder.*\.onnx$/, 'encoder….onnx'], [/^decoder.*\.onnx$/, 'decoder….onnx'], [/^joiner.*\.onnx$/, 'joiner….onnx'], [/^tokens\.txt$/, 'tokens.txt']];
+  for (const [what, want] of [['a Whisper', whisper], ['a Moonshine', moonshine], ['a transducer', transducer]] as const) {
+    const missing = lacking([...want]);
+    // Present: one of its own model files (two for a transducer, whose names are common words).
+    const own = want.filter(([re, name]) => !name.includes('tokens') && has(re)).length;
+    if (missing.length && own >= (what === 'a transducer' ? 2 : 1)) return `looks like ${what} model but has no ${missing.join(', ')}`;
+  }
+  if (!names.includes('tokens.txt') && !has(/-tokens\.txt$/)) return 'has .onnx files but no tokens.txt';
+  return undefined;
+}
+
 /** What a folder without a manifest would need, for the message. */
 const LAYOUTS = 'voxnote-model.json, or an official sherpa-onnx layout (Whisper: <name>-encoder.onnx, <name>-decoder.onnx, <name>-tokens.txt; transducer: encoder, decoder and joiner .onnx files with tokens.txt; Moonshine; SenseVoice)';
 
@@ -272,7 +289,10 @@ export function checkSherpaFolder(dir: string): SherpaCheck {
     if (names.includes(MANIFEST)) model = fromManifest(dir);
     else {
       const found = recognizeLayout(dir, names);
-      if (!found) throw new Bad(`The model folder ${dir} has .onnx files but neither ${LAYOUTS}.`, `Add a ${MANIFEST} (see models/README.md), or use the whole unpacked release archive.`);
+      if (!found) {
+        const near = nearMiss(names);
+        throw new Bad(`The model folder ${dir} ${near ?? `has .onnx files but neither ${LAYOUTS}`}.`, `Use the whole unpacked sherpa-onnx release archive, or add a ${MANIFEST} (see models/README.md).`);
+      }
       model = { ...found, featureDim: 80 };
     }
     checkModel(dir, model);
