@@ -30,6 +30,23 @@ export interface SherpaModel {
   featureDim: number;
 }
 
+/** voxnote-model.json: sherpa-onnx's own config words; paths relative to the folder. */
+export interface SherpaManifest {
+  engine: 'sherpa';
+  streaming: boolean;
+  kind: string;
+  files: Record<string, string>;
+  tokens: string;
+  vad?: string;
+  language?: string;
+  modelType?: string;
+  featureDim?: number;
+}
+
+export function writeManifest(dir: string, manifest: SherpaManifest): void {
+  fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+}
+
 export type SherpaCheck = { ok: true; model: SherpaModel } | { ok: false; message: string; hint: string };
 
 /** File fields per modelConfig key, as sherpa-onnx-node names them. */
