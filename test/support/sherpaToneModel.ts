@@ -188,8 +188,19 @@ export interface BuildOptions {
   vad?: boolean;
 }
 
+/** The repository: the nearest folder up with a package.json (this file also runs bundled, from dist/). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
 /** The Silero VAD v5 model the extension ships (models/vad/README.md says where it comes from). */
-export const SILERO_VAD = path.resolve(__dirname, '../../../models/vad/silero_vad_v5.onnx');
+export const SILERO_VAD = path.join(repoRoot(), 'models', 'vad', 'silero_vad_v5.onnx');
 
 /** Writes a sherpa tone model folder: model.onnx, tokens.txt, voxnote-model.json and, offline, silero_vad.onnx. */
 export function buildSherpaToneModel(dir: string, kind: SherpaToneKind, opts: BuildOptions = {}): string {
@@ -216,7 +227,7 @@ export function buildSherpaToneModel(dir: string, kind: SherpaToneKind, opts: Bu
 // ---------------------------------------------------------------------------
 // Audio that Silero VAD segments (doc §6)
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+const FIXTURES = path.join(repoRoot(), 'test', 'fixtures');
 
 /** espeak-ng "hello world", trimmed, peak 0.8 (test/fixtures/README.md says how it was made). */
 export function speechSegment(sampleRate: 16000 | 48000): Float32Array {
