@@ -121,9 +121,7 @@ async function latency(modelPath: string) {
       if (m) added.push(Number(m[1]));
     },
   });
-  const stopped = client.next('stopped', 120000);
-  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { words: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { words: true } }, 'stopped', 120000);
   await client.shutdown();
   return {
     chunksWithOutput: added.length,
@@ -150,10 +148,8 @@ async function memory(modelPath: string) {
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
     if (marks.includes(minute)) worker[minute] = rssBytes(client.pid!);
   });
-  const stopped = client.next('stopped', 600000);
   const t = performance.now();
-  client.send({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } }, 'stopped', 600000);
   const seconds = (performance.now() - t) / 1000;
   await client.shutdown();
   const direct = JSON.parse(timeMs([path.join(DIST, 'bench.js'), 'direct', file, modelPath, marks.join(',')]).stdout) as Record<number, number>;

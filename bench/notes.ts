@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { MeetingSession } from '../src/notes/meetingSession';
+import { SpeechService } from '../src/speech/speechService';
 import { UTTERANCE_LINE } from '../src/notes/notesFormat';
 import { NotesWriter } from '../src/notes/notesWriter';
 import { longToneWav } from '../test/support/longToneWav';
@@ -45,9 +46,10 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     const system = longToneWav(path.join(work, 'system.wav'), [['no', 'yes'], ['close', 'file', 'open'], ['run']], hours * 3600, 3);
     const notesPath = path.join(work, 'Meeting.md');
     const writer = NotesWriter.create(notesPath, { title: 'Bench meeting', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
+    const speech = new SpeechService({ workerPath });
     const session = new MeetingSession({
-      workerPath,
-      modelPath,
+      speech,
+      engine: { kind: 'vosk', model: modelPath },
       writer,
       tracks: [
         { kind: 'mic', label: 'Me' },

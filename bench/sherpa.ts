@@ -211,9 +211,7 @@ async function runWorker(dist: string, model: string, file: string, realtime: bo
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
     if (marks.includes(minute)) rss[minute] = procRss(client.pid!);
   });
-  const stopped = client.next('stopped', 1800000);
-  client.send({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: file, realtime }, options: { partials: true, levels: true } });
-  await stopped;
+  await client.request({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: file, realtime }, options: { partials: true, levels: true } }, 'stopped', 1800000);
   const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;
   await client.shutdown();
   return { finals, cpuSeconds, rss };

@@ -5,43 +5,49 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { engineFor } from './shared/modelFolder';
-import { WorkerClient } from './speech/workerClient';
-import type { DeviceInfo, EventOf, Source, WorkerEvent } from './shared/protocol';
+import { engineForModel } from './speech/engineSpec';
+import type { SessionRequest, SpeechFinal, SpeechPartial } from './speech/speechSession';
+import { SpeechService } from './speech/speechService';
+import { checkModelFolder } from './shared/modelFolder';
+import type { DeviceInfo, EngineSpec, Source } from './shared/protocol';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
-  voxnote transcribe FILE --model DIR [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
-  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio] --model DIR
+  voxnote transcribe FILE [--model DIR | --engine assemblyai] [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
+  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio] [--model DIR | --engine assemblyai]
                  [--format text|ndjson] [--max-seconds N] [--words]
   voxnote devices [--json]
-The model folder may also come from the VOXNOTE_MODEL environment variable.`;
+The model folder may also come from the VOXNOTE_MODEL environment variable.
+--engine assemblyai sends the audio to AssemblyAI's streaming service (cloud), files at real-time pace.
+Its API key comes only from ASSEMBLYAI_API_KEY; ASSEMBLYAI_STREAMING_URL (a full wss:// URL) points
+it at another endpoint, and NODE_EXTRA_CA_CERTS adds trusted certificates as Node does.`;
 
 class UsageError extends Error {}
 
 const FORMATS = ['text', 'ndjson', 'srt', 'vtt', 'md'] as const;
 type Format = (typeof FORMATS)[number];
+const ENGINES = ['local', 'assemblyai'] as const;
+
+type Printed = ({ type: 'partial' } & SpeechPartial) | ({ type: 'final' } & SpeechFinal);
 
 const out = (s: string) => process.stdout.write(s);
 
-/** Writes each event in the chosen format; a live partial rewrites one terminal line. */
-function printer(format: Format, title: string): (e: WorkerEvent) => void {
+/** Writes each result in the chosen format; a live partial rewrites one terminal line. */
+function printer(format: Format, title: string): (e: Printed) => void {
   const live = format === 'text' && process.stdout.isTTY;
   let cues = 0;
   let partialShown = false;
   if (format === 'vtt') out(VTT_HEADER);
   if (format === 'md') out(`# Transcript: ${title}\n\n`);
   return (e) => {
-    if (format === 'ndjson') {
-      if (e.type === 'partial' || e.type === 'final') out(JSON.stringify(e) + '\n');
-      return;
-    }
-    if (e.type === 'partial' && live) {
+    if (format === 'ndjson') return void out(JSON.stringify(e) + '\n');
+    if (e.type === 'partial') {
+      if (!live) return;
       const width = (process.stdout.columns || 80) - 1;
       out(`\r\x1b[2K\x1b[2m${e.text.slice(-width)}\x1b[0m`);
       partialShown = true;
+      return;
     }
-    if (e.type !== 'final') return;
     if (partialShown) out('\r\x1b[2K');
     partialShown = false;
     if (format === 'text') out(e.text + '\n');
@@ -51,52 +57,66 @@ function printer(format: Format, title: string): (e: WorkerEvent) => void {
   };
 }
 
-function fail(e: EventOf<'error'>): never {
-  process.stderr.write(`voxnote: ${e.message} ${e.hint}\n`);
-  process.exit(1);
-}
-
-function newClient(): WorkerClient {
-  return new WorkerClient({
+function newService(): SpeechService {
+  return new SpeechService({
     workerPath: path.join(__dirname, 'worker.js'),
+    // The key reaches the worker inside its start command only, not in its environment.
+    env: { ASSEMBLYAI_API_KEY: undefined },
     log: process.env.VOXNOTE_DEBUG ? (l) => process.stderr.write(`[worker] ${l}\n`) : undefined,
   });
 }
 
-/** Runs one session to its `stopped` event; fatal errors exit non-zero. */
-async function runSession(source: Source, modelPath: string, format: Format, words: boolean, maxSeconds?: number) {
-  const client = newClient();
+/** Runs one session to its end; an error that ends it exits non-zero. */
+async function runSession(request: SessionRequest & { source: Source }, format: Format, maxSeconds?: number): Promise<void> {
+  const speech = newService();
+  const { source } = request;
+  const session = speech.createSession(request);
   const print = printer(format, source.kind === 'file' ? path.basename(source.path) : source.kind);
+  session.onPartial((e) => print({ type: 'partial', ...e }));
+  session.onFinal((e) => print({ type: 'final', ...e }));
+  session.onError((e) => {
+    if (!e.fatal) process.stderr.write(`voxnote: warning: ${e.message} ${e.hint}\n`);
+    else if (e.restarting) process.stderr.write(`voxnote: warning: ${e.message} Restarting.\n`);
+  });
   let stopping = false;
   const stop = () => {
-    if (stopping) {
-      process.exit(130); // a second Ctrl+C: leave now
-    }
+    if (stopping) process.exit(130); // a second Ctrl+C: leave now
     stopping = true;
-    client.send({ type: 'stop' });
+    void session.stop();
   };
-  const finished = new Promise<void>((resolve) => {
-    client.onEvent((e) => {
-      if (e.type === 'error') {
-        if (e.fatal) fail(e);
-        process.stderr.write(`voxnote: warning: ${e.message} ${e.hint}\n`);
-      }
-      if (e.type === 'stopped') resolve();
-      print(e);
-    });
-  });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (maxSeconds !== undefined) setTimeout(stop, maxSeconds * 1000).unref();
-  client.send({ type: 'start', engine: engineFor(modelPath), source, options: { words, partials: format === 'ndjson' || process.stdout.isTTY } });
-  await finished;
-  await client.shutdown();
+  const end = await session.ended;
+  await speech.shutdown();
+  if (end.error) {
+    process.stderr.write(`voxnote: ${end.error.message} ${end.error.hint}\n`);
+    process.exit(1);
+  }
 }
 
 function modelOption(value: string | undefined): string {
   const model = value ?? process.env.VOXNOTE_MODEL;
   if (!model) throw new UsageError('--model DIR is required (or set VOXNOTE_MODEL).');
   return path.resolve(model);
+}
+
+/** The engine: the model's (the folder says which), or AssemblyAI with the key from the environment only. */
+function engineOption(values: { engine?: string; model?: string }): EngineSpec {
+  const engine = values.engine ?? 'local';
+  if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--engine must be one of: ${ENGINES.join(', ')}.`);
+  if (engine === 'local') {
+    const model = modelOption(values.model);
+    const check = checkModelFolder(model);
+    // A folder that fails the check goes to the worker, which says what is wrong with it.
+    return check.ok ? engineForModel(model, check) : { kind: 'vosk', model };
+  }
+  if (values.model) throw new UsageError('--model and --engine assemblyai exclude each other.');
+  const credential = process.env.ASSEMBLYAI_API_KEY?.trim();
+  if (!credential) throw new UsageError('--engine assemblyai needs your AssemblyAI API key in the ASSEMBLYAI_API_KEY environment variable.');
+  const url = process.env.ASSEMBLYAI_STREAMING_URL?.trim();
+  if (url && !/^wss:\/\/[^\s/]+/i.test(url)) throw new UsageError(`ASSEMBLYAI_STREAMING_URL must be a full wss:// URL, not "${url}".`);
+  return { kind: 'assemblyai', credential, ...(url ? { url } : {}) };
 }
 
 function formatOption(value: string | undefined, allowed: readonly Format[]): Format {
@@ -106,17 +126,16 @@ function formatOption(value: string | undefined, allowed: readonly Format[]): Fo
 }
 
 async function devices(json: boolean): Promise<void> {
-  const client = newClient();
-  const reply = client.next('devices');
-  client.send({ type: 'listDevices' });
-  const { devices, problems } = await reply;
-  await client.shutdown();
+  const speech = newService();
+  const { devices, problems } = await speech.listDevices().finally(() => speech.shutdown());
   if (json) return void out(JSON.stringify({ devices, problems }, null, 2) + '\n');
   const line = (d: DeviceInfo) => `  ${d.isDefault ? '*' : ' '} [${d.backend}] ${d.name}${d.description !== d.name ? `  (${d.description})` : ''}\n`;
   out('Microphones:\n' + devices.filter((d) => d.kind === 'mic').map(line).join(''));
   out('System audio (monitors):\n' + devices.filter((d) => d.kind === 'system').map(line).join(''));
   for (const p of problems) out(`note: ${p}\n`);
 }
+
+const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY });
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -126,6 +145,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       model: { type: 'string' },
+      engine: { type: 'string' },
       format: { type: 'string' },
       source: { type: 'string' },
       device: { type: 'string' },
@@ -140,8 +160,11 @@ async function main(argv: string[]): Promise<void> {
     case 'transcribe': {
       if (positionals.length !== 1) throw new UsageError('transcribe takes one audio file.');
       const format = formatOption(values.format, FORMATS);
-      const source: Source = { kind: 'file', path: path.resolve(positionals[0]), realtime: values.realtime };
-      return runSession(source, modelOption(values.model), format, values.words);
+      const engine = engineOption(values);
+      // A streaming service expects live audio: the file plays at real-time pace.
+      const realtime = values.realtime || engine.kind === 'assemblyai';
+      const source: Source = { kind: 'file', path: path.resolve(positionals[0]), realtime };
+      return runSession({ engine, source, purpose: 'transcription', options: sessionOptions(format, values.words) }, format);
     }
     case 'listen': {
       if (values.source !== 'mic' && values.source !== 'system') throw new UsageError('--source must be mic or system.');
@@ -152,7 +175,7 @@ async function main(argv: string[]): Promise<void> {
       if (maxSeconds !== undefined && !(maxSeconds > 0)) throw new UsageError('--max-seconds must be a positive number.');
       const format = formatOption(values.format, ['text', 'ndjson']);
       const source: Source = { kind: values.source, device: values.device, backend: values.backend };
-      return runSession(source, modelOption(values.model), format, values.words, maxSeconds);
+      return runSession({ engine: engineOption(values), source, purpose: 'cli', options: sessionOptions(format, values.words) }, format, maxSeconds);
     }
     case 'devices':
       return devices(values.json);

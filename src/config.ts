@@ -74,6 +74,14 @@ export function readMeetingSettings(): MeetingSettings {
   };
 }
 
+/** Which engine a purpose uses: the local model unless the person chose the cloud. */
+export type EngineSetting = 'local' | 'assemblyai';
+export type EnginePurpose = 'dictation' | 'meetingNotes';
+export const engineSetting = (purpose: EnginePurpose): EngineSetting =>
+  section().get<string>(`engine.${purpose}`, 'local') === 'assemblyai' ? 'assemblyai' : 'local';
+/** AssemblyAI's streaming endpoint; empty means the service's own. */
+export const assemblyaiStreamingUrl = (): string => section().get<string>('assemblyai.streamingUrl', '').trim();
+
 export const preloadModel = (): boolean => section().get<boolean>('preloadModel', false);
 export const partialLength = (): number => section().get<number>('statusBar.partialLength', 40);
 export const maxModelBytes = (): number => section().get<number>('model.maxUnpackedGB', 10) * 1024 ** 3;

@@ -1,13 +1,15 @@
 /**
- * Owns the dictation session: starts and stops the worker's session, routes
- * partials to the ghost text and the transcript, finals through the formatter
- * into the editor, and recovers when the worker crashes. One session at a time.
+ * Owns dictation: opens a speech session on its lane of the speech service,
+ * routes partials to the ghost text and the transcript, finals through the
+ * formatter into the editor, and tells the person when the session restarts
+ * or ends with an error. One session at a time.
  */
 import * as vscode from 'vscode';
-import { preloadModel, readDictationSettings } from '../config';
-import type { WorkerSupervisor } from '../speech/workerSupervisor';
-import type { ModelStore, ResolvedModel } from '../models/modelStore';
-import type { EventOf, WorkerEvent } from '../shared/protocol';
+import { readDictationSettings } from '../config';
+import type { ChosenEngine, EngineChoice } from '../speech/vscode/engineChoice';
+import type { Disposable } from '../speech/lifecycle';
+import type { SpeechEnd, SpeechError, SpeechFinal, SpeechSession } from '../speech/speechSession';
+import type { SpeechLane } from '../speech/speechService';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
 import { Target, TextInserter } from './insertion';
@@ -21,31 +23,35 @@ export interface StartOptions {
 }
 
 interface Session {
-  model: ResolvedModel;
+  speech: SpeechSession;
+  engine: ChosenEngine;
   toTerminal: boolean;
-  started: boolean;
   stopping: boolean;
   /** Escape: the flushed last final is dropped, not inserted. */
   discard: boolean;
   /** Where the current utterance is going, fixed when it begins. */
   utteranceTarget?: Target;
-  crashes: number;
+  restartNoticeShown: boolean;
   fallbackNoticeShown: boolean;
+  subscriptions: Disposable[];
 }
 
 export interface ControllerDeps {
-  supervisor: WorkerSupervisor;
+  /** Dictation's lane of the speech service: its worker stays warm between sessions. */
+  lane: SpeechLane;
+  engines: EngineChoice;
   store: TranscriptStore;
-  models: ModelStore;
   log: vscode.LogOutputChannel;
-  /** No model at all: offer to get one. */
-  firstRun(): void;
   /** A model, microphone or engine problem: a notification with a next step. */
   reportError(error: { code: string; message: string; hint: string }): void;
 }
 
+const OFFER = { purpose: 'dictating', command: 'voxnote.startDictation' };
+
 export class DictationController implements vscode.Disposable {
   private session?: Session;
+  /** A start waiting for its engine (the API key); a stop meanwhile cancels it. */
+  private pending?: { cancelled: boolean };
   private readonly ghost = new GhostText();
   private readonly inserter = new TextInserter(() => readDictationSettings().format);
   private hold?: HoldDetector;
@@ -56,52 +62,87 @@ export class DictationController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ControllerDeps) {
-    this.disposables.push(
-      this.ghost,
-      deps.supervisor.onEvent((e) => this.onEvent(e)),
-      deps.supervisor.onRestart(() => this.onWorkerRestart()),
-    );
+    this.disposables.push(this.ghost);
   }
 
   get active(): boolean {
-    return !!this.session;
+    return !!this.session || !!this.pending;
   }
 
-  /** Keeps a warm worker with the model loaded, so push-to-talk captures at once. */
+  /**
+   * Keeps a warm worker with the model loaded, so push-to-talk captures at once.
+   * A model that fails here is reported once; the worker is not started again until dictation starts.
+   */
   warmUp(): void {
-    const model = this.deps.models.resolve();
-    if (model?.check.ok) this.deps.supervisor.send({ type: 'load', engine: { kind: 'vosk', model: model.path } });
+    const engine = this.deps.engines.preloadable('dictation');
+    if (!engine) return;
+    this.deps.lane.warm(engine).catch((e: SpeechError) => {
+      this.deps.log.error(`Preloading the model failed: [${e.code}] ${e.message}`);
+      this.deps.reportError({ code: e.code, message: `Preloading the model failed: ${e.message}`, hint: e.hint });
+    });
   }
 
-  start(options: StartOptions = {}): void {
-    if (this.session) return;
-    const model = this.deps.models.resolve();
-    if (!model) return this.deps.firstRun();
-    if (!model.check.ok) return this.deps.reportError({ code: 'bad-model', ...model.check });
-    this.session = {
-      model,
-      toTerminal: options.target === 'terminal',
-      started: false,
-      stopping: false,
-      discard: false,
-      crashes: 0,
-      fallbackNoticeShown: false,
-    };
+  async start(options: StartOptions = {}): Promise<void> {
+    if (this.session || this.pending) return;
+    const pending = (this.pending = { cancelled: false });
+    let engine: ChosenEngine | undefined;
+    try {
+      engine = await this.deps.engines.choose('dictation', OFFER);
+    } finally {
+      this.pending = undefined;
+    }
+    if (!engine || pending.cancelled || this.session) return;
+    const settings = readDictationSettings();
+    const toTerminal = options.target === 'terminal';
     this.inserter.reset();
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, true);
-    this.sendStart(this.session);
+    this.deps.store.update({
+      status: 'loading',
+      source: toTerminal ? 'Microphone → terminal' : 'Microphone',
+      device: settings.device ?? 'default',
+      model: engine.name,
+    });
+    this.deps.log.info(`Dictation from ${settings.device ?? 'the default microphone'} with ${engine.name}${engine.cloud ? ' (audio is sent to the cloud)' : ''}`);
+    const speech = this.deps.lane.createSession({
+      engine: engine.engine,
+      purpose: 'dictation',
+      source: { kind: 'mic', device: settings.device, backend: settings.backend },
+      options: { partials: true, levels: true, phrases: settings.phrases.length ? settings.phrases : undefined },
+    });
+    const session: Session = {
+      speech,
+      engine,
+      toTerminal,
+      stopping: false,
+      discard: false,
+      restartNoticeShown: false,
+      fallbackNoticeShown: false,
+      subscriptions: [],
+    };
+    this.session = session;
+    session.subscriptions.push(
+      speech.onStarted((e) => this.deps.store.update({ status: 'listening', device: e.device })),
+      speech.onPartial((e) => this.onPartial(session, e.text)),
+      speech.onFinal((e) => {
+        if (!session.discard) this.queueFinal(session, e);
+      }),
+      speech.onLevel((dbfs) => this.deps.store.setLevel(dbfs)),
+      speech.onError((e) => this.onError(session, e)),
+      speech.onEnd((e) => this.onEnd(session, e)),
+    );
   }
 
   stop(): void {
+    if (this.pending) this.pending.cancelled = true;
     const session = this.session;
     if (!session || session.stopping) return;
     session.stopping = true;
-    if (this.deps.supervisor.running) this.deps.supervisor.send({ type: 'stop' });
-    else this.end();
+    void session.speech.stop();
   }
 
   /** Escape: stop and drop what has not been finalized. */
   cancel(): void {
+    if (this.pending) this.pending.cancelled = true;
     if (!this.session) return;
     this.session.discard = true;
     this.ghost.clear();
@@ -110,8 +151,8 @@ export class DictationController implements vscode.Disposable {
   }
 
   toggle(options: StartOptions = {}): void {
-    if (this.session) this.stop();
-    else this.start(options);
+    if (this.session || this.pending) this.stop();
+    else void this.start(options);
   }
 
   /** One press of the push-to-talk key; key repeats while held arrive as more presses. */
@@ -122,27 +163,11 @@ export class DictationController implements vscode.Disposable {
       this.holdMode = mode;
       this.hold = new HoldDetector(
         { mode, releaseTailMs },
-        { onStart: () => this.start(this.holdOptions), onStop: () => this.stop() },
+        { onStart: () => void this.start(this.holdOptions), onStop: () => this.stop() },
       );
     }
     this.holdOptions = options;
     this.hold.press();
-  }
-
-  private sendStart(session: Session): void {
-    const settings = readDictationSettings();
-    this.deps.store.update({
-      status: 'loading',
-      source: session.toTerminal ? 'Microphone → terminal' : 'Microphone',
-      device: settings.device ?? 'default',
-      model: session.model.name,
-    });
-    this.deps.supervisor.send({
-      type: 'start',
-      source: { kind: 'mic', device: settings.device, backend: settings.backend },
-      engine: { kind: 'vosk', model: session.model.path },
-      options: { partials: true, levels: true, phrases: settings.phrases.length ? settings.phrases : undefined },
-    });
   }
 
   private currentTarget(session: Session): Target | undefined {
@@ -154,33 +179,11 @@ export class DictationController implements vscode.Disposable {
     return editor ? { kind: 'editor', document: editor.document } : undefined;
   }
 
-  private onEvent(e: WorkerEvent): void {
-    const session = this.session;
-    switch (e.type) {
-      case 'started':
-        if (!session) return;
-        session.started = true;
-        this.deps.store.update({ status: 'listening', device: e.device });
-        return;
-      case 'partial':
-        if (!session || session.discard) return;
-        session.utteranceTarget ??= this.currentTarget(session);
-        this.deps.store.setPartial(e.text);
-        this.showGhost(session, e.text);
-        return;
-      case 'final':
-        if (!session || session.discard) return;
-        this.queueFinal(session, e);
-        return;
-      case 'level':
-        if (session) this.deps.store.setLevel(e.dbfs);
-        return;
-      case 'error':
-        return this.onError(e);
-      case 'stopped':
-        if (session) void this.finals.then(() => this.end());
-        return;
-    }
+  private onPartial(session: Session, text: string): void {
+    if (session.discard) return;
+    session.utteranceTarget ??= this.currentTarget(session);
+    this.deps.store.setPartial(text);
+    this.showGhost(session, text);
   }
 
   private showGhost(session: Session, text: string): void {
@@ -190,7 +193,7 @@ export class DictationController implements vscode.Disposable {
     this.ghost.show(editor, text);
   }
 
-  private queueFinal(session: Session, e: EventOf<'final'>): void {
+  private queueFinal(session: Session, e: SpeechFinal): void {
     const target = session.utteranceTarget ?? this.currentTarget(session);
     session.utteranceTarget = undefined;
     this.finals = this.finals.then(async () => {
@@ -214,41 +217,38 @@ export class DictationController implements vscode.Disposable {
     });
   }
 
-  private onError(e: EventOf<'error'>): void {
-    const session = this.session;
+  private onError(session: Session, e: SpeechError): void {
     this.deps.log.error(`[${e.code}] ${e.message} ${e.hint}`);
     if (!e.fatal) {
       if (e.code === 'phrases-unsupported') void vscode.window.showInformationMessage(`Voxnote: ${e.message}`);
       return;
     }
-    if (!session) return;
     this.ghost.clear();
-    // A crash while listening is recovered: the supervisor starts a new worker and the session resumes.
-    if ((e.code === 'worker-crashed' || e.code === 'worker-unresponsive') && session.started && !session.stopping) {
-      session.crashes++;
-      session.started = false;
-      // The cut utterance is gone with the worker: the next one aims at wherever the user is then.
-      session.utteranceTarget = undefined;
-      this.deps.store.update({ status: 'loading' });
-      if (session.crashes === 1) {
-        void vscode.window.showWarningMessage('Voxnote: the speech engine stopped unexpectedly and is restarting. What you dictated so far is kept.');
-      }
+    // The session ends after this error: onEnd reports it.
+    if (!e.restarting) return;
+    // The cut utterance is gone with the worker: the next one aims at wherever the user is then.
+    session.utteranceTarget = undefined;
+    this.deps.store.update({ status: 'loading' });
+    if (!session.restartNoticeShown) {
+      session.restartNoticeShown = true;
+      void vscode.window.showWarningMessage('Voxnote: the speech engine stopped unexpectedly and is restarting. What you dictated so far is kept.');
+    }
+  }
+
+  private onEnd(session: Session, e: SpeechEnd): void {
+    if (!e.error) {
+      void this.finals.then(() => this.end(session));
       return;
     }
-    this.end();
-    this.deps.store.update({ status: 'error', error: { message: e.message, hint: e.hint } });
-    this.deps.reportError(e);
+    this.end(session);
+    this.deps.store.update({ status: 'error', error: { message: e.error.message, hint: e.error.hint } });
+    this.deps.reportError(e.error);
   }
 
-  private onWorkerRestart(): void {
-    const session = this.session;
-    if (session && !session.started && !session.stopping) this.sendStart(session);
-    else if (!session && preloadModel()) this.warmUp();
-  }
-
-  private end(): void {
-    if (!this.session) return;
+  private end(session: Session): void {
+    if (this.session !== session) return;
     this.session = undefined;
+    session.subscriptions.forEach((s) => s.dispose());
     this.hold?.reset();
     this.ghost.clear();
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
@@ -256,6 +256,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.session?.speech.dispose();
     this.hold?.dispose();
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }

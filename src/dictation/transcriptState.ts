@@ -26,6 +26,8 @@ export interface TranscriptState {
   source: string;
   device: string;
   model: string;
+  /** While a cloud engine runs: who receives the audio ("AssemblyAI"). */
+  cloud?: string;
   error?: { message: string; hint: string };
   utterances: TranscriptUtterance[];
   /** Meeting notes: each source's live partial, by its label. */

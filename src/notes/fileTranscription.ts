@@ -8,8 +8,9 @@
 import * as fs from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
-import { Disposable, WorkerClient } from '../speech/workerClient';
-import type { ErrorCode, WorkerEvent } from '../shared/protocol';
+import { engineLabel } from '../speech/engineSpec';
+import type { SpeechService } from '../speech/speechService';
+import type { EngineSpec, ErrorCode } from '../shared/protocol';
 import { clockTime, TimedText } from '../shared/transcriptFormat';
 import { convertToWav, ffmpegMissing, findFfmpeg, isWav } from './audioConversion';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
@@ -21,14 +22,14 @@ export interface FileTranscriptionProgress {
 }
 
 export interface FileTranscriptionOptions {
-  workerPath: string;
-  modelPath: string;
+  speech: SpeechService;
+  engine: EngineSpec;
   audioPath: string;
   /** Where the notes go; the caller chose a path that does not exist (notesPath.ts). */
   notesPath: string;
   /** Notes title; the recording's name by default. */
   title?: string;
-  /** The model's name in the header; its folder's name by default. */
+  /** The model's name in the header; its folder's name (or the service's) by default. */
   modelName?: string;
   /** Label for every line; none by default (one unnamed source). */
   speaker?: string;
@@ -37,7 +38,6 @@ export interface FileTranscriptionOptions {
   /** Each final as it is recognized, with a promise for its line being on disk. */
   onFinal?: (u: TimedText, written: Promise<void>) => void;
   writer?: NotesWriterOptions;
-  log?: (line: string) => void;
 }
 
 export interface FileTranscriptionResult {
@@ -49,7 +49,7 @@ export interface FileTranscriptionResult {
   seconds: number;
   totalSeconds: number;
   /** The engine stopped early; the notes hold what came before. */
-  error?: { code: ErrorCode; message: string; hint: string };
+  error?: { code: ErrorCode | string; message: string; hint: string };
 }
 
 export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileTranscriptionResult> {
@@ -83,47 +83,36 @@ async function transcribeWav(o: FileTranscriptionOptions, wav: string): Promise<
       title: o.title ?? path.basename(o.audioPath),
       startedAt: new Date(),
       sources: [path.basename(o.audioPath)],
-      model: o.modelName ?? path.basename(o.modelPath),
+      model: o.modelName ?? (o.engine.kind === 'assemblyai' ? engineLabel(o.engine) : path.basename(o.engine.model)),
     },
     o.writer,
   );
-  const client = new WorkerClient({ workerPath: o.workerPath, log: o.log });
   const result: FileTranscriptionResult = { notesWritten: true, finals: 0, cancelled: false, seconds: 0, totalSeconds: 0 };
-  const stop = () => client.send({ type: 'stop' });
-  let events: Disposable | undefined;
+  const session = o.speech.createSession({
+    engine: o.engine,
+    purpose: 'transcription',
+    source: { kind: 'file', path: wav },
+    options: { partials: false, levels: false },
+  });
+  session.onFinal((e) => {
+    const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
+    result.finals++;
+    result.seconds = Math.max(result.seconds, e.end);
+    const written = writer.append(u);
+    o.onFinal?.(u, written);
+  });
+  session.onProgress((e) => {
+    result.seconds = Math.max(result.seconds, e.seconds);
+    result.totalSeconds = e.totalSeconds;
+    if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
+  });
+  // Cancelling stops the file where it is: the last final still comes out.
+  const stop = () => void session.stop();
   o.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    await new Promise<void>((resolve) => {
-      let started = false;
-      events = client.onEvent((e: WorkerEvent) => {
-        if (e.type === 'started') started = true;
-        else if (e.type === 'final') {
-          const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
-          result.finals++;
-          result.seconds = Math.max(result.seconds, e.end);
-          const written = writer.append(u);
-          o.onFinal?.(u, written);
-        } else if (e.type === 'progress') {
-          result.seconds = Math.max(result.seconds, e.seconds);
-          result.totalSeconds = e.totalSeconds;
-          if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
-        } else if (e.type === 'error' && e.fatal) {
-          result.error = { code: e.code, message: e.message, hint: e.hint };
-          // A failed start or a dead worker sends no `stopped`.
-          if (!started || !client.alive) resolve();
-        } else if (e.type === 'stopped') {
-          result.cancelled = e.reason === 'requested';
-          resolve();
-        }
-      });
-      client.onExit(() => resolve());
-      client.send({ type: 'start', engine: { kind: 'vosk', model: o.modelPath }, source: { kind: 'file', path: wav }, options: { partials: false, levels: false } });
-    });
-  } finally {
-    o.signal?.removeEventListener('abort', stop);
-    await client.shutdown();
-    events?.dispose();
-  }
+  const end = await session.ended;
+  o.signal?.removeEventListener('abort', stop);
+  result.cancelled = end.reason === 'requested';
+  if (end.error) result.error = { code: end.error.code, message: end.error.message, hint: end.error.hint };
   const ended = result.cancelled || result.error;
   if (!ended) result.seconds = Math.max(result.seconds, result.totalSeconds);
   const at = `${clockTime(result.seconds)} of ${clockTime(result.totalSeconds)}`;

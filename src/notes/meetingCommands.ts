@@ -6,17 +6,18 @@
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
-import type { ModelStore, ResolvedModel } from '../models/modelStore';
+import type { EngineChoice } from '../speech/vscode/engineChoice';
+import type { SpeechService } from '../speech/speechService';
 import { pickMeetingAction, pickSources } from '../ui/meetingPickers';
 import { MEETING_MENU_COMMAND, MeetingStatusBar } from '../ui/meetingStatusBar';
-import { offerFirstRun } from '../ui/pickers';
 import { MeetingController } from './meetingController';
 import type { TrackKind } from './meetingTrack';
 import type { SubtitleFormat } from './notesExport';
 import { exportNotesSubtitles, transcribeAudioFile } from './notesFileCommands';
 
 export interface MeetingCommandDeps {
-  models: ModelStore;
+  speech: SpeechService;
+  engines: EngineChoice;
   store: TranscriptStore;
   log: vscode.LogOutputChannel;
   reportError(error: { code: string; message: string; hint: string }): void;
@@ -30,24 +31,16 @@ export interface StartMeetingOptions {
 const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length > 0 && v.every((k) => k === 'mic' || k === 'system');
 
 export function registerMeetingCommands(context: vscode.ExtensionContext, deps: MeetingCommandDeps): vscode.Disposable {
-  const workerPath = context.asAbsolutePath('dist/worker.js');
-  /** The model, or undefined after offering one (then running `command`) or reporting what is wrong with it. */
-  const model = (purpose: string, command: string) => (): ResolvedModel | undefined => {
-    const resolved = deps.models.resolve();
-    if (!resolved) void offerFirstRun(deps.models, { purpose, command });
-    else if (!resolved.check.ok) deps.reportError({ code: 'bad-model', ...resolved.check });
-    else return resolved;
-    return undefined;
-  };
   const meeting = new MeetingController({
-    workerPath,
-    model: model('taking meeting notes', 'voxnote.startMeetingNotes'),
+    speech: deps.speech,
+    engine: () => deps.engines.choose('meetingNotes', { purpose: 'taking meeting notes', command: 'voxnote.startMeetingNotes' }),
     store: deps.store,
     workspaceState: context.workspaceState,
     log: deps.log,
     reportError: deps.reportError,
   });
-  const files = { workerPath, model: model('transcribing', 'voxnote.transcribeAudioFile'), log: deps.log };
+  // Files go through the local model: a streaming service would take as long as the recording plays.
+  const files = { speech: deps.speech, engine: () => deps.engines.local({ purpose: 'transcribing', command: 'voxnote.transcribeAudioFile' }) };
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   const disposables = [
     meeting,

@@ -10,7 +10,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import type { TranscriptStore } from '../dictation/transcriptState';
-import type { ResolvedModel } from '../models/modelStore';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
+import type { SpeechService } from '../speech/speechService';
 import { MeetingClock } from './meetingClock';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
@@ -30,9 +31,9 @@ interface ActiveRecord {
 }
 
 export interface MeetingControllerDeps {
-  workerPath: string;
-  /** The model to use; undefined once the first-run offer or the model's problem has been shown. */
-  model(): ResolvedModel | undefined;
+  speech: SpeechService;
+  /** The engine to use; undefined once what is missing (a model, an API key) has been offered. */
+  engine(): Promise<ChosenEngine | undefined>;
   store: TranscriptStore;
   workspaceState: vscode.Memento;
   log: vscode.LogOutputChannel;
@@ -53,6 +54,7 @@ const SOURCE_NAMES: Record<TrackKind, string> = { mic: 'microphone', system: 'sy
 
 interface Meeting {
   session: MeetingSession;
+  engine: ChosenEngine;
   writer: NotesWriter;
   notesPath: string;
   uri: string;
@@ -83,6 +85,11 @@ export class MeetingController implements vscode.Disposable {
     return !s || s === 'idle' || s === 'stopped' ? 'idle' : s;
   }
 
+  /** The meeting under way sends its audio to a cloud engine. */
+  get cloud(): boolean {
+    return !!this.meeting?.engine.cloud;
+  }
+
   get notesPath(): string | undefined {
     return this.meeting?.notesPath;
   }
@@ -106,17 +113,17 @@ export class MeetingController implements vscode.Disposable {
   /** Starts meeting notes from these sources into a new notes file; with a meeting under way, shows its notes. */
   async start(kinds: TrackKind[]): Promise<void> {
     if (this.meeting) return this.showNotes();
-    const model = this.deps.model();
-    if (!model) return;
+    const engine = await this.deps.engine();
+    if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
     const startedAt = new Date();
     const notesPath = uniqueNotesPath(settings.folder, settings.fileNameTemplate, startedAt);
     const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
-    const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: model.name };
+    const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
     const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting));
-    meeting = this.begin({ writer, notesPath, tracks, model, sync });
+    meeting = this.begin({ writer, notesPath, tracks, engine, sync });
     await this.deps.workspaceState.update(ACTIVE_KEY, { notesPath, tracks: tracks.map(({ kind, label }) => ({ kind, label })) } satisfies ActiveRecord);
   }
 
@@ -182,8 +189,8 @@ export class MeetingController implements vscode.Disposable {
   }
 
   private async resumeInto(record: ActiveRecord, journal: Journal): Promise<void> {
-    const model = this.deps.model();
-    if (!model) return;
+    const engine = await this.deps.engine();
+    if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
     const sync = new NotesBufferSync();
@@ -192,7 +199,7 @@ export class MeetingController implements vscode.Disposable {
     let meeting: Meeting | undefined;
     const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting));
     const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, model, sync, clock });
+    meeting = this.begin({ writer, notesPath: record.notesPath, tracks, engine, sync, clock });
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
@@ -205,18 +212,18 @@ export class MeetingController implements vscode.Disposable {
     await this.openNotes(notesPath);
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; model: ResolvedModel; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
+  private begin(o: { writer: NotesWriter; notesPath: string; tracks: TrackSpec[]; engine: ChosenEngine; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
     const session = new MeetingSession({
-      workerPath: this.deps.workerPath,
-      modelPath: o.model.path,
+      speech: this.deps.speech,
+      engine: o.engine.engine,
       tracks: o.tracks,
       writer: o.writer,
       clock: o.clock,
       resumed: !!o.clock,
-      supervisor: { log: (line) => this.deps.log.debug(`[meeting worker] ${line}`) },
     });
     const m: Meeting = {
       session,
+      engine: o.engine,
       writer: o.writer,
       notesPath: o.notesPath,
       uri: vscode.Uri.file(o.notesPath).toString(),
@@ -265,7 +272,7 @@ export class MeetingController implements vscode.Disposable {
     );
     this.meeting = m;
     session.start();
-    this.deps.log.info(`Meeting notes into ${o.notesPath} (${o.tracks.map((t) => t.label).join(', ')}; model ${o.model.name})`);
+    this.deps.log.info(`Meeting notes into ${o.notesPath} (${o.tracks.map((t) => t.label).join(', ')}; engine ${o.engine.name})`);
     // Opened once its header is on disk.
     void o.writer
       .flushed()

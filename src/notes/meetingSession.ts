@@ -1,14 +1,15 @@
 /**
- * The meeting-notes service: one track (worker and recognizer) per source,
+ * The meeting-notes service: one track (a lane of the speech service) per source,
  * finals into the notes writer in the order they arrive, labelled by source,
  * stamped in meeting time; pause, resume, stop with the footer. The VS Code
  * controller only wires commands, the status bar and the panel to it.
  * No VS Code API here.
  */
 import { EventEmitter } from 'events';
-import type { Disposable } from '../speech/workerClient';
-import type { SupervisorOptions } from '../speech/workerSupervisor';
-import type { RecognizerOptions, Source } from '../shared/protocol';
+import type { Disposable } from '../speech/lifecycle';
+import type { RestartOptions } from '../speech/restartPolicy';
+import type { SpeechService } from '../speech/speechService';
+import type { EngineSpec, RecognizerOptions, Source } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
 import { MeetingClock } from './meetingClock';
 import { MeetingTrack, TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
@@ -16,8 +17,9 @@ import { resumedRemark } from './notesFormat';
 import type { NotesWriter } from './notesWriter';
 
 export interface MeetingSessionOptions {
-  workerPath: string;
-  modelPath: string;
+  /** Each track gets a lane (a worker) of it. */
+  speech: SpeechService;
+  engine: EngineSpec;
   tracks: TrackSpec[];
   /** The notes file; the session appends to it and finishes it on stop. */
   writer: NotesWriter;
@@ -26,7 +28,8 @@ export interface MeetingSessionOptions {
   /** Resuming into an existing file: a remark marks where. */
   resumed?: boolean;
   recognizer?: RecognizerOptions;
-  supervisor?: Omit<SupervisorOptions, 'workerPath'>;
+  /** Overrides of the restart policy (tests shorten the backoff). */
+  restart?: Partial<RestartOptions>;
   /** Where each track's audio comes from at its n-th session; by default its device. */
   sourceFor?: (spec: TrackSpec, n: number) => Source;
 }
@@ -176,9 +179,10 @@ export class MeetingSession implements Disposable {
     const track = spec.kind;
     return new MeetingTrack({
       spec,
-      modelPath: this.options.modelPath,
+      engine: this.options.engine,
       clock: this.clock,
-      supervisor: { workerPath: this.options.workerPath, ...this.options.supervisor },
+      lane: this.options.speech.createLane(`meeting ${track}`),
+      restart: this.options.restart,
       recognizer: this.options.recognizer ?? {},
       sourceFor: this.options.sourceFor ?? deviceSource,
       onFinal: (u) => this.emit('final', { ...u, track, written: this.options.writer.append(u) }),

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
-import type { ResolvedModel } from '../models/modelStore';
+import type { ChosenEngine } from '../speech/vscode/engineChoice';
+import type { SpeechService } from '../speech/speechService';
 import { pickSubtitleFormat } from '../ui/meetingPickers';
 import { clockTime } from '../shared/transcriptFormat';
 import { FileTranscriptionError } from './audioConversion';
@@ -20,17 +21,16 @@ import { uniqueNotesPath } from './notesPath';
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac', 'webm', 'mp4', 'mkv', 'wma'];
 
 export interface FileCommandDeps {
-  workerPath: string;
-  /** The model to use; undefined once the first-run offer or the model's problem has been shown. */
-  model(): ResolvedModel | undefined;
-  log: vscode.LogOutputChannel;
+  speech: SpeechService;
+  /** The engine to use; undefined once the first-run offer or the model's problem has been shown. */
+  engine(): ChosenEngine | undefined;
 }
 
 const errorWithHint = (e: { message: string; hint: string }) => void vscode.window.showErrorMessage(`Voxnote: ${e.message} ${e.hint}`);
 
 export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Uri): Promise<void> {
-  const model = deps.model();
-  if (!model) return;
+  const engine = deps.engine();
+  if (!engine) return;
   const audio = uri?.fsPath ?? (await pickRecording());
   if (!audio) return;
   const settings = readMeetingSettings();
@@ -47,13 +47,12 @@ export async function transcribeAudioFile(deps: FileCommandDeps, uri?: vscode.Ur
         let shown = 0;
         try {
           return await transcribeFile({
-            workerPath: deps.workerPath,
-            modelPath: model.path,
-            modelName: model.name,
+            speech: deps.speech,
+            engine: engine.engine,
+            modelName: engine.name,
             audioPath: audio,
             notesPath,
             signal: abort.signal,
-            log: (line) => deps.log.debug(`[file worker] ${line}`),
             writer: { onError: errorWithHint },
             onProgress: ({ stage, percent }) => {
               const whole = Math.floor(percent);

@@ -38,12 +38,6 @@ function missing(dir: string, file: string, why: string): ModelCheck {
   return { ok: false, message: `The model folder ${dir} has no ${file} (${why}).`, hint: HINT };
 }
 
-/** The engine that runs a folder: its check's, or Vosk's (whose check then reports what is wrong). */
-export function engineFor(dir: string): { kind: 'vosk' | 'sherpa'; model: string } {
-  const check = checkModelFolder(dir);
-  return { kind: check.ok ? check.engine : 'vosk', model: dir };
-}
-
 function readNames(dir: string): string[] {
   try {
     return fs.readdirSync(dir);

@@ -229,7 +229,8 @@ export function checkEngineSpec(v: unknown): EngineSpec {
       return { kind: e.kind, model: e.model, ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}) };
     }
     case 'assemblyai': {
-      if (!isString(e.credential)) throw new ProtocolError('an assemblyai engine needs a "credential" (API key or token)');
+      // An empty credential passes: the engine answers it with `credential-missing` and its next step.
+      if (typeof e.credential !== 'string') throw new ProtocolError('an assemblyai engine needs a "credential" (API key or token)');
       const credentialKind = optional(e, 'credentialKind', (k): k is 'apiKey' | 'token' => k === 'apiKey' || k === 'token', '"apiKey" or "token"');
       const url = optional(e, 'url', (u): u is string => isString(u) && /^wss:\/\/[^\s/]+/i.test(u), 'a full wss:// URL');
       const speechModel = optional(e, 'speechModel', isString, 'a model name');

@@ -1,17 +1,20 @@
 /**
- * The one owner of a worker child process: spawns it, frames its stdio into
- * typed events, and turns an unexpected exit (a libvosk abort, a kill) into an
- * `error` event a person can act on. Used by the extension and the CLI alike;
- * no VS Code API here.
+ * The one owner of a worker child process: spawns it, numbers its commands,
+ * frames its stdio into typed events, matches replies to requests by id, and
+ * turns an unexpected exit (a libvosk abort, a kill) into an `error` event a
+ * person can act on. Used by the speech service only; no VS Code API here.
+ * Commands are never logged: a `start` can carry a credential.
  */
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { EventEmitter } from 'events';
 import * as readline from 'readline';
-import { Command, encode, EngineSpec, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { VoxnoteError } from '../shared/errors';
+import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
+import { describeEngine } from './engineSpec';
+import type { Disposable } from './lifecycle';
 
-export interface Disposable {
-  dispose(): void;
-}
+/** A command as a caller writes it: the client gives it its id. */
+export type CommandDraft = Command extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
 
 export interface WorkerClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -33,14 +36,6 @@ export interface WorkerExit {
   expected: boolean;
 }
 
-/** A command as callers write it: the client numbers it. */
-export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
-
-/** What an engine spec is, for people; never the credential. */
-export function describeEngine(spec: EngineSpec): string {
-  return spec.kind === 'assemblyai' ? 'AssemblyAI streaming' : `the model at ${spec.model}`;
-}
-
 const STDERR_TAIL = 20;
 const SHUTDOWN_GRACE_MS = 2000;
 
@@ -50,8 +45,8 @@ export class WorkerClient implements Disposable {
   private readonly stderrTail: string[] = [];
   /** What the worker was doing, for crash messages. */
   private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
-  private engine = 'the speech engine';
-  private lastId = 0;
+  private engine?: EngineSpec;
+  private nextId = 1;
   private leaving = false;
   private watchSession = false;
   private startPending = false;
@@ -93,12 +88,12 @@ export class WorkerClient implements Disposable {
     return !this.exitInfo;
   }
 
-  /** Sends a command under a new request id (unique in this worker process) and returns the id. */
-  send(draft: CommandDraft): number {
-    const command = { ...draft, id: ++this.lastId } as Command;
+  /** Writes a command and returns its id, which the events answering it carry in `re`. */
+  send(body: CommandDraft): number {
+    const command = { ...body, id: this.nextId++ } as Command;
     if (command.type === 'start' || command.type === 'load') {
       this.phase = 'loading';
-      this.engine = describeEngine(command.engine);
+      this.engine = command.engine;
     }
     if (command.type === 'start') {
       this.startPending = true;
@@ -109,6 +104,42 @@ export class WorkerClient implements Disposable {
     return command.id;
   }
 
+  /**
+   * Sends a command and resolves with the event of type `reply` that names its id.
+   * Rejects (VoxnoteError) on an error naming its id, when the worker exits, or after the timeout;
+   * replies to other requests and errors of other commands or sessions do not settle it.
+   */
+  request<T extends WorkerEvent['type']>(body: CommandDraft, reply: T, timeoutMs = 30000): Promise<EventOf<T>> {
+    return new Promise((resolve, reject) => {
+      let id = 0;
+      const timer = setTimeout(
+        () => done(new VoxnoteError('worker-unresponsive', `The speech engine did not answer "${body.type}" within ${timeoutMs / 1000} s.`, 'Try again; if it keeps happening, reload the window.')),
+        timeoutMs,
+      );
+      const sub = this.onEvent((e) => {
+        if (e.re !== id) return;
+        if (e.type === reply) done(undefined, e as EventOf<T>);
+        else if (e.type === 'error') done(new VoxnoteError(e.code, e.message, e.hint, e.fatal));
+      });
+      // A crash's own `error` event (re: null) comes first, so it is the reason given.
+      let crash: VoxnoteError | undefined;
+      const crashSub = this.onEvent((e) => {
+        if (e.type === 'error' && e.re === null && e.fatal) crash = new VoxnoteError(e.code, e.message, e.hint, true);
+      });
+      const exitSub = this.onExit(() => done(crash ?? new VoxnoteError('worker-crashed', `The speech engine exited before answering "${body.type}".`, 'Try again.')));
+      const done = (err?: Error, event?: EventOf<T>) => {
+        clearTimeout(timer);
+        sub.dispose();
+        crashSub.dispose();
+        exitSub.dispose();
+        if (err) reject(err);
+        else resolve(event!);
+      };
+      if (!this.alive) return done(new VoxnoteError('worker-crashed', 'The speech engine is not running.', 'Try again.'));
+      id = this.send(body);
+    });
+  }
+
   onEvent(listener: (event: WorkerEvent) => void): Disposable {
     this.events.on('event', listener);
     return { dispose: () => this.events.off('event', listener) };
@@ -117,25 +148,6 @@ export class WorkerClient implements Disposable {
   onExit(listener: (exit: WorkerExit) => void): Disposable {
     this.events.on('exit', listener);
     return { dispose: () => this.events.off('exit', listener) };
-  }
-
-  /** The next event of a type; rejects on a fatal error or exit first, or after the timeout. */
-  next<T extends WorkerEvent['type']>(type: T, timeoutMs = 30000): Promise<EventOf<T>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`no "${type}" from the worker within ${timeoutMs} ms`)), timeoutMs);
-      const sub = this.onEvent((e) => {
-        if (e.type === type) done(undefined, e as EventOf<T>);
-        else if (e.type === 'error' && e.fatal) done(Object.assign(new Error(e.message), { event: e }));
-      });
-      const exitSub = this.onExit(() => done(new Error('the worker exited')));
-      const done = (err?: Error, event?: EventOf<T>) => {
-        clearTimeout(timer);
-        sub.dispose();
-        exitSub.dispose();
-        if (err) reject(err);
-        else resolve(event!);
-      };
-    });
   }
 
   /** Asks the worker to flush and exit; kills it if it does not within a grace period. */
@@ -193,13 +205,17 @@ export class WorkerClient implements Disposable {
     this.events.emit('event', event);
   }
 
+  private engineName(): string {
+    return this.engine ? describeEngine(this.engine) : 'the speech engine';
+  }
+
   private crashEvent(code: number | null, signal: NodeJS.Signals | null): WorkerEvent {
     if (this.unresponsive) {
       return {
         type: 'error',
         re: null,
         code: 'worker-unresponsive',
-        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engine}, so Voxnote stopped it.`,
+        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engineName()}, so Voxnote stopped it.`,
         hint: 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.',
         fatal: true,
       };
@@ -213,7 +229,7 @@ export class WorkerClient implements Disposable {
         type: 'error',
         re: null,
         code: 'worker-crashed',
-        message: `The speech engine crashed (${how}) while loading ${this.engine}.${detail}`,
+        message: `The speech engine crashed (${how}) while loading ${this.engineName()}.${detail}`,
         hint: 'The model folder is damaged or not a model Voxnote can run: download it again, or choose another with "Voxnote: Select Model".',
         fatal: true,
       };

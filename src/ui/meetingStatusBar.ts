@@ -21,6 +21,8 @@ function sourceIcon(s: MeetingSource): string {
     case 'failed':
     case 'ended':
       return '$(circle-slash)';
+    case 'suspended':
+      return '$(debug-pause)';
     default:
       return (s.dbfs ?? -Infinity) >= SOUND_DBFS ? '$(circle-filled)' : '$(circle-outline)';
   }
@@ -30,6 +32,7 @@ const STATE_WORDS: Record<NonNullable<MeetingSource['state']>, string> = {
   starting: 'starting',
   running: 'listening',
   paused: 'paused',
+  suspended: 'paused while you dictate',
   restarting: 'restarting',
   ended: 'ended',
   failed: 'stopped by an error',
@@ -75,7 +78,9 @@ export class MeetingStatusBar implements vscode.Disposable {
     const time = clockTime(this.meeting.elapsed());
     const dots = sources.map((s) => `${s.label} ${sourceIcon(s)}`).join('  ');
     const lead = { running: '$(record)', paused: '$(debug-pause)', stopping: '$(loading~spin)' }[status];
-    this.item.text = status === 'stopping' ? `${lead} Finishing notes…` : `${lead} ${time}  ${dots}${status === 'paused' ? '  paused' : ''}`;
+    // Audio that leaves the machine is never a surprise.
+    const cloud = this.meeting.cloud ? '  $(cloud-upload) AssemblyAI' : '';
+    this.item.text = status === 'stopping' ? `${lead} Finishing notes…` : `${lead} ${time}  ${dots}${status === 'paused' ? '  paused' : ''}${cloud}`;
     this.item.backgroundColor = sources.some((s) => s.state === 'failed' || s.state === 'restarting')
       ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;
@@ -83,6 +88,7 @@ export class MeetingStatusBar implements vscode.Disposable {
     const notes = this.meeting.notesPath;
     tooltip.appendMarkdown(`**Meeting notes** ${status === 'paused' ? '(paused)' : ''}\n\n`);
     if (notes) tooltip.appendText(`${path.basename(notes)}\n\n`);
+    if (this.meeting.cloud) tooltip.appendText('Audio is sent to AssemblyAI for transcription.\n\n');
     for (const s of sources) tooltip.appendText(`${s.label} (${s.kind === 'mic' ? 'microphone' : 'system audio'}): ${s.state ? STATE_WORDS[s.state] : 'starting'}\n\n`);
     tooltip.appendMarkdown('Click to pause, resume or stop.');
     this.item.tooltip = tooltip;

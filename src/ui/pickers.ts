@@ -2,18 +2,21 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { updateSetting } from '../config';
-import type { WorkerSupervisor } from '../speech/workerSupervisor';
+import type { SpeechService } from '../speech/speechService';
 import { FIRST_RUN } from '../models/catalog';
 import type { ModelStore } from '../models/modelStore';
 import { checkModelFolder } from '../shared/modelFolder';
 
-export async function selectMicrophone(supervisor: WorkerSupervisor): Promise<void> {
-  const reply = supervisor.ensure().next('devices', 15000);
-  supervisor.send({ type: 'listDevices' });
-  const { devices, problems } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' },
-    () => reply,
-  );
+export async function selectMicrophone(speech: SpeechService): Promise<void> {
+  let list;
+  try {
+    list = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Voxnote: listing microphones' }, () => speech.listDevices());
+  } catch (e) {
+    const { message, hint } = e as { message: string; hint?: string };
+    void vscode.window.showErrorMessage(`Voxnote could not list the microphones: ${message} ${hint ?? ''}`.trim());
+    return;
+  }
+  const { devices, problems } = list;
   const mics = devices.filter((d) => d.kind === 'mic');
   const items: (vscode.QuickPickItem & { device: string })[] = [
     { label: '$(mic) System default', description: 'follow the default input', device: '' },

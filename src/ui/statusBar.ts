@@ -44,12 +44,15 @@ export class StatusBarController implements vscode.Disposable {
         item.command = 'voxnote.showError';
         break;
     }
+    // Audio that leaves the machine is never a surprise.
+    if (s.cloud) item.text = `$(cloud-upload) ${item.text}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
+    if (s.cloud) tooltip.appendText(`Audio is sent to ${s.cloud} for transcription.\n\n`);
     tooltip.appendMarkdown(s.status === 'error' && s.error ? `**${s.error.message}**\n\n${s.error.hint}\n\n---\n\n` : '');
     tooltip.appendMarkdown(`$(mic) Source: ${s.source}  \nDevice: ${s.device}  \nModel: ${s.model || 'none'}\n\n`);
     tooltip.appendMarkdown(s.status === 'error' ? 'Click for details.' : 'Click to start or stop dictation.');
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.partial ? `: ${s.partial}` : ''}` };
+    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.cloud ? `, sending audio to ${s.cloud}` : ''}${s.partial ? `: ${s.partial}` : ''}` };
   }
 
   dispose(): void {

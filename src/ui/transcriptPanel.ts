@@ -118,6 +118,7 @@ export class TranscriptPanel implements vscode.Disposable {
   <span id="status" class="status"></span>
 </header>
 <p id="details" class="details"></p>
+<p id="cloud" class="cloud" role="status" hidden></p>
 <p id="error" class="error" role="alert" hidden></p>
 <section id="partial" class="partial" aria-live="polite" aria-label="What you are saying"></section>
 <section id="speakerPartials" class="partial" aria-live="polite" aria-label="What is being said in the meeting"></section>

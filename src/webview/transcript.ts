@@ -48,6 +48,9 @@ function renderState(s: TranscriptState): void {
   $('status').textContent = STATUS_TEXT[s.status];
   $('toggle').textContent = s.status === 'listening' || s.status === 'loading' ? 'Stop' : 'Start';
   $('details').textContent = `${s.source} · ${s.device} · ${s.model || 'no model'}`;
+  const cloud = $('cloud');
+  cloud.hidden = !s.cloud;
+  cloud.textContent = s.cloud ? `Audio leaves this machine: it is sent to ${s.cloud} for transcription.` : '';
   const error = $('error');
   error.hidden = !s.error;
   error.textContent = s.error ? `${s.error.message} ${s.error.hint}` : '';

@@ -107,7 +107,8 @@ export class Session {
       final: timed((result: EngineFinal) => this.onFinal(result)),
       error: (failure) => {
         if (this.ended) return;
-        if (!failure.fatal) return this.report(failure);
+        // Non-fatal, or the session is ending anyway: say it, nothing more to do.
+        if (!failure.fatal || this.finishing) return this.report(failure);
         if (!this.capture) this.earlyFailure ??= failure;
         else this.fail(failure, false);
       },

@@ -8,7 +8,7 @@ import { FileTranscriptionError, findFfmpeg } from '../../src/notes/audioConvers
 import { FileTranscriptionProgress, transcribeFile } from '../../src/notes/fileTranscription';
 import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
 import { LongToneWav, longToneWav } from '../support/longToneWav';
-import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
+import { speechService, tempDir, toneModel, toneWav, vosk } from '../support/worker';
 
 const FFMPEG_MISSING = 'these tests convert with ffmpeg: apt-get install -y --no-install-recommends ffmpeg';
 
@@ -24,16 +24,20 @@ describe('transcribe audio file (real worker)', () => {
   let model: string;
   let long: LongToneWav;
   const dir = tempDir('filenotes');
+  const speech = speechService();
   before(() => {
     model = toneModel();
     long = longToneWav(path.join(dir, 'standup.wav'), [['yes', 'open', 'file'], ['save'], ['run', 'close', 'no', 'yes']], 30 * 60);
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await speech.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('writes every utterance of 30 minutes of audio at full speed, with progress up to 100 %', async () => {
     const notes = path.join(dir, 'Standup.md');
     const progress: FileTranscriptionProgress[] = [];
-    const result = await transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: long.path, notesPath: notes, onProgress: (p) => progress.push(p) });
+    const result = await transcribeFile({ speech, engine: vosk(model), audioPath: long.path, notesPath: notes, onProgress: (p) => progress.push(p) });
 
     assert.equal(result.cancelled, false);
     assert.equal(result.error, undefined);
@@ -58,8 +62,8 @@ describe('transcribe audio file (real worker)', () => {
     const abort = new AbortController();
     const finals: string[] = [];
     const result = await transcribeFile({
-      workerPath: WORKER,
-      modelPath: model,
+      speech,
+      engine: vosk(model),
       audioPath: long.path,
       notesPath: notes,
       signal: abort.signal,
@@ -87,7 +91,7 @@ describe('transcribe audio file (real worker)', () => {
     assert.equal(r.status, 0, r.stderr);
     const notes = path.join(dir, 'Call.md');
     const stages = new Set<string>();
-    const result = await transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: flac, notesPath: notes, speaker: 'Call', onProgress: (p) => stages.add(p.stage) });
+    const result = await transcribeFile({ speech, engine: vosk(model), audioPath: flac, notesPath: notes, speaker: 'Call', onProgress: (p) => stages.add(p.stage) });
     assert.equal(result.finals, 2);
     assert.deepEqual(lineTexts(notes), ['**Call:** open file', '**Call:** save run']);
     assert.deepEqual([...stages], ['converting', 'transcribing']);
@@ -101,7 +105,7 @@ describe('transcribe audio file (real worker)', () => {
     process.env.PATH = path.join(dir, 'empty-bin');
     try {
       await assert.rejects(
-        transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: mp3, notesPath: notes }),
+        transcribeFile({ speech, engine: vosk(model), audioPath: mp3, notesPath: notes }),
         (e: unknown) => {
           assert.ok(e instanceof FileTranscriptionError);
           assert.equal(e.code, 'ffmpeg-missing');
@@ -121,7 +125,7 @@ describe('transcribe audio file (real worker)', () => {
     const bad = path.join(dir, 'broken.ogg');
     fs.writeFileSync(bad, 'OggS but not really');
     await assert.rejects(
-      transcribeFile({ workerPath: WORKER, modelPath: model, audioPath: bad, notesPath: path.join(dir, 'Broken.md') }),
+      transcribeFile({ speech, engine: vosk(model), audioPath: bad, notesPath: path.join(dir, 'Broken.md') }),
       /ffmpeg could not read .*broken\.ogg: /,
     );
   });

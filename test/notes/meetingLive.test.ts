@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import { PULSE_MISSING, pulseAvailable, startVirtualAudio, VirtualAudio } from '../support/pulse';
-import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
+import { speechService, tempDir, toneModel, toneWav, vosk } from '../support/worker';
 
 describe('meeting notes from the microphone and system audio at once (virtual PulseAudio)', () => {
   let audio: VirtualAudio;
@@ -30,8 +30,8 @@ describe('meeting notes from the microphone and system audio at once (virtual Pu
     const notes = path.join(dir, 'Live.md');
     const writer = NotesWriter.create(notes, { title: 'Live', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
     const session = new MeetingSession({
-      workerPath: WORKER,
-      modelPath: model,
+      speech: speechService(),
+      engine: vosk(model),
       writer,
       tracks: [
         { kind: 'mic', label: 'Me', backend: 'pulse' },

@@ -11,7 +11,9 @@ import type { TrackKind, TrackProblem, TrackSpec } from '../../src/notes/meeting
 import { parseJournal, journalPathFor } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { Source } from '../../src/shared/protocol';
-import { tempDir, toneModel, toneWav, WORKER } from '../support/worker';
+import { speechService, tempDir, toneModel, toneWav, vosk } from '../support/worker';
+
+const speech = speechService();
 
 const TRACKS: TrackSpec[] = [
   { kind: 'mic', label: 'Me' },
@@ -44,12 +46,12 @@ interface Run {
 function run(notesPath: string, modelPath: string, tracks: TrackSpec[], sourceFor: (spec: TrackSpec, n: number) => Source): Run {
   const writer = NotesWriter.create(notesPath, HEADER);
   const session = new MeetingSession({
-    workerPath: WORKER,
-    modelPath,
+    speech,
+    engine: vosk(modelPath),
     tracks,
     writer,
     sourceFor,
-    supervisor: { initialBackoffMs: 100 },
+    restart: { initialBackoffMs: 100 },
   });
   const finals: MeetingFinal[] = [];
   const problems: Run['problems'] = [];

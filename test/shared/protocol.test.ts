@@ -51,7 +51,7 @@ describe('parseCommand', () => {
     const secret = 'sk-0123456789abcdef';
     const bad = [
       { kind: 'assemblyai' },
-      { kind: 'assemblyai', credential: '' },
+      { kind: 'assemblyai', credential: 42 },
       { kind: 'assemblyai', credential: secret, url: 'https://example.com/v3/ws' },
       { kind: 'assemblyai', credential: secret, url: 'wss://' },
       { kind: 'assemblyai', credential: secret, credentialKind: 'password' },

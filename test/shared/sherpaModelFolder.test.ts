@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkModelFolder, engineFor } from '../../src/shared/modelFolder';
+import { checkModelFolder } from '../../src/shared/modelFolder';
+import { engineForModel } from '../../src/speech/engineSpec';
 import { readOnnxSummary } from '../../src/shared/onnxSummary';
 import { offlineModelBytes, streamingModelBytes, TOKENS_TXT } from '../support/sherpaToneModel';
 import { sherpaModel } from '../support/sherpaWorker';
@@ -43,7 +44,9 @@ describe('sherpa model folders', () => {
       language: 'tones',
       featureDim: 80,
     });
-    assert.deepEqual(engineFor(dir), { kind: 'sherpa', model: dir });
+    const check = checkModelFolder(dir);
+    assert.ok(check.ok);
+    assert.deepEqual(engineForModel(dir, check), { kind: 'sherpa', model: dir });
     assert.equal(sherpaCheck(sherpaModel('streaming')).streaming, true);
   });
 
@@ -51,7 +54,7 @@ describe('sherpa model folders', () => {
     const dir = toneModel();
     const check = checkModelFolder(dir);
     assert.ok(check.ok && check.engine === 'vosk');
-    assert.deepEqual(engineFor(dir), { kind: 'vosk', model: dir });
+    assert.deepEqual(engineForModel(dir, check), { kind: 'vosk', model: dir });
   });
 
   it('reads the metadata, inputs and outputs of an ONNX file without loading its weights', () => {

@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import { after } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
+import { SpeechService, SpeechServiceOptions } from '../../src/speech/speechService';
 import { CommandDraft, WorkerClient } from '../../src/speech/workerClient';
-import type { WorkerEvent } from '../../src/shared/protocol';
+import type { EngineSpec, WorkerEvent } from '../../src/shared/protocol';
+import { workers } from './processes';
 import { buildToneModel } from './toneModel';
 import { encodeWav, toneScript, ToneScript } from './toneAudio';
 
@@ -34,21 +36,29 @@ export function toneWav(items: Array<string | number>, opts: { sampleRate?: numb
 /**
  * Workers not yet exited. A test that fails before close() would leave its worker
  * alive and keep the test file's process from ever exiting: after the file's tests,
- * whatever is left is killed.
+ * whatever is left is killed, and so is any worker a speech service of the file started.
  */
 const live = new Set<WorkerClient>();
 // Only under the test runner (it sets NODE_TEST_CONTEXT): elsewhere (the bench) a hook would start a report.
 if (process.env.NODE_TEST_CONTEXT) {
   after(() => {
-    for (const client of live) {
+    const pids = new Set([...[...live].map((c) => c.pid), ...workers(process.pid).map((w) => w.pid)]);
+    for (const pid of pids) {
       try {
-        process.kill(client.pid!, 'SIGKILL');
+        process.kill(pid!, 'SIGKILL');
       } catch {
         // already gone
       }
     }
   });
 }
+
+/** A speech service on the bundled worker, as the extension and the CLI make one. */
+export function speechService(options: Omit<SpeechServiceOptions, 'workerPath'> = {}): SpeechService {
+  return new SpeechService({ workerPath: WORKER, ...options });
+}
+
+export const vosk = (model: string): EngineSpec => ({ kind: 'vosk', model });
 
 export class TestWorker {
   readonly client: WorkerClient;

@@ -2,9 +2,9 @@
  * Which engine serves which EngineSpec kind. A new engine is one folder under
  * engines/ plus one entry here; nothing else in the worker changes.
  */
-import { VoxnoteError } from '../../shared/errors';
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
+import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
 import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
 
@@ -13,9 +13,7 @@ type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => 
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
   sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds }),
-  assemblyai: async () => {
-    throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no AssemblyAI engine.', 'Set voxnote.engine to a local engine.');
-  },
+  assemblyai: loadAssemblyAI,
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */

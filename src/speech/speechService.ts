@@ -1,0 +1,219 @@
+/**
+ * The speech service: the one owner of worker processes and speech sessions
+ * in a process (the extension host, or the CLI). Modelled on VS Code's
+ * ISpeechService.createSpeechToTextSession(token).
+ *
+ * - A lane keeps one worker (and its loaded model) between its sessions, one
+ *   session at a time: dictation has one, each meeting source has one.
+ *   createSession() without a lane runs on a worker of its own that ends with it.
+ * - A worker that dies while idle is not started again until something needs it.
+ * - Sessions restart under the one restart policy (restartPolicy.ts) and take
+ *   the microphone from the one arbiter (microphoneArbiter.ts).
+ * No VS Code API here; src/speech/vscode/ binds it to the workbench.
+ */
+import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
+import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
+import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
+import type { RestartOptions } from './restartPolicy';
+import { SessionHost, SessionImpl, SessionRequest, SpeechSession } from './speechSession';
+import { WorkerClient, WorkerClientOptions } from './workerClient';
+
+export interface SpeechServiceOptions extends WorkerClientOptions {
+  /** Overrides of the restart policy for every session (tests shorten the backoff). */
+  restart?: Partial<RestartOptions>;
+  /** Asked when dictation wants the microphone a meeting holds; no handover without it. */
+  confirmMicrophoneHandover?: ConfirmHandover;
+}
+
+export interface DeviceList {
+  devices: DeviceInfo[];
+  problems: string[];
+}
+
+/** Loading a large model takes a while; a worker that answers nothing for this long is stuck. */
+const LOAD_TIMEOUT_MS = 300_000;
+const DEVICES_TIMEOUT_MS = 15_000;
+
+export class SpeechLane implements Disposable {
+  private client?: WorkerClient;
+  private session?: SessionImpl;
+  private readonly workerEvents = new Emitter<WorkerEvent>();
+  private closed = false;
+  /**
+   * Every event of this lane's workers, across restarts: for measuring (the
+   * dictation bench) only. Consumers use the session's events.
+   */
+  readonly onWorkerEvent: Event<WorkerEvent> = this.workerEvents.event;
+
+  constructor(private readonly service: SpeechService, readonly name: string) {}
+
+  /** The worker's process id, while one runs. */
+  get pid(): number | undefined {
+    return this.client?.alive ? this.client.pid : undefined;
+  }
+
+  /** The session on this lane that has not ended. */
+  get active(): SpeechSession | undefined {
+    return this.session;
+  }
+
+  /**
+   * Loads the engine now, so that a session starts at once (a warm worker).
+   * Rejects (VoxnoteError) when it cannot; a worker that crashes here is not started again.
+   */
+  async warm(engine: EngineSpec): Promise<void> {
+    await this.worker().request({ type: 'load', engine }, 'ready', LOAD_TIMEOUT_MS);
+  }
+
+  /** A session on this lane's worker. Throws when one is under way: stop or dispose it first. */
+  createSession(request: SessionRequest, token?: CancellationToken): SpeechSession {
+    if (this.closed) throw new Error(`the speech lane "${this.name}" is closed`);
+    if (this.session) throw new Error(`the speech lane "${this.name}" already has a session`);
+    const lane = this;
+    const host: SessionHost = {
+      worker: () => lane.worker(),
+      ended: (s) => {
+        if (lane.session === s) lane.session = undefined;
+        lane.service.sessionEnded(s);
+      },
+      microphone: this.service.microphone,
+      restartDefaults: this.service.restartDefaults,
+    };
+    const session = new SessionImpl(host, request, token);
+    if (session.state !== 'ended') this.session = session;
+    this.service.sessionStarted(session);
+    return session;
+  }
+
+  /** The devices, asked of this lane's worker (started if none runs). */
+  listDevices(): Promise<DeviceList> {
+    return this.worker()
+      .request({ type: 'listDevices' }, 'devices', DEVICES_TIMEOUT_MS)
+      .then(({ devices, problems }) => ({ devices, problems }));
+  }
+
+  /** Stops the session (its last final comes out) and the worker. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.session?.stop();
+    const client = this.client;
+    this.client = undefined;
+    if (client?.alive) await client.shutdown();
+    this.workerEvents.dispose();
+    this.service.laneClosed(this);
+  }
+
+  dispose(): void {
+    void this.shutdown();
+  }
+
+  /** The live worker, or a new one: a worker that died is replaced only here, when something needs it. */
+  worker(): WorkerClient {
+    if (this.client?.alive) return this.client;
+    const client = this.service.spawn();
+    this.client = client;
+    // After the sessions' own handlers have run for the event, as the bench expects.
+    client.onEvent((e) => queueMicrotask(() => this.workerEvents.fire(e)));
+    return client;
+  }
+}
+
+export class SpeechService implements Disposable {
+  readonly microphone: MicrophoneArbiter;
+  private readonly lanes = new Set<SpeechLane>();
+  private readonly sessions = new Set<SessionImpl>();
+  private readonly sessionsChanged = new Emitter<void>();
+  private readonly inProgressChanged = new Emitter<boolean>();
+  private inProgressNow = false;
+  private laneCount = 0;
+  /** A live session started or ended. */
+  readonly onDidChangeSessions: Event<void> = this.sessionsChanged.event;
+  /** Fires when `inProgress` changes. */
+  readonly onDidChangeInProgress: Event<boolean> = this.inProgressChanged.event;
+
+  constructor(private readonly options: SpeechServiceOptions) {
+    this.microphone = new MicrophoneArbiter(options.confirmMicrophoneHandover ?? (async () => false));
+  }
+
+  /** True while a session captures live audio (microphone or system audio), as VS Code's SpeechToTextInProgress. */
+  get inProgress(): boolean {
+    return this.inProgressNow;
+  }
+
+  /** Sessions that have not ended. */
+  get activeSessions(): readonly SpeechSession[] {
+    return [...this.sessions];
+  }
+
+  get restartDefaults(): Partial<RestartOptions> {
+    return this.options.restart ?? {};
+  }
+
+  /** A lane: one worker kept between its sessions. Disposing it ends its worker. */
+  createLane(name: string): SpeechLane {
+    const lane = new SpeechLane(this, name);
+    this.lanes.add(lane);
+    return lane;
+  }
+
+  /** A session on a worker of its own, which ends with it (files, the CLI). */
+  createSession(request: SessionRequest, token?: CancellationToken): SpeechSession {
+    const lane = this.createLane(`session ${++this.laneCount}`);
+    const session = lane.createSession(request, token);
+    void session.ended.then(() => lane.shutdown());
+    return session;
+  }
+
+  /** Microphones and system-audio sources, from a worker already running or a short-lived one. */
+  async listDevices(): Promise<DeviceList> {
+    const running = [...this.lanes].find((l) => l.pid !== undefined);
+    if (running) return running.listDevices();
+    const lane = this.createLane('devices');
+    try {
+      return await lane.listDevices();
+    } finally {
+      await lane.shutdown();
+    }
+  }
+
+  /** Stops every session (each last final comes out) and every worker. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.lanes].map((l) => l.shutdown()));
+  }
+
+  dispose(): void {
+    void this.shutdown();
+    this.sessionsChanged.dispose();
+    this.inProgressChanged.dispose();
+  }
+
+  /** @internal for lanes */
+  spawn(): WorkerClient {
+    return new WorkerClient(this.options);
+  }
+
+  /** @internal for lanes */
+  sessionStarted(session: SessionImpl): void {
+    if (session.state === 'ended') return;
+    this.sessions.add(session);
+    this.changed();
+  }
+
+  /** @internal for lanes */
+  sessionEnded(session: SessionImpl): void {
+    if (this.sessions.delete(session)) this.changed();
+  }
+
+  /** @internal for lanes */
+  laneClosed(lane: SpeechLane): void {
+    this.lanes.delete(lane);
+  }
+
+  private changed(): void {
+    this.sessionsChanged.fire();
+    const inProgress = [...this.sessions].some((s) => s.live);
+    if (inProgress === this.inProgressNow) return;
+    this.inProgressNow = inProgress;
+    this.inProgressChanged.fire(inProgress);
+  }
+}
