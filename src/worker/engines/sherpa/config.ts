@@ -1,4 +1,5 @@
 /** sherpa-onnx configs from a checked model folder (src/shared/sherpaModelFolder.ts). */
+import * as os from 'os';
 import type { SherpaModel } from '../../../shared/sherpaModelFolder';
 import { SAMPLE_RATE } from '../../capture/capture';
 
@@ -9,6 +10,9 @@ export const ENDPOINT_RULES = { rule1MinTrailingSilence: 2.4, rule2MinTrailingSi
 export const VAD_WINDOW = 512;
 export const VAD_SETTINGS = { threshold: 0.5, minSilenceDuration: 0.5, minSpeechDuration: 0.25, windowSize: VAD_WINDOW };
 
+/** Decode threads: real models are compute-bound; one core is left for capture, the host and the editor. */
+const THREADS = Math.max(1, Math.min(4, os.availableParallelism() - 1));
+
 function modelConfig(m: SherpaModel): object {
   const files: Record<string, string | number> = { ...m.files };
   // Language-aware kinds take the folder's language; sherpa-onnx detects it when empty.
@@ -17,7 +21,7 @@ function modelConfig(m: SherpaModel): object {
   return {
     [m.kind]: files,
     tokens: m.tokens,
-    numThreads: 1,
+    numThreads: THREADS,
     provider: 'cpu',
     debug: 0,
     ...(m.modelType ? { modelType: m.modelType } : {}),
