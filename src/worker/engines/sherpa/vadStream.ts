@@ -63,7 +63,11 @@ export class VadStream implements RecognitionStream {
     this.recent.push(w);
     this.takeSegments();
     if (this.vad.isDetected()) {
-      this.openStart ??= Math.max(this.recentStart, this.fed - LOOKBACK);
+      if (this.openStart === undefined) {
+        this.openStart = Math.max(this.recentStart, this.fed - LOOKBACK);
+        // The first partial a second into the segment: earlier there is little to show.
+        this.lastPartialAt = this.fed;
+      }
       if (this.fed - this.openStart >= this.settings.maxSegmentSeconds * SAMPLE_RATE) return this.closeSegment();
       if (this.options.partials && this.fed - this.lastPartialAt >= this.settings.partialEverySeconds * SAMPLE_RATE) this.partial();
     } else {
@@ -85,7 +89,6 @@ export class VadStream implements RecognitionStream {
       const seg = this.vad.front(false);
       this.vad.pop();
       this.openStart = undefined;
-      this.lastPartialAt = this.fed;
       this.decodeFinal({ start: seg.start, samples: seg.samples });
     }
   }
