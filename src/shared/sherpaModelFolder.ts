@@ -77,25 +77,34 @@ const CTC_KINDS = new Set(['tdnn', 'nemoCtc', 'zipformer2Ctc', 'zipformerCtc', '
 const BLANKS = ['<blk>', '<eps>', '<blank>'];
 
 /**
- * Metadata keys sherpa-onnx reads with SHERPA_ONNX_READ_META_DATA (exit when
- * missing), for the kinds whose loaders were read and measured; the others
- * are isolated by the worker process instead.
+ * Metadata keys sherpa-onnx reads with SHERPA_ONNX_READ_META_DATA (the process
+ * exits when one is missing), per file field, for the kinds whose loaders were
+ * read (sherpa-onnx sources) and measured; other kinds are isolated by the
+ * worker process instead.
  */
-const REQUIRED_METADATA: Readonly<Record<string, readonly string[]>> = {
-  'offline/tdnn': ['vocab_size'],
-  'online/nemoCtc': [
-    'window_size',
-    'chunk_shift',
-    'subsampling_factor',
-    'vocab_size',
-    'cache_last_channel_dim1',
-    'cache_last_channel_dim2',
-    'cache_last_channel_dim3',
-    'cache_last_time_dim1',
-    'cache_last_time_dim2',
-    'cache_last_time_dim3',
-  ],
+const REQUIRED_METADATA: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  'offline/tdnn': { model: ['vocab_size'] },
+  'online/nemoCtc': {
+    model: [
+      'window_size',
+      'chunk_shift',
+      'subsampling_factor',
+      'vocab_size',
+      'cache_last_channel_dim1',
+      'cache_last_channel_dim2',
+      'cache_last_channel_dim3',
+      'cache_last_time_dim1',
+      'cache_last_time_dim2',
+      'cache_last_time_dim3',
+    ],
+  },
+  'offline/whisper': {
+    encoder: ['n_mels', 'n_text_layer', 'n_text_ctx', 'n_text_state', 'n_vocab', 'sot', 'eot', 'blank_id', 'translate', 'transcribe', 'is_multilingual', 'no_timestamps', 'no_speech', 'sot_sequence'],
+  },
 };
+
+/** Where the feature dimension sits in input 0, for the CTC kinds whose shapes are known: [N, T, C] for TDNN, [N, C, T] for NeMo. */
+const FEATURE_AXIS: Readonly<Record<string, number>> = { 'offline/tdnn': 2, 'online/nemoCtc': 1 };
 
 /** Silero VAD input names sherpa-onnx accepts, in order (v5 and v4). */
 const SILERO_INPUTS = [['input', 'state', 'sr'], ['input', 'sr', 'h', 'c']];
@@ -175,24 +184,26 @@ function checkModel(dir: string, m: SherpaModel): void {
   if (CTC_KINDS.has(m.kind) && !BLANKS.some((b) => symbols.has(b))) {
     throw new Bad(`${tokensRel} in ${dir} has no blank symbol (${BLANKS.join(', ')}), which a CTC model needs.`, 'Download the model again.');
   }
-  const required = REQUIRED_METADATA[`${m.streaming ? 'online' : 'offline'}/${m.kind}`];
-  const main = summaries.model;
-  if (required && main) {
-    const absent = required.filter((k) => !(k in main.metadata));
+  const key = `${m.streaming ? 'online' : 'offline'}/${m.kind}`;
+  for (const [field, keys] of Object.entries(REQUIRED_METADATA[key] ?? {})) {
+    const absent = keys.filter((k) => !(k in summaries[field].metadata));
     if (absent.length) {
       throw new Bad(
-        `${path.relative(dir, m.files.model)} in ${dir} is not a ${m.streaming ? 'streaming' : 'non-streaming'} ${m.kind} model: its metadata lacks ${absent.join(', ')}.`,
+        `${path.relative(dir, m.files[field])} in ${dir} is not a ${m.streaming ? 'streaming' : 'non-streaming'} ${m.kind} ${field === 'model' ? 'model' : field}: its metadata lacks ${absent.join(', ')}.`,
         `Check "kind" and "streaming" in ${MANIFEST}, or download the model again.`,
       );
     }
+  }
+  const featureAxis = FEATURE_AXIS[key];
+  const main = summaries.model;
+  if (featureAxis !== undefined && main) {
     // CTC output: [N, T, V]; every id it can emit must have a symbol.
     const vocab = main.outputs[0]?.dims[2];
     if (typeof vocab === 'number') {
       const lacking = [...Array(vocab).keys()].filter((id) => !ids.has(id));
       if (lacking.length) throw new Bad(`${tokensRel} in ${dir} has no symbol for ${lacking.length} of the model's ${vocab} outputs (ids ${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''}).`, 'Download the model again.');
     }
-    // Features: [N, T, C] for TDNN, [N, C, T] for NeMo.
-    const dim = main.inputs[0]?.dims[m.kind === 'tdnn' ? 2 : 1];
+    const dim = main.inputs[0]?.dims[featureAxis];
     if (typeof dim === 'number' && dim !== m.featureDim) {
       throw new Bad(`${path.relative(dir, m.files.model)} in ${dir} takes ${dim}-dimensional features, but the folder says ${m.featureDim}.`, `Set "featureDim": ${dim} in ${MANIFEST}.`);
     }

@@ -6,15 +6,21 @@ import { describe, it } from 'node:test';
 import { checkModelFolder } from '../../src/shared/modelFolder';
 import { engineForModel } from '../../src/speech/engineSpec';
 import { readOnnxSummary } from '../../src/shared/onnxSummary';
-import { offlineModelBytes, streamingModelBytes, TOKENS_TXT } from '../support/sherpaToneModel';
+import { offlineModelBytes, STREAMING_METADATA, streamingModelBytes, TOKENS_TXT } from '../support/sherpaToneModel';
+
+/** Metadata keys the check requires of a Whisper encoder (sherpa-onnx reads them all). */
+const WHISPER_METADATA = Object.fromEntries(
+  ['n_mels', 'n_text_layer', 'n_text_ctx', 'n_text_state', 'n_vocab', 'sot', 'eot', 'blank_id', 'translate', 'transcribe', 'is_multilingual', 'no_timestamps', 'no_speech', 'sot_sequence'].map((k) => [k, '1']),
+);
 import { sherpaModel } from '../support/sherpaWorker';
 import { tempDir, toneModel } from '../support/worker';
 
-/** A folder named like a release, holding (valid, tiny) ONNX files under the given names. */
+/** A folder named like a release, holding (valid, tiny) ONNX files under the given names, with the metadata the check asks for. */
 function release(name: string, files: string[]): string {
   const dir = path.join(tempDir('release'), name);
   fs.mkdirSync(dir);
-  for (const f of files) fs.writeFileSync(path.join(dir, f), f.endsWith('.txt') ? TOKENS_TXT : streamingModelBytes());
+  const model = streamingModelBytes({ metadata: { ...STREAMING_METADATA, ...WHISPER_METADATA } });
+  for (const f of files) fs.writeFileSync(path.join(dir, f), f.endsWith('.txt') ? TOKENS_TXT : model);
   return dir;
 }
 

@@ -51,6 +51,13 @@ export const SHERPA_FAULTS: readonly SherpaFault[] = [
     dies: 'exit',
   },
   { name: 'TDNN model declared as a streaming nemoCtc model', kind: 'offline', apply: (d) => manifest(d, (m) => Object.assign(m, { streaming: true, kind: 'nemoCtc', vad: undefined })), message: /is not a streaming nemoCtc model: its metadata lacks window_size/, dies: 'exit' },
+  {
+    name: 'TDNN model declared as a Whisper model',
+    kind: 'offline',
+    apply: (d) => manifest(d, (m) => Object.assign(m, { kind: 'whisper', files: { encoder: 'model.onnx', decoder: 'model.onnx' } })),
+    message: /is not a non-streaming whisper encoder: its metadata lacks n_mels, n_text_layer/,
+    dies: 'exit',
+  },
   { name: 'tokens.txt without a blank symbol', kind: 'streaming', apply: (d) => tokens(d, TOKENS_TXT.replace('<blk> 0', 'a 0')), message: /has no blank symbol/, dies: 'exit' },
   { name: 'tokens.txt missing ids the model emits', kind: 'offline', apply: (d) => tokens(d, TOKENS_TXT.split('\n').slice(0, 9).join('\n')), message: /no symbol for 2 of the model's 11 outputs \(ids 9, 10\)/, dies: 'abort' },
   { name: 'tokens.txt with a line of 3 fields', kind: 'offline', apply: (d) => tokens(d, `${TOKENS_TXT}two words 11\n`), message: /bad line 12 \("two words 11"\)/, dies: 'exit' },

@@ -49,9 +49,9 @@ describe('broken sherpa model folders', () => {
   }
 
   it('a model the folder check passes but sherpa-onnx rejects ends only the worker, with its message', async () => {
-    // TDNN files presented as Whisper: sherpa-onnx exits for the missing Whisper metadata.
-    const dir = sherpaModel('offline');
-    fs.writeFileSync(path.join(dir, 'voxnote-model.json'), JSON.stringify({ engine: 'sherpa', streaming: false, kind: 'whisper', files: { encoder: 'model.onnx', decoder: 'model.onnx' }, tokens: 'tokens.txt' }));
+    // The NeMo tone model presented as a streaming transducer (whose metadata the check does not read): sherpa-onnx exits.
+    const dir = sherpaModel('streaming');
+    fs.writeFileSync(path.join(dir, 'voxnote-model.json'), JSON.stringify({ engine: 'sherpa', streaming: true, kind: 'transducer', files: { encoder: 'model.onnx', decoder: 'model.onnx', joiner: 'model.onnx' }, tokens: 'tokens.txt' }));
     const w = new TestWorker();
     w.send({ type: 'load', engine: { kind: 'sherpa', model: dir } });
     const error = await w.waitFor((e) => e.type === 'error' && e.fatal, 15000);
