@@ -27,7 +27,7 @@ const options = {
   sourcemap: true,
   // '*.node': koffi's per-platform require()s of its addon stay require()s (they fail, and its loader searches).
   // playwright-core and @vscode/vsce (the bench's workbench harness) find their own files at run time.
-  external: ['vscode', 'vosk', 'naudiodon', '@picovoice/pvrecorder-node', '*.node', 'playwright-core', '@vscode/vsce'],
+  external: ['vscode', 'vosk', 'sherpa-onnx-node', 'naudiodon', '@picovoice/pvrecorder-node', '*.node', 'playwright-core', '@vscode/vsce'],
   logLevel: 'warning',
 };
 

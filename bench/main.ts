@@ -7,6 +7,7 @@
  * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
  * - live: CPU per audio minute live from the virtual microphone, worker vs a plain
  *   libvosk loop, and end of speech to final (bench/liveCpu.ts).
+ * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
@@ -24,6 +25,7 @@ import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
+import { sherpaBench, sherpaDirect } from './sherpa';
 
 const DIST = __dirname;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-bench-'));
@@ -172,6 +174,10 @@ async function memory(modelPath: string) {
 async function main(): Promise<void> {
   if (process.argv[2] === 'plainlive') return plainLiveLoop(process.argv[3], process.argv[4]);
   if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
+  if (process.argv[2] === 'sherpa-direct') {
+    const [kind, file, model, mode, marks] = process.argv.slice(3);
+    return sherpaDirect(kind as 'streaming' | 'offline', file, model, mode, marks ? marks.split(',').map(Number) : []);
+  }
   const parts = process.argv.slice(2);
   const want = (part: string) => !parts.length || parts.includes(part);
   const modelPath = path.join(work, 'model');
@@ -182,6 +188,7 @@ async function main(): Promise<void> {
       ? { engine: { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } }
       : {}),
     ...(want('live') ? { live: await liveBench(DIST, modelPath) } : {}),
+    ...(want('sherpa') ? { sherpa: await sherpaBench(DIST, work) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };

@@ -106,6 +106,8 @@ export const assemblyaiStreamingUrl = (): string => read(section(), 'assemblyai.
 
 export const preloadModel = (): boolean => read(section(), 'preloadModel');
 export const partialLength = (): number => read(section(), 'statusBar.partialLength');
+/** sherpa-onnx offline models: the longest speech segment decoded at once (cost stays linear in the recording). */
+export const maxSegmentSeconds = (): number => read(section(), 'model.maxSegmentSeconds');
 export const maxModelBytes = (): number => read(section(), 'model.maxUnpackedGB') * 1024 ** 3;
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {

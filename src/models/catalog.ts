@@ -3,6 +3,7 @@
  * official Vosk model list). No VS Code API here: tests load other catalogues.
  */
 import * as fs from 'fs';
+import { OFFLINE_KINDS, ONLINE_KINDS, SherpaManifest } from '../shared/sherpaModelFolder';
 
 export interface CatalogEntry {
   /** Also the folder name the model installs under. */
@@ -20,6 +21,8 @@ export interface CatalogEntry {
   bytes?: number;
   /** Hex SHA-256 of the download, checked when given. */
   sha256?: string;
+  /** A sherpa-onnx model: the voxnote-model.json the installer writes into its folder. Vosk when absent. */
+  sherpa?: Omit<SherpaManifest, 'engine'>;
 }
 
 /** Points the download commands at another catalogue file: a local mirror, or tests. */
@@ -52,7 +55,19 @@ function checkEntry(e: unknown, i: number): CatalogEntry {
   if (o.bytes !== undefined && !(Number.isSafeInteger(o.bytes) && (o.bytes as number) > 0)) fail('has a "bytes" that is not a positive whole number');
   if (o.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(String(o.sha256))) fail('has a "sha256" that is not 64 hex digits');
   if (o.alternative !== undefined && typeof o.alternative !== 'boolean') fail('has an "alternative" that is not true or false');
+  if (!archiveKind(o.url as string)) fail('has a "url" that is neither a .zip nor a .tar.bz2 archive');
+  if (o.sherpa !== undefined) checkSherpa(o.sherpa, fail);
   return o as unknown as CatalogEntry;
+}
+
+function checkSherpa(v: unknown, fail: (why: string) => never): void {
+  const s = (typeof v === 'object' && v !== null ? v : fail('has a "sherpa" that is not an object')) as Record<string, unknown>;
+  if (typeof s.streaming !== 'boolean') fail('has a "sherpa" without "streaming" true or false');
+  const kinds = s.streaming ? ONLINE_KINDS : OFFLINE_KINDS;
+  const fields = typeof s.kind === 'string' && Object.prototype.hasOwnProperty.call(kinds, s.kind) ? kinds[s.kind] : fail(`has a "sherpa" "kind" that sherpa-onnx does not have: ${JSON.stringify(s.kind)}`);
+  const files = (s.files ?? {}) as Record<string, unknown>;
+  for (const f of fields) if (typeof files[f] !== 'string') fail(`has no sherpa "files" "${f}"`);
+  if (typeof s.tokens !== 'string') fail('has no sherpa "tokens"');
 }
 
 export function parseCatalog(text: string): CatalogEntry[] {
@@ -106,6 +121,13 @@ export function sortForPicker(entries: readonly CatalogEntry[]): CatalogEntry[] 
 export function formatSize(size: string): string {
   const m = /^([\d.]+)\s*([KMG])b?$/i.exec(size.trim());
   return m ? `${m[1]} ${m[2].toUpperCase()}B` : size;
+}
+
+/** The archive kinds Voxnote installs, by file name (or URL). */
+export function archiveKind(file: string): 'zip' | 'tar.bz2' | undefined {
+  if (/\.zip$/i.test(file)) return 'zip';
+  if (/\.(tar\.bz2|tbz2?)$/i.test(file)) return 'tar.bz2';
+  return undefined;
 }
 
 export function formatBytes(n: number): string {

@@ -9,7 +9,7 @@ import { maxModelBytes, updateSetting } from '../config';
 import { CatalogEntry, catalogPath, CatalogError, formatBytes, formatSize, loadCatalog, sortForPicker } from './catalog';
 import { VoxnoteError } from '../shared/errors';
 import { CancelledError } from './errors';
-import { downloadModel, InstallOptions, InstallProgress, installFolder, installZip, removeModel } from './install';
+import { downloadModel, InstallOptions, InstallProgress, installArchive, installFolder, removeModel } from './install';
 import type { ModelStore } from './modelStore';
 import { notify } from '../notify/nextSteps';
 
@@ -133,22 +133,22 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     return true;
   }
 
-  /** `kind` skips the question (the first-run offer's zip link). */
+  /** `kind` skips the question (the first-run offer's archive link). */
   async function installCommand(kind?: 'zip' | 'folder'): Promise<boolean> {
-    const zip = { label: '$(file-zip) From a zip file…', zip: true };
+    const zip = { label: '$(file-zip) From an archive (.zip or .tar.bz2)…', zip: true };
     const folder = { label: '$(folder) From a folder…', zip: false };
-    const how = kind === 'zip' ? zip : kind === 'folder' ? folder : await vscode.window.showQuickPick([zip, folder], { title: TITLE.install, placeHolder: 'A Vosk model you downloaded elsewhere' });
+    const how = kind === 'zip' ? zip : kind === 'folder' ? folder : await vscode.window.showQuickPick([zip, folder], { title: TITLE.install, placeHolder: 'A model you downloaded elsewhere' });
     if (!how) return false;
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: how.zip,
       canSelectFolders: !how.zip,
-      filters: how.zip ? { 'Zip archives': ['zip'] } : undefined,
-      title: how.zip ? 'Choose a Vosk model zip' : 'Choose a Vosk model folder',
+      filters: how.zip ? { 'Model archives': ['zip', 'bz2', 'tbz2'] } : undefined,
+      title: how.zip ? 'Choose a model archive (Vosk .zip or sherpa-onnx .tar.bz2)' : 'Choose a model folder',
       openLabel: 'Install',
     });
     if (!picked?.length) return false;
     const source = picked[0].fsPath;
-    const installed = await withInstallProgress(`Voxnote: installing ${source}`, false, (opts) => (how.zip ? installZip(source, models.folder, opts) : installFolder(source, models.folder, opts)));
+    const installed = await withInstallProgress(`Voxnote: installing ${source}`, false, (opts) => (how.zip ? installArchive(source, models.folder, opts) : installFolder(source, models.folder, opts)));
     if (!installed) return false;
     await activate(path.basename(installed));
     return true;

@@ -6,11 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CatalogEntry, isSafeModelName } from './catalog';
+import { archiveKind, CatalogEntry, formatBytes, isSafeModelName } from './catalog';
 import { download } from './download';
 import { modelError, throwIfCancelled } from './errors';
-import { extractZip } from './extract';
+import { extractArchive, MAX_ENTRIES } from './extract';
 import { checkModelFolder } from '../shared/modelFolder';
+import { writeManifest } from '../shared/sherpaModelFolder';
 
 export type InstallProgress =
   | { stage: 'download'; done: number; total: number | undefined }
@@ -62,6 +63,12 @@ export async function sweepLeftovers(modelsDir: string): Promise<void> {
   }
 }
 
+/** An unpacked archive's top folder: its single subfolder, as official archives have, or itself. */
+async function unpackedTop(dir: string): Promise<string> {
+  const subs = (await fs.promises.readdir(dir, { withFileTypes: true })).filter((e) => e.name !== '__MACOSX');
+  return subs.length === 1 && subs[0].isDirectory() ? path.join(dir, subs[0].name) : dir;
+}
+
 /**
  * The model inside an unpacked folder: the folder itself, or its single
  * subfolder. `shown` replaces the staging path in messages, e.g. "in the
@@ -69,11 +76,10 @@ export async function sweepLeftovers(modelsDir: string): Promise<void> {
  */
 async function findModelRoot(dir: string, shown: string): Promise<string> {
   if (checkModelFolder(dir).ok) return dir;
-  const subs = (await fs.promises.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && e.name !== '__MACOSX');
-  const root = subs.length === 1 ? path.join(dir, subs[0].name) : dir;
+  const root = await unpackedTop(dir);
   const check = checkModelFolder(root);
   if (check.ok) return root;
-  throw modelError(check.message.split(root).join(shown), 'Use the whole zip from the Vosk model list, or its unzipped folder.');
+  throw modelError(check.message.split(root).join(shown), 'Use the whole archive from the official model list (a Vosk .zip or a sherpa-onnx .tar.bz2), or its unpacked folder.');
 }
 
 function folderName(wanted: string): string {
@@ -121,8 +127,8 @@ async function installUnpacked(unpacked: string, shown: string, wantedName: (roo
 /** Downloads a catalogue model, checks and installs it; resolves with its folder. */
 export function downloadModel(entry: CatalogEntry, modelsDir: string, opts: InstallOptions): Promise<string> {
   return inStaging(modelsDir, async (stage) => {
-    const zip = path.join(stage, `${entry.name}.zip`);
-    await download(entry.url, zip, {
+    const archive = path.join(stage, `${entry.name}.${archiveKind(entry.url) ?? 'zip'}`);
+    await download(entry.url, archive, {
       signal: opts.signal,
       ca: opts.ca,
       idleTimeoutMs: opts.idleTimeoutMs,
@@ -132,19 +138,51 @@ export function downloadModel(entry: CatalogEntry, modelsDir: string, opts: Inst
       onProgress: (done, total) => opts.onProgress?.({ stage: 'download', done, total }),
     });
     const unpacked = path.join(stage, 'unpacked');
-    await extract(zip, unpacked, opts);
+    await extract(archive, unpacked, opts);
+    // sherpa-onnx releases carry no description of their files: the catalogue's goes in beside them.
+    if (entry.sherpa) writeManifest(await unpackedTop(unpacked), { engine: 'sherpa', ...entry.sherpa });
     return installUnpacked(unpacked, `in the download of ${entry.name}`, () => entry.name, modelsDir, stage, opts);
   });
 }
 
-/** Installs a model zip from disk; the folder is named after the model inside. */
-export function installZip(zipFile: string, modelsDir: string, opts: InstallOptions): Promise<string> {
+/** Installs a model archive (.zip or .tar.bz2) from disk; the folder is named after the model inside. */
+export function installArchive(file: string, modelsDir: string, opts: InstallOptions): Promise<string> {
   return inStaging(modelsDir, async (stage) => {
     const unpacked = path.join(stage, 'unpacked');
-    await extract(zipFile, unpacked, opts);
-    const fallback = path.basename(zipFile).replace(/\.zip$/i, '');
-    return installUnpacked(unpacked, `in the archive ${path.basename(zipFile)}`, (root) => (root === unpacked ? fallback : path.basename(root)), modelsDir, stage, opts);
+    await extract(file, unpacked, opts);
+    const fallback = path.basename(file).replace(/\.(zip|tar\.bz2|tbz2?)$/i, '');
+    return installUnpacked(unpacked, `in the archive ${path.basename(file)}`, (root) => (root === unpacked ? fallback : path.basename(root)), modelsDir, stage, opts);
   });
+}
+
+/**
+ * The files of a folder to install, checked before anything is copied: no
+ * links (a link could pull in any file on the machine), no special files, and
+ * the same size and entry limits as an archive.
+ */
+async function listForCopy(root: string, opts: InstallOptions): Promise<{ dirs: string[]; files: string[] }> {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  let bytes = 0;
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await fs.promises.readdir(path.join(root, rel), { withFileTypes: true })) {
+      const child = path.join(rel, e.name);
+      if (dirs.length + files.length >= MAX_ENTRIES) throw modelError(`The folder ${root} has more than ${MAX_ENTRIES} files and folders, so Voxnote will not copy it.`, 'Choose the model folder itself.');
+      if (e.isSymbolicLink()) throw modelError(`The folder ${root} has a link (${child}), so Voxnote will not copy it.`, 'Copy the model\'s real files into a folder of their own (e.g. cp -rL), and install that.');
+      if (e.isDirectory()) {
+        dirs.push(child);
+        await walk(child);
+      } else if (e.isFile()) {
+        bytes += (await fs.promises.lstat(path.join(root, child))).size;
+        if (bytes > opts.maxBytes) throw modelError(`The folder ${root} holds more than ${formatBytes(opts.maxBytes)}, the limit.`, 'If you trust this model, raise voxnote.model.maxUnpackedGB, and check the free disk space.');
+        files.push(child);
+      } else {
+        throw modelError(`The folder ${root} has a special file (${child}), so Voxnote will not copy it.`, 'Choose a folder of plain model files.');
+      }
+    }
+  };
+  await walk('');
+  return { dirs, files };
 }
 
 /** Copies a model folder (or the folder holding it) into the models folder. */
@@ -157,16 +195,23 @@ export function installFolder(folder: string, modelsDir: string, opts: InstallOp
   return inStaging(modelsDir, async (stage) => {
     const root = await findModelRoot(source, source);
     opts.onProgress?.({ stage: 'copy' });
+    const { dirs, files } = await listForCopy(root, opts);
     const copy = path.join(stage, 'copy');
-    // Links are copied as the files they point to: the model must not depend on the source.
-    await fs.promises.cp(root, copy, { recursive: true, dereference: true, errorOnExist: true });
+    await fs.promises.mkdir(copy);
+    for (const d of dirs) await fs.promises.mkdir(path.join(copy, d));
+    for (const f of files) {
+      throwIfCancelled(opts.signal);
+      // Checked again right before copying: a file swapped for a link meanwhile is not followed.
+      if (!(await fs.promises.lstat(path.join(root, f))).isFile()) throw modelError(`${path.join(root, f)} changed while it was being copied.`, 'Try again.');
+      await fs.promises.copyFile(path.join(root, f), path.join(copy, f), fs.constants.COPYFILE_EXCL);
+    }
     throwIfCancelled(opts.signal);
     return installUnpacked(copy, root, () => path.basename(root), modelsDir, stage, opts);
   });
 }
 
-async function extract(zip: string, dest: string, opts: InstallOptions): Promise<void> {
-  await extractZip(zip, dest, {
+async function extract(archive: string, dest: string, opts: InstallOptions): Promise<void> {
+  await extractArchive(archive, dest, {
     maxBytes: opts.maxBytes,
     signal: opts.signal,
     onProgress: (done, total) => opts.onProgress?.({ stage: 'extract', done, total }),

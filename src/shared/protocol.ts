@@ -63,7 +63,12 @@ export interface AssemblyAIEngineSpec {
 /** Which engine a session runs on, and its settings. */
 export type EngineSpec =
   | { kind: 'vosk'; model: string }
-  | { kind: 'sherpa'; model: string }
+  | {
+      kind: 'sherpa';
+      model: string;
+      /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
+      maxSegmentSeconds?: number;
+    }
   | AssemblyAIEngineSpec;
 
 export type EngineKind = EngineSpec['kind'];
@@ -221,9 +226,13 @@ export function checkEngineSpec(v: unknown): EngineSpec {
   const e = v as Record<string, unknown>;
   switch (e.kind) {
     case 'vosk':
-    case 'sherpa':
-      if (!isString(e.model)) throw new ProtocolError(`a ${e.kind} engine needs a "model" folder`);
+      if (!isString(e.model)) throw new ProtocolError('a vosk engine needs a "model" folder');
       return { kind: e.kind, model: e.model };
+    case 'sherpa': {
+      if (!isString(e.model)) throw new ProtocolError('a sherpa engine needs a "model" folder');
+      const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
+      return { kind: e.kind, model: e.model, ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}) };
+    }
     case 'assemblyai': {
       // An empty credential passes: the engine answers it with `credential-missing` and its next step.
       if (typeof e.credential !== 'string') throw new ProtocolError('an assemblyai engine needs a "credential" (API key or token)');

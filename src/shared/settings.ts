@@ -27,6 +27,7 @@ export interface FormatOptions {
 export const SETTING_DEFAULTS = Object.freeze({
   'model.path': '',
   'model.maxUnpackedGB': 10,
+  'model.maxSegmentSeconds': 30,
   preloadModel: false,
   'microphone.device': '',
   'systemAudio.device': '',

@@ -7,9 +7,9 @@ import type { ModelCheck } from '../shared/modelFolder';
 import type { EngineSpec } from '../shared/protocol';
 
 /** The engine follows from the model: the folder check says which engine reads it. */
-export function engineForModel(model: string, check: Extract<ModelCheck, { ok: true }>): EngineSpec {
+export function engineForModel(model: string, check: Extract<ModelCheck, { ok: true }>, sherpa: { maxSegmentSeconds?: number } = {}): EngineSpec {
   const kind = (check as { engine?: 'vosk' | 'sherpa' }).engine ?? 'vosk';
-  return { kind, model };
+  return kind === 'sherpa' && sherpa.maxSegmentSeconds !== undefined ? { kind, model, maxSegmentSeconds: sherpa.maxSegmentSeconds } : { kind, model };
 }
 
 /** True when the engine sends audio off this machine. */

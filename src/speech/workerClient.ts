@@ -235,7 +235,8 @@ export class WorkerClient implements Disposable {
       };
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const lastError = [...this.stderrTail].reverse().find((l) => /ERROR|error|abort/i.test(l));
+    // libvosk logs "ERROR (…)"; sherpa-onnx logs "file.cc:Function:line message" before it exits.
+    const lastError = [...this.stderrTail].reverse().find((l) => /ERROR|error|abort|\.cc:\w+:\d+ /i.test(l));
     const detail = lastError ? ` Last engine message: ${lastError.trim()}` : '';
     if (this.phase === 'loading') {
       return {
@@ -243,7 +244,7 @@ export class WorkerClient implements Disposable {
         re: null,
         code: 'worker-crashed',
         message: `The speech engine crashed (${how}) while loading ${this.engineName()}.${detail}`,
-        hint: 'The model folder is damaged or not a Vosk model: download it again, or choose another with "Voxnote: Select Model".',
+        hint: 'The model folder is damaged or not a model Voxnote can run: download it again, or choose another with "Voxnote: Select Model".',
         fatal: true,
       };
     }

@@ -13,7 +13,30 @@ describe('the bundled model catalogue', () => {
   it('lists official models with unique names and HTTPS URLs named after them', () => {
     assert.ok(entries.length >= 30, `only ${entries.length} entries`);
     assert.equal(new Set(entries.map((e) => e.name)).size, entries.length);
-    for (const e of entries) assert.equal(e.url, `https://alphacephei.com/vosk/models/${e.name}.zip`);
+    for (const e of entries) {
+      const url = e.sherpa ? `https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/${e.name}.tar.bz2` : `https://alphacephei.com/vosk/models/${e.name}.zip`;
+      assert.equal(e.url, url);
+    }
+  });
+
+  it('has the official sherpa-onnx models the engine issue names, each with the manifest the installer writes', () => {
+    const sherpa = entries.filter((e) => e.sherpa).map((e) => e.name);
+    for (const name of [
+      'sherpa-onnx-whisper-tiny.en',
+      'sherpa-onnx-whisper-base.en',
+      'sherpa-onnx-whisper-small.en',
+      'sherpa-onnx-whisper-small',
+      'sherpa-onnx-streaming-zipformer-en-2023-06-26',
+      'sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8',
+      'sherpa-onnx-moonshine-tiny-en-int8',
+      'sherpa-onnx-moonshine-base-en-int8',
+      'sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17',
+    ]) {
+      assert.ok(sherpa.includes(name), name);
+    }
+    assert.equal(entries.find((e) => e.name === 'sherpa-onnx-streaming-zipformer-en-2023-06-26')?.sherpa?.streaming, true);
+    // No checksum was published where the catalogue was read: none is made up.
+    assert.ok(entries.filter((e) => e.sherpa).every((e) => e.sha256 === undefined && e.bytes === undefined));
   });
 
   it('has a small model for the main languages, and the large English model marked large', () => {
@@ -42,6 +65,15 @@ describe('the bundled model catalogue', () => {
 });
 
 describe('catalogue parsing', () => {
+  it('checks a sherpa entry\'s manifest', () => {
+    const base = { name: 's-1', language: 'X', kind: 'small', size: '1M', url: 'https://h/s.tar.bz2', license: 'MIT', notes: '' };
+    const ok = { streaming: false, kind: 'whisper', files: { encoder: 'e.onnx', decoder: 'd.onnx' }, tokens: 't.txt' };
+    assert.equal(parseCatalog(JSON.stringify({ models: [{ ...base, sherpa: ok }] }))[0].sherpa?.kind, 'whisper');
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, sherpa: { ...ok, kind: 'whisperx' } }] })), /"kind" that sherpa-onnx does not have/);
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, sherpa: { ...ok, files: { encoder: 'e.onnx' } } }] })), /no sherpa "files" "decoder"/);
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, url: 'https://h/s.rar' }] })), /neither a \.zip nor a \.tar\.bz2/);
+  });
+
   const good = { name: 'm-1', language: 'X', kind: 'small', size: '1M', url: 'https://h/m.zip', license: 'MIT', notes: '' };
   const parse = (models: unknown) => () => parseCatalog(JSON.stringify({ models }));
 

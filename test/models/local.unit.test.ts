@@ -6,7 +6,7 @@ import * as path from 'path';
 import { describe, it } from 'node:test';
 import { CancelledError } from '../../src/models/errors';
 import { VoxnoteError } from '../../src/shared/errors';
-import { InstallProgress, installFolder, installZip, removeModel, sweepLeftovers } from '../../src/models/install';
+import { InstallProgress, installFolder, installArchive, removeModel, sweepLeftovers } from '../../src/models/install';
 import { checkModelFolder } from '../../src/shared/modelFolder';
 import { toneModelItems, toneModelZip, writeZip } from '../support/modelZip';
 import { tempDir, toneModel } from '../support/worker';
@@ -22,7 +22,7 @@ async function zipFile(name: string, data: Buffer | Promise<Buffer>): Promise<st
 describe('installing a model from a zip', () => {
   it('installs under the folder name inside the zip', async () => {
     const dir = tempDir('models');
-    const installed = await installZip(await zipFile('download.zip', toneModelZip('vosk-model-tone-0.1')), dir, OPTIONS);
+    const installed = await installArchive(await zipFile('download.zip', toneModelZip('vosk-model-tone-0.1')), dir, OPTIONS);
     assert.equal(installed, path.join(dir, 'vosk-model-tone-0.1'));
     assert.deepEqual(fs.readdirSync(dir), ['vosk-model-tone-0.1']);
     assert.equal(checkModelFolder(installed).ok, true);
@@ -30,7 +30,7 @@ describe('installing a model from a zip', () => {
 
   it('names a zip without a top folder after the zip', async () => {
     const dir = tempDir('models');
-    const installed = await installZip(await zipFile('my tones.zip', writeZip(toneModelItems(''))), dir, OPTIONS);
+    const installed = await installArchive(await zipFile('my tones.zip', writeZip(toneModelItems(''))), dir, OPTIONS);
     assert.equal(installed, path.join(dir, 'my-tones'));
     assert.equal(checkModelFolder(installed).ok, true);
   });
@@ -41,13 +41,13 @@ describe('installing a model from a zip', () => {
     const onProgress = (p: InstallProgress) => {
       if (p.stage === 'extract') abort.abort();
     };
-    await assert.rejects(installZip(await zipFile('m.zip', toneModelZip('m')), dir, { ...OPTIONS, signal: abort.signal, onProgress }), CancelledError);
+    await assert.rejects(installArchive(await zipFile('m.zip', toneModelZip('m')), dir, { ...OPTIONS, signal: abort.signal, onProgress }), CancelledError);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
   it('refuses a file that is not a zip, leaving nothing', async () => {
     const dir = tempDir('models');
-    await assert.rejects(installZip(await zipFile('model.zip', Buffer.from('not a zip at all')), dir, OPTIONS), /model.zip is not a readable zip archive/);
+    await assert.rejects(installArchive(await zipFile('model.zip', Buffer.from('not a zip at all')), dir, OPTIONS), /model.zip is not a readable zip archive/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
@@ -55,14 +55,14 @@ describe('installing a model from a zip', () => {
     const dir = tempDir('models');
     const zip = await writeZip([...toneModelItems('m'), { name: 'm/notes.txt', data: Buffer.from('stored, not compressed'), store: true }]);
     zip[zip.indexOf('stored, not compressed')] ^= 0x20;
-    await assert.rejects(installZip(await zipFile('m.zip', zip), dir, OPTIONS), /m.zip is damaged: m\/notes.txt fails its CRC-32 check/);
+    await assert.rejects(installArchive(await zipFile('m.zip', zip), dir, OPTIONS), /m.zip is damaged: m\/notes.txt fails its CRC-32 check/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
   it('names the file a zipped model lacks', async () => {
     const dir = tempDir('models');
     const items = toneModelItems('m').filter((i) => !('name' in i && i.name === 'm/conf/model.conf'));
-    await assert.rejects(installZip(await zipFile('m.zip', writeZip(items)), dir, OPTIONS), /in the archive m.zip has no conf\/model.conf/);
+    await assert.rejects(installArchive(await zipFile('m.zip', writeZip(items)), dir, OPTIONS), /in the archive m.zip has no conf\/model.conf/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 });
@@ -104,8 +104,8 @@ describe('installing a model from a folder', () => {
 describe('removing models', () => {
   it('removes one installed model and keeps the others', async () => {
     const dir = tempDir('models');
-    const a = await installZip(await zipFile('a.zip', toneModelZip('model-a')), dir, OPTIONS);
-    await installZip(await zipFile('b.zip', toneModelZip('model-b')), dir, OPTIONS);
+    const a = await installArchive(await zipFile('a.zip', toneModelZip('model-a')), dir, OPTIONS);
+    await installArchive(await zipFile('b.zip', toneModelZip('model-b')), dir, OPTIONS);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['model-a', 'model-b']);
     await removeModel(dir, 'model-b');
     assert.deepEqual(fs.readdirSync(dir), ['model-a']);

@@ -5,7 +5,7 @@
  *
  * No dependencies: node built-ins only.
  */
-import { TONE_FREQS, TONE_VOCABULARY, ToneName } from './toneModel';
+import { TONE_FREQS, TONE_VOCABULARY } from './toneModel';
 
 export const TONE_DURATION = 0.15;
 export const TONE_AMPLITUDE = 0.3;
@@ -34,7 +34,11 @@ export interface ToneScriptOptions {
   /** Peak amplitude of each tone (default 0.3). */
   amplitude?: number;
   /** Word -> tones table (default TONE_VOCABULARY). */
-  vocabulary?: Readonly<Record<string, readonly ToneName[]>>;
+  vocabulary?: Readonly<Record<string, readonly string[]>>;
+  /** Tone -> frequency in Hz (default TONE_FREQS). */
+  frequencies?: Readonly<Record<string, number>>;
+  /** Seconds per tone (default TONE_DURATION). */
+  toneDuration?: number;
 }
 
 /**
@@ -46,12 +50,13 @@ export function toneScript(items: ReadonlyArray<string | number>, opts: ToneScri
   const sampleRate = opts.sampleRate ?? 16000;
   const amplitude = opts.amplitude ?? TONE_AMPLITUDE;
   const vocabulary = opts.vocabulary ?? TONE_VOCABULARY;
+  const frequencies: Readonly<Record<string, number>> = opts.frequencies ?? TONE_FREQS;
   if (!(sampleRate > 0) || !Number.isInteger(sampleRate)) throw new Error(`bad sample rate ${sampleRate}`);
-  const toneLen = Math.round(TONE_DURATION * sampleRate);
+  const toneLen = Math.round((opts.toneDuration ?? TONE_DURATION) * sampleRate);
   const rampLen = Math.round(TONE_RAMP * sampleRate);
 
   // Lay out first, then synthesise.
-  const segments: Array<{ at: number; tones: readonly ToneName[] } | { at: number; silence: number }> = [];
+  const segments: Array<{ at: number; tones: readonly string[] } | { at: number; silence: number }> = [];
   const words: ToneWord[] = [];
   let pos = 0;
   for (const item of items) {
@@ -74,7 +79,8 @@ export function toneScript(items: ReadonlyArray<string | number>, opts: ToneScri
   for (const seg of segments) {
     if (!('tones' in seg)) continue;
     seg.tones.forEach((tone, k) => {
-      const freq = TONE_FREQS[tone];
+      const freq = frequencies[tone];
+      if (freq === undefined) throw new Error(`unknown tone ${tone}`);
       if (freq >= sampleRate / 2) throw new Error(`tone ${tone} (${freq} Hz) above Nyquist at ${sampleRate} Hz`);
       const off = seg.at + k * toneLen;
       const w = (2 * Math.PI * freq) / sampleRate;

@@ -5,7 +5,7 @@
  * missing (a model, an API key) is offered, then the command runs again.
  */
 import * as vscode from 'vscode';
-import { assemblyaiStreamingUrl, EnginePurpose, engineSetting, updateSetting } from '../../config';
+import { assemblyaiStreamingUrl, EnginePurpose, engineSetting, maxSegmentSeconds, updateSetting } from '../../config';
 import type { ModelStore } from '../../models/modelStore';
 import type { EngineSpec } from '../../shared/protocol';
 import { AssemblyAIKey, SET_KEY } from './assemblyaiKey';
@@ -45,14 +45,14 @@ export class EngineChoice {
     const model = this.deps.models.resolve();
     if (!model) return void this.deps.firstRun(offer);
     if (!model.check.ok) return void this.deps.reportError({ code: 'bad-model', message: model.check.message, hint: model.check.hint });
-    return { engine: engineForModel(model.path, model.check), name: model.name, cloud: false };
+    return { engine: engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }), name: model.name, cloud: false };
   }
 
   /** The local model's engine when `purpose` uses it, without offering anything (a warm worker). */
   preloadable(purpose: EnginePurpose): EngineSpec | undefined {
     if (engineSetting(purpose) !== 'local') return undefined;
     const model = this.deps.models.resolve();
-    return model?.check.ok ? engineForModel(model.path, model.check) : undefined;
+    return model?.check.ok ? engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }) : undefined;
   }
 
   /** The engine `purpose` is set to; undefined once what is missing was offered. */

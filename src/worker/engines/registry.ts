@@ -2,19 +2,17 @@
  * Which engine serves which EngineSpec kind. A new engine is one folder under
  * engines/ plus one entry here; nothing else in the worker changes.
  */
-import { VoxnoteError } from '../../shared/errors';
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
 import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
+import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
 
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
-  sherpa: async () => {
-    throw new VoxnoteError('model-load-failed', 'This build of Voxnote has no sherpa-onnx engine.', 'Choose a Vosk model with "Voxnote: Select Model".');
-  },
+  sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds }),
   assemblyai: loadAssemblyAI,
 };
 

@@ -71,6 +71,7 @@ class VoskEngine implements Engine {
 export async function loadVosk(spec: Extract<EngineSpec, { kind: 'vosk' }>): Promise<Engine> {
   const check = checkModelFolder(spec.model);
   if (!check.ok) throw new VoxnoteError('bad-model', check.message, check.hint);
+  if (check.engine !== 'vosk') throw new VoxnoteError('bad-model', `The model folder ${spec.model} holds a ${check.engine} model, not a Vosk model.`, 'Voxnote picks the engine from the model folder: start dictation again.');
   const model = VoskModel.load(spec.model);
   if (!model) {
     throw new VoxnoteError(

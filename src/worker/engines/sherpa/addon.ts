@@ -1,0 +1,80 @@
+/**
+ * The one place that loads sherpa-onnx-node: lazily, inside the worker only,
+ * since sherpa-onnx ends the process on bad input. sherpa-onnx-node finds its
+ * per-platform package (sherpa-onnx-<platform>-<arch>: the addon with
+ * onnxruntime beside it) next to itself in node_modules.
+ * The types below are the subset of its API Voxnote uses.
+ */
+
+export interface Waveform {
+  samples: Float32Array;
+  sampleRate: number;
+}
+
+export interface OnlineResult {
+  text: string;
+  tokens: string[];
+  timestamps: number[];
+  /** Seconds from the stream's start to the last reset. */
+  start_time: number;
+  num_trailing_blanks: number;
+}
+
+export interface OfflineResult {
+  text: string;
+  tokens: string[];
+  timestamps: number[];
+}
+
+export interface OnlineStream {
+  acceptWaveform(wave: Waveform): void;
+  inputFinished(): void;
+}
+
+export interface OnlineRecognizer {
+  createStream(): OnlineStream;
+  isReady(stream: OnlineStream): boolean;
+  decode(stream: OnlineStream): void;
+  isEndpoint(stream: OnlineStream): boolean;
+  reset(stream: OnlineStream): void;
+  getResult(stream: OnlineStream): OnlineResult;
+}
+
+export interface OfflineStream {
+  acceptWaveform(wave: Waveform): void;
+}
+
+export interface OfflineRecognizer {
+  createStream(): OfflineStream;
+  decodeAsync(stream: OfflineStream): Promise<OfflineResult>;
+}
+
+export interface SpeechSegment {
+  /** Sample index from the detector's start. */
+  start: number;
+  samples: Float32Array;
+}
+
+export interface Vad {
+  acceptWaveform(samples: Float32Array): void;
+  isEmpty(): boolean;
+  isDetected(): boolean;
+  front(enableExternalBuffer?: boolean): SpeechSegment;
+  pop(): void;
+  flush(): void;
+}
+
+export interface SherpaAddon {
+  OnlineRecognizer: new (config: object) => OnlineRecognizer;
+  OfflineRecognizer: { createAsync(config: object): Promise<OfflineRecognizer> };
+  Vad: new (config: object, bufferSeconds: number) => Vad;
+  version: string;
+}
+
+let addon: SherpaAddon | undefined;
+
+export function loadSherpa(): SherpaAddon {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  addon ??= require('sherpa-onnx-node') as SherpaAddon;
+  return addon;
+}

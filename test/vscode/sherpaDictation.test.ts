@@ -1,0 +1,70 @@
+/**
+ * Dictation with a sherpa-onnx model selected, in a REAL VS Code (code-server +
+ * headless Chromium): the extension loaded from this source tree (its dist/ and
+ * node_modules: the .vsix does not carry sherpa-onnx yet), voxnote.model.path on
+ * the streaming sherpa tone model, tone speech played into the virtual
+ * microphone, the words at the cursor. One code-server for the file.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { mappedFiles, workers } from '../support/processes';
+import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
+import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { fileIs, voxnoteStatusItem, waitForItem } from './workbenchUi';
+
+const NOTES = 'Meeting notes:\n';
+
+describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', () => {
+  let tmp: string;
+  let audio: VirtualAudio;
+  let server: CodeServer;
+  let wb: Workbench;
+  let notes: string;
+
+  before(async () => {
+    prerequisites();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-sherpa-dictation-'));
+    audio = await startVirtualAudio(tmp);
+    const workspace = path.join(tmp, 'ws');
+    fs.mkdirSync(workspace);
+    notes = path.join(workspace, 'notes.txt');
+    fs.writeFileSync(notes, NOTES);
+    server = await startCodeServer({
+      env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
+      machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
+      tmpParent: tmp,
+    });
+    wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
+  });
+
+  after(async () => {
+    await wb?.dispose();
+    await server?.dispose();
+    await audio?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('Start Dictation: partials in the status bar, finals split at the pause inserted at the cursor', async () => {
+    const page = wb.page;
+    const status = voxnoteStatusItem(page, 'voxnote.status');
+    await wb.openFile('notes.txt');
+    await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
+    await page.keyboard.press('Control+End');
+    await wb.runCommand('Voxnote: Start Dictation');
+    await waitForItem(status, /Listening/);
+    const [worker] = workers().filter((p) => p.argv.includes(path.join(PROJECT_ROOT, 'dist', 'worker.js')) && mappedFiles(p.pid).some((f) => f.endsWith('sherpa-onnx.node')));
+    assert.ok(worker, 'a worker of this extension has sherpa-onnx loaded');
+
+    const spoken = audio.play('mic', sherpaToneWav([0.3, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 1.6], 48000).path);
+    await waitForItem(status, /yes/, 10_000);
+    await spoken;
+    await waitForItem(status, /Listening/);
+    await page.keyboard.press('Control+S');
+    await fileIs(notes, `${NOTES}Yes no open file`);
+    await wb.runCommand('Voxnote: Stop Dictation');
+  });
+});
