@@ -221,7 +221,8 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       const t0 = performance.now();
       const [killed] = ourWorkers();
       const cut = speak([0.3, 'save', 0.35, 'no', 0.5]);
-      await waitForStatus(page, /save/);
+      // Killed once the whole utterance is heard: only silence is left for the new worker.
+      await waitForStatus(page, /save no/);
       process.kill(killed.pid, 'SIGKILL');
       await notified(page, 'the speech engine stopped unexpectedly and is restarting');
       await cut;
