@@ -1,6 +1,9 @@
 // Builds per-platform .vsix files, each carrying only its platform's native
 // files, as listed in scripts/lib/natives.js (koffi's addon at koffi/<triplet>/,
-// libvosk, PvRecorder and, where built, naudiodon in dist/native/).
+// libvosk, PvRecorder, sherpa-onnx-node with its platform package and, where
+// built, naudiodon in dist/native/). Another platform's sherpa-onnx package
+// comes from the npm registry at the version package-lock.json pins, once:
+// it is kept in .cache/npm-natives/.
 //
 //   node scripts/package.mjs                      # this machine's platform
 //   node scripts/package.mjs --target win32-x64   # repeatable; or --all

@@ -11,20 +11,26 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { HEADER_BYTES, binaryMismatch } = require('./binaryHeader');
+const { pinnedPackageRoot } = require('./npmPackage');
 
 /** The targets the vosk package has libvosk for (no arm64 Windows or Linux library). */
 const TARGETS = ['linux-x64', 'win32-x64', 'darwin-x64', 'darwin-arm64'];
 
 /**
- * @typedef {{ from: string, to: string }} NativeFile  from: under node_modules; to: under the package root
+ * @typedef {{ from: string, to: string, script?: boolean }} NativeFile
+ * from: under node_modules; to: under the package root; script: JavaScript that loads the binaries
+ * (copied, no header to check)
  * @typedef {{
  *   name: string,
  *   why: string,
- *   files: (target: string) => NativeFile[],
+ *   files: (target: string, nodeModules: string) => NativeFile[],
  *   optional?: (target: string, host: string) => { skip?: string, absent: string },
+ *   registry?: (target: string) => string,
  * }} Native
  * `optional` marks a dependency a package may lack: `skip` says why `target` never gets it from this
  * machine, `absent` why it may be missing. When its files are there, they are checked like the others.
+ * `registry` names the npm package `files` come from when npm installs it only on its own platform
+ * (os/cpu fields): for other targets it is fetched at the version package-lock.json pins (npmPackage.js).
  */
 
 /** @param {string} target */
@@ -45,6 +51,27 @@ const PVRECORDER = { 'linux-x64': 'linux/x86_64', 'win32-x64': 'windows/amd64', 
 /** @type {Record<string, string>} */
 const PORTAUDIO = { 'linux-x64': 'libportaudio.so.2', 'win32-x64': 'portaudio_x64.dll', 'darwin-x64': 'libportaudio.dylib', 'darwin-arm64': 'libportaudio.dylib' };
 
+/** sherpa-onnx-node's name for a target's native package (it calls Windows "win"). @param {string} t */
+const sherpaPackage = (t) => `sherpa-onnx-${t.replace(/^win32-/, 'win-')}`;
+/** Besides sherpa-onnx.node, what it links (its C++ API library is not used). @type {Record<string, string[]>} */
+const SHERPA_LIBS = {
+  'linux-x64': ['libsherpa-onnx-c-api.so', 'libonnxruntime.so'],
+  'win32-x64': ['sherpa-onnx-c-api.dll', 'onnxruntime.dll', 'onnxruntime_providers_shared.dll'],
+  'darwin-x64': ['libsherpa-onnx-c-api.dylib', 'libonnxruntime.dylib'],
+  'darwin-arm64': ['libsherpa-onnx-c-api.dylib', 'libonnxruntime.dylib'],
+};
+/**
+ * sherpa-onnx-node's JavaScript goes to dist/native/sherpa-onnx-node/ (src/worker/engines/sherpa/addon.ts
+ * loads it from there in a packaged extension: vsce --no-dependencies ships no node_modules), and the
+ * native package beside it, where that JavaScript looks (../sherpa-onnx-<platform>-<arch>/).
+ * @param {string} nodeModules
+ */
+const sherpaScripts = (nodeModules) => {
+  const dir = path.join(nodeModules, 'sherpa-onnx-node');
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.js') || f === 'package.json') : ['package.json'];
+  return names.map((f) => ({ from: `sherpa-onnx-node/${f}`, to: `dist/native/sherpa-onnx-node/${f}`, script: true }));
+};
+
 /** @type {Native[]} */
 const NATIVES = [
   {
@@ -61,6 +88,13 @@ const NATIVES = [
     name: 'PvRecorder',
     why: 'microphone and system-audio capture (the only capture off Linux)',
     files: (t) => [native(`@picovoice/pvrecorder-node/lib/${PVRECORDER[t]}/pv_recorder.node`)],
+  },
+  { name: 'sherpa-onnx-node', why: "loads sherpa-onnx's addon", files: (_t, nm) => sherpaScripts(nm) },
+  {
+    name: 'sherpa-onnx',
+    why: 'the sherpa-onnx recognizer',
+    registry: sherpaPackage,
+    files: (t) => ['sherpa-onnx.node', ...SHERPA_LIBS[t]].map((f) => ({ from: `${sherpaPackage(t)}/${f}`, to: `dist/native/${sherpaPackage(t)}/${f}` })),
   },
   {
     name: 'naudiodon',
@@ -91,19 +125,30 @@ function readHead(file) {
  * @param {string} nodeModules
  * @param {string} target e.g. 'darwin-arm64'
  * @param {string | undefined} stage
- * @param {{ host?: string, natives?: Native[] }} [options] host: this machine's target; natives: the table (tests)
- * @returns {{ errors: string[], notes: string[], files: string[] }}
+ * @param {{ host?: string, natives?: Native[], cacheDir?: string }} [options] host: this machine's target;
+ *   natives: the table (tests); cacheDir: where fetched packages are kept (default .cache/npm-natives/)
+ * @returns {{ errors: string[], notes: string[], files: string[] }} files: the binaries checked (and staged)
  */
 function stageNatives(nodeModules, target, stage, options = {}) {
   const host = options.host ?? `${process.platform}-${process.arch}`;
+  const cacheDir = options.cacheDir ?? path.join(nodeModules, '..', '.cache', 'npm-natives');
   const [platform, arch] = split(target);
   /** @type {string[]} */ const errors = [];
   /** @type {string[]} */ const notes = [];
   /** @type {string[]} */ const files = [];
   if (!TARGETS.includes(target)) return { errors: [`no package for ${target}: libvosk exists for ${TARGETS.join(', ')} only`], notes, files };
   for (const dep of options.natives ?? NATIVES) {
-    const list = dep.files(target);
-    const missing = list.filter((f) => !fs.existsSync(path.join(nodeModules, f.from)));
+    let root = nodeModules;
+    if (dep.registry) {
+      try {
+        root = pinnedPackageRoot(nodeModules, dep.registry(target), cacheDir);
+      } catch (e) {
+        errors.push(`${target}: ${dep.name} (${dep.why}): ${/** @type {Error} */ (e).message}`);
+        continue;
+      }
+    }
+    const list = dep.files(target, nodeModules);
+    const missing = list.filter((f) => !fs.existsSync(path.join(root, f.from)));
     const optional = dep.optional?.(target, host);
     if (optional && (optional.skip || missing.length)) {
       notes.push(`${target}: no ${dep.name} (${dep.why}): ${optional.skip ?? optional.absent}`);
@@ -114,13 +159,13 @@ function stageNatives(nodeModules, target, stage, options = {}) {
       continue;
     }
     for (const f of list) {
-      const from = path.join(nodeModules, f.from);
-      const wrong = binaryMismatch(readHead(from), platform, arch);
+      const from = path.join(root, f.from);
+      const wrong = f.script ? undefined : binaryMismatch(readHead(from), platform, arch);
       if (wrong) {
         errors.push(`${target}: ${dep.name}'s ${f.from} is ${wrong}`);
         continue;
       }
-      files.push(f.to);
+      if (!f.script) files.push(f.to);
       if (stage) {
         fs.mkdirSync(path.dirname(path.join(stage, f.to)), { recursive: true });
         fs.copyFileSync(from, path.join(stage, f.to));

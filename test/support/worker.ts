@@ -65,8 +65,9 @@ export class TestWorker {
   readonly events: WorkerEvent[] = [];
   readonly stderr: string[] = [];
 
-  constructor(env?: NodeJS.ProcessEnv, unresponsiveMs?: number) {
-    this.client = new WorkerClient({ workerPath: WORKER, env, unresponsiveMs, log: (l) => this.stderr.push(l) });
+  /** workerPath: another bundle than the tree's, e.g. one unpacked from a .vsix. */
+  constructor(env?: NodeJS.ProcessEnv, unresponsiveMs?: number, workerPath = WORKER) {
+    this.client = new WorkerClient({ workerPath, env, unresponsiveMs, log: (l) => this.stderr.push(l) });
     live.add(this.client);
     void this.client.exited.then(() => live.delete(this.client));
     this.client.onEvent((e) => this.events.push(e));

@@ -1,7 +1,7 @@
 /**
  * Dictation with a sherpa-onnx model selected, in a REAL VS Code (code-server +
  * headless Chromium): the extension loaded from this source tree (its dist/ and
- * node_modules: the .vsix does not carry sherpa-onnx yet), voxnote.model.path on
+ * node_modules; test/scripts/packagedSherpa.test.ts runs the .vsix's sherpa-onnx), voxnote.model.path on
  * the streaming sherpa tone model, tone speech played into the virtual
  * microphone, the words at the cursor. One code-server for the file.
  */

@@ -2,9 +2,12 @@
  * The one place that loads sherpa-onnx-node: lazily, inside the worker only,
  * since sherpa-onnx ends the process on bad input. sherpa-onnx-node finds its
  * per-platform package (sherpa-onnx-<platform>-<arch>: the addon with
- * onnxruntime beside it) next to itself in node_modules.
+ * onnxruntime beside it) next to itself: in node_modules, or in dist/native/
+ * of a packaged extension (scripts/lib/natives.js puts both there).
  * The types below are the subset of its API Voxnote uses.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 
 export interface Waveform {
   samples: Float32Array;
@@ -73,8 +76,11 @@ export interface SherpaAddon {
 
 let addon: SherpaAddon | undefined;
 
+/** From the bundle (dist/worker.js); vsce --no-dependencies ships no node_modules. */
+const PACKAGED = path.join(__dirname, 'native', 'sherpa-onnx-node');
+
 export function loadSherpa(): SherpaAddon {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  addon ??= require('sherpa-onnx-node') as SherpaAddon;
+  addon ??= (fs.existsSync(PACKAGED) ? require(PACKAGED) : require('sherpa-onnx-node')) as SherpaAddon;
   return addon;
 }
