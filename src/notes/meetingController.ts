@@ -1,40 +1,31 @@
 /**
  * A meeting's lifetime on the VS Code side: a MeetingSession into a new notes
  * file (or, after a window reload, into the interrupted one), the notes opened
- * beside the editor, writes mirrored into a dirty notes document
- * (NotesBufferSync, docs/notes.md "Editing during a meeting"), partials and
- * finals in the transcript panel, problems reported. Commands and the status
- * bar only call it and observe it.
+ * beside the editor, partials and finals in the transcript panel, problems
+ * reported. Its helpers: the open document kept in step (meetingDocument.ts),
+ * the record that offers a resume after a reload (meetingResumeRecord.ts), the
+ * messages (meetingNotices.ts). Commands and the status bar only call it and
+ * observe it.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
 import type { TranscriptStore } from '../transcript/transcriptStore';
-import type { VoxnoteError } from '../shared/errors';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
-import { notify } from '../notify/nextSteps';
 import { MeetingClock } from './meetingClock';
+import { NotesDocumentMirror } from './meetingDocument';
+import * as notices from './meetingNotices';
+import { type ActiveMeeting, MeetingResumeRecord } from './meetingResumeRecord';
 import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
 import { Journal, journalPathFor, readJournal } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
-import { NotesBufferSync } from './notesReconcile';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
-/** workspaceState: the meeting under way, so that a reloaded window offers to resume it. */
-const ACTIVE_KEY = 'voxnote.meeting.active';
-
-interface ActiveRecord {
-  notesPath: string;
-  /** The notes file's URI (a remote workspace's notes are no local path); older records have none. */
-  uri?: string;
-  tracks: Array<{ kind: TrackKind; label: string }>;
-}
 
 export interface MeetingControllerDeps {
   speech: SpeechService;
@@ -64,37 +55,35 @@ interface Meeting {
   writer: NotesWriter;
   notesPath: string;
   uri: string;
-  place: NotesPlace;
   tracks: TrackSpec[];
-  sync: NotesBufferSync;
+  document: NotesDocumentMirror;
   levels: Map<TrackKind, number>;
   /** Panel ids of this meeting's lines not on disk yet. */
   unwritten: Set<number>;
-  /** Edits of the notes document, one at a time, so none inserts what an earlier one did. */
-  edits: Promise<void>;
-  documentDirty: boolean;
   stopping: boolean;
   /** Stop under way: the footer and the last lines going to disk. */
   stopped?: Promise<void>;
   restartNoticeShown: boolean;
-  editHintShown: boolean;
   subscriptions: vscode.Disposable[];
 }
 
 /** The storage a notes file is in, and its files' URIs. */
 type NotesPlace = Pick<NotesLocation, 'storage' | 'uri'>;
 
-const placeOf = (record: ActiveRecord): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
+const placeOf = (record: ActiveMeeting): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
 
 export class MeetingController implements vscode.Disposable {
   private meeting?: Meeting;
+  private readonly record: MeetingResumeRecord;
   private creating = false;
   private shuttingDown?: Promise<void>;
   private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly deps: MeetingControllerDeps) {}
+  constructor(private readonly deps: MeetingControllerDeps) {
+    this.record = new MeetingResumeRecord(deps.workspaceState);
+  }
 
   get status(): MeetingStatus {
     const s = this.meeting?.session.current;
@@ -155,13 +144,12 @@ export class MeetingController implements vscode.Disposable {
       await Promise.all([notesPath, journalPathFor(notesPath)].map((f) => place.storage.remove(f).catch(() => undefined)));
       return this.showNotes();
     }
-    const sync = new NotesBufferSync();
     let meeting: Meeting | undefined;
+    const document = this.notesDocument(place.uri(notesPath), () => meeting);
     const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
-    const writer = NotesWriter.create(notesPath, header, this.writerOptions(sync, () => meeting, place));
-    meeting = this.begin({ writer, notesPath, place, tracks, engine, sync });
-    const record: ActiveRecord = { notesPath, uri: meeting.uri, tracks: tracks.map(({ kind, label }) => ({ kind, label })) };
-    await this.deps.workspaceState.update(ACTIVE_KEY, record);
+    const writer = NotesWriter.create(notesPath, header, this.writerOptions(document, () => meeting, place));
+    meeting = this.begin({ writer, notesPath, place, tracks, engine, document });
+    await this.record.save({ notesPath, uri: meeting.uri, tracks });
   }
 
   async pause(): Promise<void> {
@@ -179,13 +167,10 @@ export class MeetingController implements vscode.Disposable {
     m.stopping = true;
     m.stopped = m.session.stop();
     await m.stopped;
-    await m.edits;
+    await m.document.settled();
     this.end(m);
-    await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
-    const name = path.basename(m.notesPath);
-    void vscode.window.showInformationMessage(`Voxnote: the meeting notes are complete in ${name}.`, 'Export as Subtitles…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.parse(m.uri));
-    });
+    await this.record.forget();
+    notices.notesComplete(m.notesPath, vscode.Uri.parse(m.uri));
   }
 
   /**
@@ -193,30 +178,24 @@ export class MeetingController implements vscode.Disposable {
    * reloaded (its journal has no end) can be resumed into the same file, or finished.
    */
   async offerResume(): Promise<void> {
-    const record = this.deps.workspaceState.get<ActiveRecord>(ACTIVE_KEY);
+    const record = this.record.get();
     if (!record || this.meeting) return;
     let journal: Journal;
     try {
       journal = await readJournal(record.notesPath, placeOf(record).storage);
     } catch (e) {
       this.deps.log.warn(`Not offering to resume the meeting notes ${record.notesPath}: ${(e as Error).message}`);
-      return this.forget();
+      return this.record.forget();
     }
-    if (journal.end) return this.forget();
-    const name = path.basename(record.notesPath);
-    const pick = await vscode.window.showInformationMessage(
-      `Voxnote: meeting notes were being taken into ${name} when VS Code closed. Resume meeting notes into ${name}?`,
-      'Resume',
-      'Finish It',
-    );
+    if (journal.end) return this.record.forget();
+    const pick = await notices.askToResume(record.notesPath);
     if (this.meeting) return;
     try {
       if (pick === 'Resume') await this.resumeInto(record, journal);
       if (pick === 'Finish It') await this.finishInterrupted(record);
     } catch (e) {
-      const hint = (e as { hint?: string }).hint ?? 'Start new meeting notes with "Voxnote: Start Meeting Notes".';
       this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      void notify('error', `Voxnote: cannot continue the meeting notes ${name}: ${(e as Error).message} ${hint}`);
+      notices.cannotContinue(record.notesPath, e);
     }
   }
 
@@ -251,33 +230,33 @@ export class MeetingController implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private async resumeInto(record: ActiveRecord, journal: Journal): Promise<void> {
+  private async resumeInto(record: ActiveMeeting, journal: Journal): Promise<void> {
     const engine = await this.deps.engine();
     if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
     const tracks: TrackSpec[] = record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
-    const sync = new NotesBufferSync();
-    // An unsaved copy restored with the window may lack lines written before the reload.
-    sync.onWritten(journal.utterances.map(utteranceBlock));
     let meeting: Meeting | undefined;
     const place = placeOf(record);
-    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(sync, () => meeting, place));
+    const document = this.notesDocument(place.uri(record.notesPath), () => meeting);
+    // An unsaved copy restored with the window may lack lines written before the reload.
+    document.written(journal.utterances.map(utteranceBlock));
+    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(document, () => meeting, place));
     const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, place, tracks, engine, sync, clock });
+    meeting = this.begin({ writer, notesPath: record.notesPath, place, tracks, engine, document, clock });
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
-  private async finishInterrupted(record: ActiveRecord): Promise<void> {
+  private async finishInterrupted(record: ActiveMeeting): Promise<void> {
     const place = placeOf(record);
-    const { writer, journal } = await NotesWriter.resume(record.notesPath, { onError: (e) => this.showWriteError(e), storage: place.storage });
+    const { writer, journal } = await NotesWriter.resume(record.notesPath, { onError: (e) => notices.writeFailed(this.deps.log, e), storage: place.storage });
     const heard = journal.utterances.reduce((t, u) => Math.max(t, u.end), journal.clock.m);
     await writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
     writer.dispose();
-    await this.forget();
+    await this.record.forget();
     await this.openNotes(place.uri(record.notesPath));
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; engine: ChosenEngine; sync: NotesBufferSync; clock?: MeetingClock }): Meeting {
+  private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; engine: ChosenEngine; document: NotesDocumentMirror; clock?: MeetingClock }): Meeting {
     const session = new MeetingSession({
       speech: this.deps.speech,
       engine: o.engine.engine,
@@ -292,16 +271,12 @@ export class MeetingController implements vscode.Disposable {
       writer: o.writer,
       notesPath: o.notesPath,
       uri: o.place.uri(o.notesPath).toString(),
-      place: o.place,
       tracks: o.tracks,
-      sync: o.sync,
+      document: o.document,
       levels: new Map(),
       unwritten: new Set(),
-      edits: Promise.resolve(),
-      documentDirty: false,
       stopping: false,
       restartNoticeShown: false,
-      editHintShown: false,
       subscriptions: [],
     };
     const store = this.deps.store;
@@ -318,23 +293,7 @@ export class MeetingController implements vscode.Disposable {
       }),
       session.onProblem((p) => this.onProblem(m, p)),
       session.onState((s) => this.onState(s)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() !== m.uri) return;
-        const dirty = e.document.isDirty;
-        // Also covers a keystroke that beat VS Code's reload of the file Voxnote appended to.
-        if (dirty && !m.documentDirty) {
-          this.syncDocument(m);
-          this.showEditHint(m);
-        }
-        m.documentDirty = dirty;
-      }),
-      vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document.uri.toString() === m.uri) e.waitUntil(this.editsBeforeSave(m, e.document));
-      }),
-      vscode.workspace.onDidSaveTextDocument((doc) => {
-        // A save racing an append can drop lines from the disk file: the writer appends them again.
-        if (doc.uri.toString() === m.uri) void m.writer.restoreMissing().then((n) => n && this.deps.log.info(`Meeting notes: ${n} lines appended again after a save`));
-      }),
+      o.document.watch(),
     );
     this.meeting = m;
     session.start();
@@ -357,27 +316,26 @@ export class MeetingController implements vscode.Disposable {
     this.onState('stopped');
   }
 
-  private writerOptions(sync: NotesBufferSync, meeting: () => Meeting | undefined, place: NotesPlace): NotesWriterOptions {
+  private notesDocument(uri: vscode.Uri, meeting: () => Meeting | undefined): NotesDocumentMirror {
+    return new NotesDocumentMirror(uri.toString(), {
+      log: this.deps.log,
+      restoreMissing: () => meeting()?.writer.restoreMissing() ?? Promise.resolve(0),
+      onFirstEdit: notices.editingNotes,
+    });
+  }
+
+  private writerOptions(document: NotesDocumentMirror, meeting: () => Meeting | undefined, place: NotesPlace): NotesWriterOptions {
     return {
       storage: place.storage,
-      onWritten: (blocks) => {
-        sync.onWritten(blocks);
-        const m = meeting();
-        if (m) this.syncDocument(m);
-      },
+      onWritten: (blocks) => document.written(blocks),
       onError: (e) => {
         const m = meeting();
         // The panel keeps what the disk refuses, marked, until it is written.
         if (m) this.deps.store.setPending(m.unwritten, true);
-        this.showWriteError(e);
+        notices.writeFailed(this.deps.log, e);
       },
-      onRecovered: () => void vscode.window.showInformationMessage('Voxnote: the meeting notes are written again; nothing was lost.'),
+      onRecovered: notices.writingRecovered,
     };
-  }
-
-  private showWriteError(e: VoxnoteError): void {
-    this.deps.log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
-    void notify('error', `Voxnote: ${e.message} ${e.hint}`, { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') });
   }
 
   private onFinal(m: Meeting, f: MeetingFinal): void {
@@ -395,7 +353,7 @@ export class MeetingController implements vscode.Disposable {
     if (!p.restarting) return this.deps.reportError(p);
     if (m.restartNoticeShown) return;
     m.restartNoticeShown = true;
-    void vscode.window.showWarningMessage(`Voxnote: ${p.message} Voxnote is restarting it; the notes so far are safe in ${path.basename(m.notesPath)}.`);
+    notices.sourceRestarting(p.message, m.notesPath);
   }
 
   private onState(s: MeetingState): void {
@@ -404,44 +362,7 @@ export class MeetingController implements vscode.Disposable {
     this.changed.fire('state');
   }
 
-  private notesDocument(m: Meeting): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === m.uri);
-  }
-
-  /** Inserts at the end of an open, unsaved notes document the lines the disk has and it lacks. */
-  private syncDocument(m: Meeting): void {
-    m.edits = m.edits
-      .then(async () => {
-        const doc = this.notesDocument(m);
-        const text = doc && m.sync.edit({ text: doc.getText(), isDirty: doc.isDirty });
-        if (!doc || !text) return;
-        const edit = new vscode.WorkspaceEdit();
-        edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
-        if (!(await vscode.workspace.applyEdit(edit))) this.deps.log.warn('Meeting notes: VS Code refused to add the latest lines to the open notes document.');
-      })
-      .catch((e) => this.deps.log.error(`Meeting notes: updating the open notes document failed: ${(e as Error).message}`));
-  }
-
-  private async editsBeforeSave(m: Meeting, doc: vscode.TextDocument): Promise<vscode.TextEdit[]> {
-    await m.edits;
-    const text = m.sync.edit({ text: doc.getText(), isDirty: doc.isDirty });
-    return text ? [vscode.TextEdit.insert(doc.positionAt(doc.getText().length), text)] : [];
-  }
-
-  private showEditHint(m: Meeting): void {
-    if (m.editHintShown) return;
-    m.editHintShown = true;
-    void vscode.window.showInformationMessage(
-      'Voxnote: edit the notes freely during the meeting. Each new line goes to the file and to the end of your unsaved copy, ' +
-        'so if VS Code says the file on disk is newer when you save, choose Overwrite: nothing is lost.',
-    );
-  }
-
   private async openNotes(uri: vscode.Uri): Promise<void> {
     await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
-  }
-
-  private async forget(): Promise<void> {
-    await this.deps.workspaceState.update(ACTIVE_KEY, undefined);
   }
 }
