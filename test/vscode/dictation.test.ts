@@ -131,8 +131,17 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       }
     };
     walk(extDir);
+    // sherpa-onnx-node's own JS, loaded by path from dist/native (as npm installed it, with its package.json).
+    const sherpaJs = fs
+      .readdirSync(path.join(PROJECT_ROOT, 'node_modules', 'sherpa-onnx-node'))
+      .filter((f) => f.endsWith('.js') || f === 'package.json')
+      .map((f) => `dist/native/sherpa-onnx-node/${f}`);
     // .vsixmanifest is written by the installer, not shipped in extension/.
     assert.deepEqual(files.filter((f) => f !== '.vsixmanifest').sort(), [
+      'dist/native/sherpa-onnx-linux-x64/libonnxruntime.so',
+      'dist/native/sherpa-onnx-linux-x64/libsherpa-onnx-c-api.so',
+      'dist/native/sherpa-onnx-linux-x64/sherpa-onnx.node',
+      ...sherpaJs,
       'LICENSE.txt',
       'dist/extension.js',
       'dist/native/libportaudio.so.2',
@@ -149,9 +158,11 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'media/walkthrough/model.md',
       'media/walkthrough/pushToTalk.md',
       'models/catalog.json',
+      'models/vad/README.md',
+      'models/vad/silero_vad_v5.onnx',
       'package.json',
       'readme.md', // vsce's name for README.md
-    ]);
+    ].sort());
   });
 
   describe('driven like a person (one workbench, one dictation session)', () => {
