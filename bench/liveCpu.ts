@@ -4,11 +4,13 @@
  *   against a plain loop that reads the same device through the same recorder and
  *   calls libvosk directly (the tutorials' PyAudio-style loop), same audio, one run.
  * - endOfSpeech: end of each utterance's audio to its final, for a file paced at
- *   real time (positions in the audio are exact there), p50 and max.
+ *   real time (positions in the audio are exact there), p50 and max: Vosk, and
+ *   AssemblyAI against the local mock of its streaming endpoint, on the same audio.
  * CPU is read from /proc (utime + stime) from just before the audio plays to
  * just after it ends, so start-up is excluded: this is the steady state.
  */
 import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +18,7 @@ import * as readline from 'readline';
 import { encode, type Command, type EngineSpec, type WorkerEvent } from '../src/shared/protocol';
 import { CHUNK_BYTES, SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
+import { AssemblyAIMock } from '../test/support/assemblyaiMock';
 import { captureTools, processes } from '../test/support/processes';
 import { startVirtualAudio, VIRTUAL } from '../test/support/pulse';
 import { encodeWav, toneScript, type ToneScript } from '../test/support/toneAudio';
@@ -59,8 +62,8 @@ class RawWorker {
   private readonly listeners = new Set<(e: WorkerEvent) => void>();
   private nextId = 1;
 
-  constructor(workerPath: string) {
-    this.child = spawn(process.execPath, [workerPath], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(workerPath: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [workerPath], { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
     readline.createInterface({ input: this.child.stdout! }).on('line', (l) => {
       const e = JSON.parse(l) as WorkerEvent;
       for (const f of this.listeners) f(e);
@@ -170,8 +173,8 @@ async function plainCpu(benchPath: string, modelPath: string, play: () => Promis
 }
 
 /** End of each utterance's audio to its final, file paced at real time. */
-export async function endOfSpeechToFinal(workerPath: string, engine: EngineSpec, wav: string, script: ToneScript) {
-  const w = new RawWorker(workerPath);
+export async function endOfSpeechToFinal(workerPath: string, engine: EngineSpec, wav: string, script: ToneScript, env: NodeJS.ProcessEnv = {}) {
+  const w = new RawWorker(workerPath, env);
   let t0 = 0;
   const arrivals: Array<{ end: number; at: number }> = [];
   w.on((e) => {
@@ -193,6 +196,24 @@ export async function endOfSpeechToFinal(workerPath: string, engine: EngineSpec,
   };
 }
 
+/**
+ * The same measure for the AssemblyAI engine against the local TLS mock (test/support/assemblyaiMock.ts),
+ * which ends a turn after 700 ms of silence. The key is made here, goes to the worker only in the start
+ * command on stdin, and is checked to be absent from the figures.
+ */
+async function assemblyaiMockEndOfSpeech(workerPath: string, wav: string, script: ToneScript) {
+  const key = `aai-bench-${randomBytes(12).toString('hex')}`;
+  const mock = await AssemblyAIMock.start({ apiKey: key });
+  try {
+    const figures = await endOfSpeechToFinal(workerPath, { kind: 'assemblyai', credential: key, url: mock.url }, wav, script, { NODE_EXTRA_CA_CERTS: mock.caFile });
+    if (JSON.stringify(figures).includes(key)) throw new Error('the AssemblyAI key reached the bench figures');
+    return figures;
+  } finally {
+    await mock.close();
+    fs.rmSync(path.dirname(mock.caFile), { recursive: true, force: true });
+  }
+}
+
 export async function liveBench(dist: string, modelPath: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-live-'));
   const script = speechScript(60);
@@ -205,9 +226,17 @@ export async function liveBench(dist: string, modelPath: string) {
     const worker = await workerCpu(path.join(dist, 'worker.js'), engine, play, audioSeconds);
     const plain = await plainCpu(path.join(dist, 'bench.js'), modelPath, play, audioSeconds);
     const short = speechScript(30);
+    const shortWav = writeWav(dir, short, 'short.wav');
     return {
       cpu: { audioSeconds: Math.round(audioSeconds), worker, plainLoop: plain, target: 'worker total <= plain loop total' },
-      endOfSpeechToFinal: { vosk: await endOfSpeechToFinal(path.join(dist, 'worker.js'), engine, writeWav(dir, short, 'short.wav'), short) },
+      endOfSpeechToFinal: {
+        vosk: await endOfSpeechToFinal(path.join(dist, 'worker.js'), engine, shortWav, short),
+        assemblyaiMock: await assemblyaiMockEndOfSpeech(path.join(dist, 'worker.js'), shortWav, short),
+        note:
+          "vosk and assemblyaiMock: the same 30 s of tone speech, paced at real time. assemblyaiMock measures Voxnote's own path " +
+          "(worker, 50 ms frames, TLS WebSocket on 127.0.0.1) plus the local mock's endpointing (a turn ends after 700 ms of silence), " +
+          "not AssemblyAI's service.",
+      },
     };
   } finally {
     await audio.stop();

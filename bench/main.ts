@@ -6,7 +6,8 @@
  *   libvosk's own calls (VOXNOTE_TRACE), from the chunk's arrival to its line written.
  * - memory: worker RSS after 1 minute and after 1 hour of audio (fast file source).
  * - live: CPU per audio minute live from the virtual microphone, worker vs a plain
- *   libvosk loop, and end of speech to final (bench/liveCpu.ts).
+ *   libvosk loop, and end of speech to final for Vosk and AssemblyAI's local mock
+ *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
@@ -171,6 +172,18 @@ async function memory(modelPath: string) {
   };
 }
 
+/** sherpa-onnx's worker figures (bench/sherpa.ts, its own tone audio) in the shape of the live ones, to read side by side. */
+function sherpaEndOfSpeech(sherpa: Awaited<ReturnType<typeof sherpaBench>> | undefined) {
+  if (!sherpa) return { sherpa: 'not run: add the sherpa part (node dist/bench.js live sherpa) to see it here' };
+  const figure = ({ endOfSpeechToFinalSeconds: { worker } }: typeof sherpa.streaming) => ({
+    utterances: worker.n,
+    p50Ms: Math.round(worker.p50 * 1000),
+    maxMs: Math.round(worker.max * 1000),
+    audio: "the sherpa tone model's own (its tones differ from Vosk's), paced at real time; details under sherpa",
+  });
+  return { sherpaStreaming: figure(sherpa.streaming), sherpaOffline: figure(sherpa.offline) };
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'plainlive') return plainLiveLoop(process.argv[3], process.argv[4]);
   if (process.argv[2] === 'direct') return directLoop(process.argv[3], process.argv[4], process.argv[5]?.split(',').map(Number));
@@ -182,13 +195,14 @@ async function main(): Promise<void> {
   const want = (part: string) => !parts.length || parts.includes(part);
   const modelPath = path.join(work, 'model');
   buildToneModel(modelPath);
+  const engine = want('engine') ? { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } : undefined;
+  const live = want('live') ? await liveBench(DIST, modelPath) : undefined;
+  const sherpa = want('sherpa') ? await sherpaBench(DIST, work) : undefined;
   const results = {
     machine: { cpus: os.cpus().length, node: process.version },
-    ...(want('engine')
-      ? { engine: { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } }
-      : {}),
-    ...(want('live') ? { live: await liveBench(DIST, modelPath) } : {}),
-    ...(want('sherpa') ? { sherpa: await sherpaBench(DIST, work) } : {}),
+    ...(engine ? { engine } : {}),
+    ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
+    ...(sherpa ? { sherpa } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };

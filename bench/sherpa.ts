@@ -241,31 +241,34 @@ function delays(finals: Array<{ text: string; at: number }>, b: Block, who: stri
   return { p50: r(percentile(d, 50)), max: r(Math.max(...d)), n: d.length };
 }
 
+async function kindBench(dist: string, work: string, kind: SherpaToneKind) {
+  const model = buildSherpaToneModel(path.join(work, `sherpa-${kind}`), kind);
+  const b = block(kind);
+  const tenMinutes = writeRepeats(path.join(work, `sherpa-${kind}-10.wav`), b, 10);
+  const w10 = await runWorker(dist, model, tenMinutes, false);
+  const d10 = runDirect(dist, [kind, tenMinutes, model, 'fast']);
+  if (w10.finals.length !== d10.finals.length) throw new Error(`${kind}: the worker gave ${w10.finals.length} finals, the plain loop ${d10.finals.length}`);
+  const oneMinute = writeRepeats(path.join(work, `sherpa-${kind}-1.wav`), b, 1);
+  const wLive = await runWorker(dist, model, oneMinute, true);
+  const dLive = runDirect(dist, [kind, oneMinute, model, 'realtime']);
+  const hour = writeRepeats(path.join(work, `sherpa-${kind}-60.wav`), b, 60);
+  const wMem = await runWorker(dist, model, hour, false, MARKS);
+  const dMem = runDirect(dist, [kind, hour, model, 'fast', MARKS.join(',')]);
+  const perMinute = (s: number) => Math.round((s / 10) * 10000) / 10000;
+  const ws = delays(wLive.finals, b, `${kind} worker`);
+  const ds = delays(dLive.finals, b, `${kind} plain loop`);
+  return {
+    cpuSecondsPerAudioMinute: { worker: perMinute(w10.cpuSeconds), plainLoop: perMinute(d10.cpuSeconds), finalsIn10Minutes: w10.finals.length },
+    endOfSpeechToFinalSeconds: { worker: ws, plainLoop: ds, ratioP50: Math.round((ws.p50 / ds.p50) * 1000) / 1000 },
+    rssMB: { worker: curve(wMem.rss), plainLoop: curve(dMem.rss) },
+    target: kind === 'streaming' ? 'end of speech to final within 10 % of the plain loop; memory flat after warm-up (15 to 60 min)' : 'end of speech to final <= 1.5 s; memory flat after warm-up (15 to 60 min)',
+  };
+}
+
 export async function sherpaBench(dist: string, work: string) {
-  const out: Record<string, unknown> = {};
-  for (const kind of ['streaming', 'offline'] as const) {
-    const model = buildSherpaToneModel(path.join(work, `sherpa-${kind}`), kind);
-    const b = block(kind);
-    const tenMinutes = writeRepeats(path.join(work, `sherpa-${kind}-10.wav`), b, 10);
-    const w10 = await runWorker(dist, model, tenMinutes, false);
-    const d10 = runDirect(dist, [kind, tenMinutes, model, 'fast']);
-    if (w10.finals.length !== d10.finals.length) throw new Error(`${kind}: the worker gave ${w10.finals.length} finals, the plain loop ${d10.finals.length}`);
-    const oneMinute = writeRepeats(path.join(work, `sherpa-${kind}-1.wav`), b, 1);
-    const wLive = await runWorker(dist, model, oneMinute, true);
-    const dLive = runDirect(dist, [kind, oneMinute, model, 'realtime']);
-    const hour = writeRepeats(path.join(work, `sherpa-${kind}-60.wav`), b, 60);
-    const wMem = await runWorker(dist, model, hour, false, MARKS);
-    const dMem = runDirect(dist, [kind, hour, model, 'fast', MARKS.join(',')]);
-    const perMinute = (s: number) => Math.round((s / 10) * 10000) / 10000;
-    const ws = delays(wLive.finals, b, `${kind} worker`);
-    const ds = delays(dLive.finals, b, `${kind} plain loop`);
-    out[kind] = {
-      cpuSecondsPerAudioMinute: { worker: perMinute(w10.cpuSeconds), plainLoop: perMinute(d10.cpuSeconds), finalsIn10Minutes: w10.finals.length },
-      endOfSpeechToFinalSeconds: { worker: ws, plainLoop: ds, ratioP50: Math.round((ws.p50 / ds.p50) * 1000) / 1000 },
-      rssMB: { worker: curve(wMem.rss), plainLoop: curve(dMem.rss) },
-      target: kind === 'streaming' ? 'end of speech to final within 10 % of the plain loop; memory flat after warm-up (15 to 60 min)' : 'end of speech to final <= 1.5 s; memory flat after warm-up (15 to 60 min)',
-    };
-  }
-  out.note = 'Synthetic tone models: decoding costs almost nothing, so CPU figures are Voxnote\'s and sherpa-onnx\'s front end (features, Silero VAD), and the delays are the endpoint rule (1.2 s of trailing silence) and the VAD\'s minimum silence (0.5 s), not a real model\'s decode time.';
-  return out;
+  return {
+    streaming: await kindBench(dist, work, 'streaming'),
+    offline: await kindBench(dist, work, 'offline'),
+    note: 'Synthetic tone models: decoding costs almost nothing, so CPU figures are Voxnote\'s and sherpa-onnx\'s front end (features, Silero VAD), and the delays are the endpoint rule (1.2 s of trailing silence) and the VAD\'s minimum silence (0.5 s), not a real model\'s decode time.',
+  };
 }
