@@ -21,7 +21,7 @@ import * as path from 'path';
 import { WorkerClient } from '../src/speech/workerClient';
 import { SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
-import { encodeWav, toneScript, toS16le } from '../test/support/toneAudio';
+import { toneScript, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
@@ -39,16 +39,7 @@ function longWav(minutes: number): string {
   const minute = toneScript(items);
   const block = new Float32Array(60 * SAMPLE_RATE);
   block.set(minute.samples.subarray(0, block.length));
-  const pcm = toS16le(block);
-  const file = path.join(work, `${minutes}min.wav`);
-  const header = encodeWav(new Float32Array(0), SAMPLE_RATE, 'pcm16').subarray(0, 44);
-  header.writeUInt32LE(36 + pcm.length * minutes, 4);
-  header.writeUInt32LE(pcm.length * minutes, 40);
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, header);
-  for (let i = 0; i < minutes; i++) fs.writeSync(fd, pcm);
-  fs.closeSync(fd);
-  return file;
+  return writeRepeatedWav(path.join(work, `${minutes}min.wav`), block, SAMPLE_RATE, minutes);
 }
 
 function median(xs: number[]): number {

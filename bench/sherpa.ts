@@ -18,7 +18,7 @@ import { loadSherpa } from '../src/worker/engines/sherpa/addon';
 import { offlineConfig, onlineConfig, VAD_WINDOW, vadConfig } from '../src/worker/engines/sherpa/config';
 import { BUNDLED_VAD } from '../src/worker/engines/sherpa/sherpaEngine';
 import { buildSherpaToneModel, sherpaToneScript, SherpaToneKind, vadScript } from '../test/support/sherpaToneModel';
-import { encodeWav, toS16le } from '../test/support/toneAudio';
+import { writeRepeatedWav } from '../test/support/toneAudio';
 
 const RATE = 16000;
 const CHUNK = 3200;
@@ -61,18 +61,8 @@ function block(kind: SherpaToneKind): Block {
   return { samples, ends: ends.map((u) => ({ end: u.end, text: u.text })) };
 }
 
-/** `minutes` repeats of the block as a 16 kHz WAV, written without holding it in memory. */
-function writeRepeats(file: string, b: Block, minutes: number): string {
-  const pcm = toS16le(b.samples);
-  const header = encodeWav(new Float32Array(0), RATE, 'pcm16').subarray(0, 44);
-  header.writeUInt32LE(36 + pcm.length * minutes, 4);
-  header.writeUInt32LE(pcm.length * minutes, 40);
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, header);
-  for (let i = 0; i < minutes; i++) fs.writeSync(fd, pcm);
-  fs.closeSync(fd);
-  return file;
-}
+/** `minutes` repeats of the block as a 16 kHz WAV. */
+const writeRepeats = (file: string, b: Block, minutes: number): string => writeRepeatedWav(file, b.samples, RATE, minutes);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMB = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;

@@ -5,6 +5,7 @@
  *
  * No dependencies: node built-ins only.
  */
+import * as fs from 'node:fs';
 import { TONE_FREQS, TONE_VOCABULARY } from './toneModel';
 
 export const TONE_DURATION = 0.15;
@@ -174,4 +175,20 @@ export function toS16le(samples: Float32Array): Buffer {
   const buf = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) buf.writeInt16LE(Math.round(clamp(samples[i]) * 32767), i * 2);
   return buf;
+}
+
+/** `times` repeats of `samples` as a 16-bit WAV, written without holding the whole file in memory (long bench inputs). */
+export function writeRepeatedWav(file: string, samples: Float32Array, sampleRate: number, times: number): string {
+  const pcm = toS16le(samples);
+  const header = encodeWav(new Float32Array(0), sampleRate, 'pcm16').subarray(0, 44);
+  header.writeUInt32LE(36 + pcm.length * times, 4);
+  header.writeUInt32LE(pcm.length * times, 40);
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, header);
+    for (let i = 0; i < times; i++) fs.writeSync(fd, pcm);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
 }
