@@ -15,14 +15,20 @@ import { systemAudioHelp } from './shared/systemAudio';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
-  voxnote transcribe FILE [--model DIR | --engine assemblyai] [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
-  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio|pvrecorder] [--model DIR | --engine assemblyai]
+  voxnote transcribe FILE [--model DIR | --engine assemblyai | --engine openai [--server-model NAME]]
+                 [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
+  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio|pvrecorder]
+                 [--model DIR | --engine assemblyai | --engine openai [--server-model NAME]]
                  [--format text|ndjson] [--max-seconds N] [--words]
   voxnote devices [--json]
 The model folder may also come from the VOXNOTE_MODEL environment variable.
 --engine assemblyai sends the audio to AssemblyAI's streaming service (cloud), files at real-time pace.
 Its API key comes only from ASSEMBLYAI_API_KEY; ASSEMBLYAI_STREAMING_URL (a full wss:// URL) points
-it at another endpoint, and NODE_EXTRA_CA_CERTS adds trusted certificates as Node does.`;
+it at another endpoint, and NODE_EXTRA_CA_CERTS adds trusted certificates as Node does.
+--engine openai sends the audio to a server that speaks OpenAI's audio API: OPENAI_BASE_URL (default
+https://api.openai.com/v1; plain http:// only on this machine or a private network), its key only from
+OPENAI_API_KEY (optional for a private server), VOXNOTE_SERVER_PROTOCOL auto|batch|realtime,
+VOXNOTE_SERVER_LANGUAGE (e.g. en); --server-model names the server's model (default whisper-1).`;
 
 class UsageError extends Error {}
 
@@ -104,9 +110,10 @@ function modelOption(value: string | undefined): string {
 }
 
 /** The engine: the model's (the folder says which), or a service's, its key from the environment only. */
-function engineOption(values: { engine?: string; model?: string }): EngineSpec {
+function engineOption(values: { engine?: string; model?: string; 'server-model'?: string }): EngineSpec {
   const engine = values.engine ?? 'local';
   if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of: ${ENGINES.join(', ')}.`);
+  if (engine !== 'openai' && values['server-model']) throw new UsageError('--server-model goes with --engine openai.');
   if (engine === 'local') {
     const model = modelOption(values.model);
     const check = checkModelFolder(model);
@@ -114,7 +121,7 @@ function engineOption(values: { engine?: string; model?: string }): EngineSpec {
     return check.ok ? engineForModel(model, check) : { kind: 'vosk', model };
   }
   if (values.model) throw new UsageError(`--model and --engine ${engine} exclude each other.`);
-  const built = CLI_ENGINES.find((e) => e.value === engine)!.fromEnv(process.env, {});
+  const built = CLI_ENGINES.find((e) => e.value === engine)!.fromEnv(process.env, { serverModel: values['server-model'] });
   if ('problem' in built) throw new UsageError(built.problem.message);
   return built.spec;
 }
@@ -147,6 +154,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       model: { type: 'string' },
       engine: { type: 'string' },
+      'server-model': { type: 'string' },
       format: { type: 'string' },
       source: { type: 'string' },
       device: { type: 'string' },

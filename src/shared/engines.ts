@@ -6,7 +6,7 @@
  * not compile. Adding an engine: docs/engines.md. No VS Code API here.
  */
 import { ProtocolError } from './protocolError';
-import { isWssUrl } from './serverUrl';
+import { hostOf, isPrivateHost, isWssUrl, serverUrlProblem } from './serverUrl';
 import type { SettingName, SETTING_DEFAULTS } from './settings';
 
 /** AssemblyAI Universal Streaming (v3): audio leaves the machine. */
@@ -24,6 +24,25 @@ export interface AssemblyAIEngineSpec {
   formatTurns?: boolean;
 }
 
+/** How Voxnote talks to an OpenAI-compatible server: one request per segment, or the Realtime WebSocket; `auto` probes once. */
+export const SERVER_PROTOCOLS = ['auto', 'batch', 'realtime'] as const;
+export type ServerProtocol = (typeof SERVER_PROTOCOLS)[number];
+
+/** Any server that speaks OpenAI's audio API (speaches, whisper.cpp, vLLM, LocalAI, OpenAI, Groq): audio leaves the worker. */
+export interface OpenAIEngineSpec {
+  kind: 'openai';
+  /** e.g. http://127.0.0.1:8000/v1 or https://api.openai.com/v1; http only for loopback and private addresses. */
+  baseUrl: string;
+  /** The server's model name (free text). */
+  model: string;
+  /** The API key; optional for servers that need none. Travels over stdin only; never logged or echoed. */
+  credential?: string;
+  /** ISO-639-1 language, e.g. "en"; the server detects it when absent. */
+  language?: string;
+  /** Default `auto`. */
+  protocol?: ServerProtocol;
+}
+
 /** Which engine a session runs on, and its settings. */
 export type EngineSpec =
   | { kind: 'vosk'; model: string }
@@ -33,7 +52,8 @@ export type EngineSpec =
       /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
       maxSegmentSeconds?: number;
     }
-  | AssemblyAIEngineSpec;
+  | AssemblyAIEngineSpec
+  | OpenAIEngineSpec;
 
 export type EngineKind = EngineSpec['kind'];
 export type SpecOf<K extends EngineKind> = Extract<EngineSpec, { kind: K }>;
@@ -101,6 +121,7 @@ const modelFolder = (kind: string) => (e: Record<string, unknown>): string => {
 };
 
 const ASSEMBLYAI_KEY_TITLE = 'Set AssemblyAI API Key';
+const SERVER_KEY_TITLE = 'Set Server API Key';
 const CREDENTIAL_CODES = ['credential-missing', 'credential-rejected'] as const;
 
 export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
@@ -173,6 +194,81 @@ export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
         const url = env.ASSEMBLYAI_STREAMING_URL?.trim();
         if (url && !isWssUrl(url)) return { problem: { message: `ASSEMBLYAI_STREAMING_URL must be a full wss:// URL, not "${url}".`, hint: '' } };
         return { spec: { kind: 'assemblyai', credential, ...(url ? { url } : {}) } };
+      },
+    },
+  },
+  openai: {
+    check: (e) => {
+      if (!isString(e.baseUrl)) throw new ProtocolError('an openai engine needs a "baseUrl"');
+      const problem = serverUrlProblem(e.baseUrl);
+      if (problem) throw new ProtocolError(`engine "baseUrl" ${problem}`);
+      if (!isString(e.model)) throw new ProtocolError('an openai engine needs a "model" name');
+      const credential = optional(e, 'credential', (c): c is string => typeof c === 'string', 'a string');
+      const language = optional(e, 'language', isString, 'a language code such as "en"');
+      const protocol = optional(e, 'protocol', (p): p is ServerProtocol => SERVER_PROTOCOLS.includes(p as ServerProtocol), `one of ${SERVER_PROTOCOLS.join(', ')}`);
+      return {
+        kind: 'openai',
+        baseUrl: e.baseUrl,
+        model: e.model,
+        ...(credential ? { credential } : {}),
+        ...(language ? { language } : {}),
+        ...(protocol ? { protocol } : {}),
+      };
+    },
+    label: (spec) => `${spec.model} on ${hostOf(spec.baseUrl)}`,
+    describe: (spec) => `the speech server at ${spec.baseUrl}`,
+    audioGoesTo: (spec) => hostOf(spec.baseUrl),
+    filesAtRealtimePace: (spec) => spec.protocol === 'realtime',
+    setting: {
+      value: 'openai',
+      label: 'Speech server (OpenAI-compatible)',
+      description: `A speech server that speaks OpenAI's audio API (speaches, whisper.cpp, vLLM, LocalAI, OpenAI, Groq) at voxnote.server.baseUrl: your audio is sent there. An API key, where the server needs one: Voxnote: ${SERVER_KEY_TITLE}.`,
+      fromSettings: (read, credential) => {
+        const baseUrl = read('server.baseUrl').trim();
+        const model = read('server.model').trim();
+        const language = read('server.language').trim();
+        const where = 'Set it in your user settings (Voxnote: Dictation), or choose another engine.';
+        if (!baseUrl) return { problem: { message: 'No speech server is set: voxnote.server.baseUrl is empty.', hint: where } };
+        const problem = serverUrlProblem(baseUrl);
+        if (problem) return { problem: { message: `voxnote.server.baseUrl ${problem}.`, hint: where } };
+        if (!model) return { problem: { message: 'voxnote.server.model is empty: name the model the server should use.', hint: where } };
+        return { spec: { kind: 'openai', baseUrl, model, protocol: read('server.protocol'), ...(credential ? { credential } : {}), ...(language ? { language } : {}) } };
+      },
+    },
+    credential: {
+      name: "the speech server's API key",
+      secret: 'voxnote.server.apiKey',
+      setCommand: { id: 'voxnote.setServerKey', title: SERVER_KEY_TITLE },
+      clearCommand: { id: 'voxnote.clearServerKey', title: 'Clear Server API Key' },
+      prompt: "The speech server's API key (optional for servers that need none). It is kept in VS Code's secret storage and sent only to voxnote.server.baseUrl.",
+      env: 'OPENAI_API_KEY',
+      nextStepCodes: CREDENTIAL_CODES,
+      // A server on this machine or a private network often needs no key; a public one always does.
+      required: (spec) => !isPrivateHost(new URL(spec.baseUrl).hostname),
+    },
+    cli: {
+      value: 'openai',
+      fromEnv: (env, args) => {
+        const baseUrl = env.OPENAI_BASE_URL?.trim() || 'https://api.openai.com/v1';
+        const problem = serverUrlProblem(baseUrl);
+        if (problem) return { problem: { message: `OPENAI_BASE_URL ${problem}.`, hint: '' } };
+        const credential = env.OPENAI_API_KEY?.trim();
+        if (!credential && !isPrivateHost(new URL(baseUrl).hostname)) {
+          return { problem: { message: `--engine openai needs the API key of ${hostOf(baseUrl)} in the OPENAI_API_KEY environment variable.`, hint: '' } };
+        }
+        const language = env.VOXNOTE_SERVER_LANGUAGE?.trim();
+        const protocol = env.VOXNOTE_SERVER_PROTOCOL?.trim() || 'auto';
+        if (!SERVER_PROTOCOLS.includes(protocol as ServerProtocol)) return { problem: { message: `VOXNOTE_SERVER_PROTOCOL must be one of: ${SERVER_PROTOCOLS.join(', ')}.`, hint: '' } };
+        return {
+          spec: {
+            kind: 'openai',
+            baseUrl,
+            model: args.serverModel?.trim() || 'whisper-1',
+            protocol: protocol as ServerProtocol,
+            ...(credential ? { credential } : {}),
+            ...(language ? { language } : {}),
+          },
+        };
       },
     },
   },

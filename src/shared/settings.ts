@@ -9,7 +9,7 @@ import * as path from 'path';
 export type PushToTalkMode = 'hold' | 'toggle' | 'auto';
 
 /** voxnote.engine.*: `local` (the model folder decides) or an engine descriptor's setting value (shared/engines.ts). */
-export type EngineSettingValue = 'local' | 'assemblyai';
+export type EngineSettingValue = 'local' | 'assemblyai' | 'openai';
 
 export interface FormatOptions {
   /** Put a space between the text before the cursor and this utterance when needed. Words within the utterance are always spaced. */
@@ -53,6 +53,10 @@ export const SETTING_DEFAULTS = Object.freeze({
   'engine.dictation': 'local' as EngineSettingValue,
   'engine.meetingNotes': 'local' as EngineSettingValue,
   'assemblyai.streamingUrl': '',
+  'server.baseUrl': '',
+  'server.model': 'whisper-1',
+  'server.language': '',
+  'server.protocol': 'auto' as 'auto' | 'batch' | 'realtime',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
