@@ -13,7 +13,9 @@ import { loadSherpa } from '../sherpa/addon';
 import { vadConfig } from '../sherpa/config';
 import { BUNDLED_VAD, DEFAULT_MAX_SEGMENT_SECONDS } from '../sherpa/sherpaEngine';
 import { scrub } from '../assemblyai/faults';
+import { APIError } from 'openai';
 import { batchStream } from './batchStream';
+import { classify } from './faults';
 import { realtimeHeaders, realtimeUrl, RealtimeStream } from './realtimeStream';
 
 const PROBE_TIMEOUT_MS = 5000;
@@ -26,10 +28,11 @@ function unreachable(spec: OpenAIEngineSpec, why: string): VoxnoteError {
   return new VoxnoteError('service-unreachable', `Nothing answers at ${spec.baseUrl} (${scrub(why, spec.credential ?? '')}): the speech server is down or the address is wrong.`, 'Start the server, or correct voxnote.server.baseUrl (the CLI: OPENAI_BASE_URL).');
 }
 
-/** Resolves once any HTTP answer comes from the base URL; rejects when nothing answers. */
+/** Resolves once the base URL answers and does not refuse the key; rejects when nothing answers or the key is refused. */
 async function reachable(spec: OpenAIEngineSpec): Promise<void> {
+  let res: Response;
   try {
-    const res = await fetch(`${spec.baseUrl.replace(/\/+$/, '')}/models`, {
+    res = await fetch(`${spec.baseUrl.replace(/\/+$/, '')}/models`, {
       headers: spec.credential ? { Authorization: `Bearer ${spec.credential}` } : {},
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
@@ -37,6 +40,11 @@ async function reachable(spec: OpenAIEngineSpec): Promise<void> {
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw unreachable(spec, cause?.code ?? cause?.message ?? (e as Error).message);
+  }
+  // A refused key is said at the start, not after the first sentence.
+  if (res.status === 401 || res.status === 403) {
+    const c = classify(APIError.generate(res.status, { message: '' }, undefined, res.headers), { baseUrl: spec.baseUrl, model: spec.model, credential: spec.credential });
+    if (c.kind === 'permanent') throw c.error;
   }
 }
 
