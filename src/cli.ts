@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { CLI_ENGINES, CREDENTIALS, filesAtRealtimePace } from './shared/engines';
 import { engineForModel } from './speech/engineSpec';
 import type { SessionRequest, SpeechFinal, SpeechPartial } from './speech/speechSession';
 import { SpeechService } from './speech/speechService';
@@ -14,20 +15,26 @@ import { systemAudioHelp } from './shared/systemAudio';
 import { markdownLine, srtCue, VTT_HEADER, vttCue } from './shared/transcriptFormat';
 
 const USAGE = `Usage:
-  voxnote transcribe FILE [--model DIR | --engine assemblyai] [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
-  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio|pvrecorder] [--model DIR | --engine assemblyai]
+  voxnote transcribe FILE [--model DIR | --engine assemblyai | --engine openai [--server-model NAME]]
+                 [--format text|ndjson|srt|vtt|md] [--realtime] [--words]
+  voxnote listen --source mic|system [--device NAME] [--backend pulse|portaudio|pvrecorder]
+                 [--model DIR | --engine assemblyai | --engine openai [--server-model NAME]]
                  [--format text|ndjson] [--max-seconds N] [--words]
   voxnote devices [--json]
 The model folder may also come from the VOXNOTE_MODEL environment variable.
 --engine assemblyai sends the audio to AssemblyAI's streaming service (cloud), files at real-time pace.
 Its API key comes only from ASSEMBLYAI_API_KEY; ASSEMBLYAI_STREAMING_URL (a full wss:// URL) points
-it at another endpoint, and NODE_EXTRA_CA_CERTS adds trusted certificates as Node does.`;
+it at another endpoint, and NODE_EXTRA_CA_CERTS adds trusted certificates as Node does.
+--engine openai sends the audio to a server that speaks OpenAI's audio API: OPENAI_BASE_URL (default
+https://api.openai.com/v1; plain http:// only on this machine or a private network), its key only from
+OPENAI_API_KEY (optional for a private server), VOXNOTE_SERVER_PROTOCOL auto|batch|realtime,
+VOXNOTE_SERVER_LANGUAGE (e.g. en); --server-model names the server's model (default whisper-1).`;
 
 class UsageError extends Error {}
 
 const FORMATS = ['text', 'ndjson', 'srt', 'vtt', 'md'] as const;
 type Format = (typeof FORMATS)[number];
-const ENGINES = ['local', 'assemblyai'] as const;
+const ENGINES = ['local', ...CLI_ENGINES.map((e) => e.value)];
 
 type Printed = ({ type: 'partial' } & SpeechPartial) | ({ type: 'final' } & SpeechFinal);
 
@@ -61,8 +68,8 @@ function printer(format: Format, title: string): (e: Printed) => void {
 function newService(): SpeechService {
   return new SpeechService({
     workerPath: path.join(__dirname, 'worker.js'),
-    // The key reaches the worker inside its start command only, not in its environment.
-    env: { ASSEMBLYAI_API_KEY: undefined },
+    // A key reaches the worker inside its start command only, not in its environment.
+    env: Object.fromEntries(CREDENTIALS.map((c) => [c.env, undefined])),
     log: process.env.VOXNOTE_DEBUG ? (l) => process.stderr.write(`[worker] ${l}\n`) : undefined,
   });
 }
@@ -102,22 +109,21 @@ function modelOption(value: string | undefined): string {
   return path.resolve(model);
 }
 
-/** The engine: the model's (the folder says which), or AssemblyAI with the key from the environment only. */
-function engineOption(values: { engine?: string; model?: string }): EngineSpec {
+/** The engine: the model's (the folder says which), or a service's, its key from the environment only. */
+function engineOption(values: { engine?: string; model?: string; 'server-model'?: string }): EngineSpec {
   const engine = values.engine ?? 'local';
-  if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--engine must be one of: ${ENGINES.join(', ')}.`);
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of: ${ENGINES.join(', ')}.`);
+  if (engine !== 'openai' && values['server-model']) throw new UsageError('--server-model goes with --engine openai.');
   if (engine === 'local') {
     const model = modelOption(values.model);
     const check = checkModelFolder(model);
     // A folder that fails the check goes to the worker, which says what is wrong with it.
     return check.ok ? engineForModel(model, check) : { kind: 'vosk', model };
   }
-  if (values.model) throw new UsageError('--model and --engine assemblyai exclude each other.');
-  const credential = process.env.ASSEMBLYAI_API_KEY?.trim();
-  if (!credential) throw new UsageError('--engine assemblyai needs your AssemblyAI API key in the ASSEMBLYAI_API_KEY environment variable.');
-  const url = process.env.ASSEMBLYAI_STREAMING_URL?.trim();
-  if (url && !/^wss:\/\/[^\s/]+/i.test(url)) throw new UsageError(`ASSEMBLYAI_STREAMING_URL must be a full wss:// URL, not "${url}".`);
-  return { kind: 'assemblyai', credential, ...(url ? { url } : {}) };
+  if (values.model) throw new UsageError(`--model and --engine ${engine} exclude each other.`);
+  const built = CLI_ENGINES.find((e) => e.value === engine)!.fromEnv(process.env, { serverModel: values['server-model'] });
+  if ('problem' in built) throw new UsageError(built.problem.message);
+  return built.spec;
 }
 
 function formatOption(value: string | undefined, allowed: readonly Format[]): Format {
@@ -148,6 +154,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       model: { type: 'string' },
       engine: { type: 'string' },
+      'server-model': { type: 'string' },
       format: { type: 'string' },
       source: { type: 'string' },
       device: { type: 'string' },
@@ -164,7 +171,7 @@ async function main(argv: string[]): Promise<void> {
       const format = formatOption(values.format, FORMATS);
       const engine = engineOption(values);
       // A streaming service expects live audio: the file plays at real-time pace.
-      const realtime = values.realtime || engine.kind === 'assemblyai';
+      const realtime = values.realtime || filesAtRealtimePace(engine);
       const source: Source = { kind: 'file', path: path.resolve(positionals[0]), realtime };
       return runSession({ engine, source, purpose: 'transcription', options: sessionOptions(format, values.words) }, format);
     }

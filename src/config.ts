@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { isCaptureBackend, type CaptureBackend, type MicSource } from './shared/protocol';
-import { FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
+import type { SettingReader } from './shared/engines';
+import { EngineSettingValue, FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
 /** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
@@ -96,13 +97,11 @@ export function readMeetingSettings(): MeetingSettings {
   };
 }
 
-/** Which engine a purpose uses: the local model unless the person chose the cloud. */
-export type EngineSetting = 'local' | 'assemblyai';
+/** Which engine a purpose uses: the local model unless the person chose another engine's setting value (shared/engines.ts). */
 export type EnginePurpose = 'dictation' | 'meetingNotes';
-export const engineSetting = (purpose: EnginePurpose): EngineSetting =>
-  read(section(), `engine.${purpose}`) === 'assemblyai' ? 'assemblyai' : 'local';
-/** AssemblyAI's streaming endpoint; empty means the service's own. */
-export const assemblyaiStreamingUrl = (): string => read(section(), 'assemblyai.streamingUrl').trim();
+export const engineSetting = (purpose: EnginePurpose): EngineSettingValue => read(section(), `engine.${purpose}`);
+/** A setting as the engine descriptors read it (user-scope engine settings: see package.json). */
+export const readSetting: SettingReader = (name) => read(section(), name);
 
 export const preloadModel = (): boolean => read(section(), 'preloadModel');
 export const partialLength = (): number => read(section(), 'statusBar.partialLength');

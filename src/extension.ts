@@ -15,7 +15,8 @@ import { KeptTranscript } from './dictation/keptTranscript';
 import { withTerminalCommands } from './dictation/terminalKeys';
 import { withDeadline } from './shared/deadline';
 import { TranscriptStore } from './transcript/transcriptStore';
-import { AssemblyAIKey, SET_KEY, SET_KEY_COMMAND } from './speech/vscode/assemblyaiKey';
+import { audioGoesTo, CREDENTIALS } from './shared/engines';
+import { engineKeys } from './speech/vscode/engineKeys';
 import { EngineChoice, type EngineOffer } from './speech/vscode/engineChoice';
 import { SpeechService } from './speech/speechService';
 import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/speechContext';
@@ -68,12 +69,11 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     confirmMicrophoneHandover,
   });
   const dictationLane = speech.createLane('dictation');
-  const key = new AssemblyAIKey(context.secrets);
+  const keys = engineKeys(context.secrets);
 
   const step = (label: string, id: string): NextStep => ({ label, run: () => vscode.commands.executeCommand(id) });
   const pickModel = step('Select Model', 'voxnote.selectModel');
   const pickMic = step('Select Microphone', 'voxnote.selectMicrophone');
-  const setKey = step(SET_KEY, SET_KEY_COMMAND);
   // A hint usually names the command to run, which becomes a button; these codes offer one anyway.
   const next: Record<string, NextStep> = {
     'bad-model': pickModel,
@@ -82,17 +82,21 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     'worker-unresponsive': pickModel,
     'device-not-found': pickMic,
     'capture-stalled': pickMic,
-    'credential-missing': setKey,
-    'credential-rejected': setKey,
+  };
+  // A credential error's step sets that engine's key: the one its text names, else every engine's that claims the code.
+  const keySteps = (e: { code: string; message: string; hint: string }): NextStep[] => {
+    const claiming = CREDENTIALS.filter((c) => c.nextStepCodes.includes(e.code));
+    const named = claiming.filter((c) => `${e.message} ${e.hint}`.includes(c.setCommand.title));
+    return (named.length ? named : claiming).map((c) => step(c.setCommand.title, c.setCommand.id));
   };
   const reportError = (e: { code: string; message: string; hint: string }) => {
-    const steps = [...(next[e.code] ? [next[e.code]] : []), { label: 'Show Log', run: () => log.show(true) }];
+    const steps = [...(next[e.code] ? [next[e.code]] : []), ...keySteps(e), { label: 'Show Log', run: () => log.show(true) }];
     void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...steps);
   };
   const firstRun = new FirstRun(models);
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
-  const engines = new EngineChoice({ models, key, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError });
+  const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError });
   const dictation = new DictationController({ lane: dictationLane, engines, store, log, reportError });
 
   const panelActions: PanelActions = {
@@ -141,8 +145,8 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     models,
     speech,
     bindSpeechContext(speech),
-    // While a cloud engine runs, the status bar and the panel say that audio leaves the machine.
-    speech.onDidChangeSessions(() => store.update({ cloud: speech.activeSessions.some((s) => s.engine === 'assemblyai') ? 'AssemblyAI' : undefined })),
+    // While audio leaves the machine, the status bar and the panel say where it goes.
+    speech.onDidChangeSessions(() => store.update({ cloud: speech.activeSessions.map((s) => audioGoesTo(s.engineSpec)).find((to) => to) })),
     firstRun,
     dictation,
     new StatusBarController(store, partialLength),
@@ -154,7 +158,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     command('voxnote.cancelDictation', () => dictation.cancel()),
     command('voxnote.showTranscript', showTranscript),
     command('voxnote.selectMicrophone', () => selectMicrophone(speech)),
-    ...key.commands(),
+    ...[...keys.values()].flatMap((k) => k.commands()),
     command('voxnote.selectModel', () => selectModel(models)),
     command('voxnote.chooseModelFolder', () => chooseModelFolder(models)),
     registerModelCommands(context, models),

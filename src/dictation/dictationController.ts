@@ -118,7 +118,7 @@ export class DictationController implements vscode.Disposable {
       device: settings.device ?? 'default',
       model: engine.name,
     });
-    this.deps.log.info(`Dictation from ${settings.device ?? 'the default microphone'} with ${engine.name}${engine.cloud ? ' (audio is sent to the cloud)' : ''}`);
+    this.deps.log.info(`Dictation from ${settings.device ?? 'the default microphone'} with ${engine.name}`);
     const speech = this.deps.lane.createSession({
       engine: engine.engine,
       purpose: 'dictation',

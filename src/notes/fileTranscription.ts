@@ -8,10 +8,10 @@
  */
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import { engineLabel } from '../speech/engineSpec';
 import type { SpeechService } from '../speech/speechService';
 import { VoxnoteError } from '../shared/errors';
 import { ffmpegMissing, findFfmpeg } from '../shared/ffmpeg';
+import { engineLabel } from '../shared/engines';
 import type { EngineSpec, ErrorCode } from '../shared/protocol';
 import { clockTime } from '../shared/time';
 import type { TimedText } from '../shared/transcriptFormat';
@@ -138,7 +138,7 @@ async function beginNotes(o: FileTranscriptionOptions): Promise<NotesWriter> {
       title: o.title ?? path.basename(o.audioPath),
       startedAt: new Date(),
       sources: [path.basename(o.audioPath)],
-      model: o.modelName ?? (o.engine.kind === 'assemblyai' ? engineLabel(o.engine) : path.basename(o.engine.model)),
+      model: o.modelName ?? engineLabel(o.engine, 'model' in o.engine ? path.basename(o.engine.model) : undefined),
     },
     o.writer,
   );

@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
+import { audioGoesTo } from '../shared/engines';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
@@ -90,9 +91,9 @@ export class MeetingController implements vscode.Disposable {
     return !s || s === 'idle' || s === 'stopped' ? 'idle' : s;
   }
 
-  /** The meeting under way sends its audio to a cloud engine. */
-  get cloud(): boolean {
-    return !!this.meeting?.engine.cloud;
+  /** Who receives the meeting's audio when it leaves the machine (AssemblyAI, a server's host); undefined for a local engine. */
+  get cloud(): string | undefined {
+    return this.meeting && audioGoesTo(this.meeting.engine.engine);
   }
 
   get notesPath(): string | undefined {

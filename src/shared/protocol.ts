@@ -4,6 +4,8 @@
  * this module, so a renamed field breaks the build, not the user.
  * Documented for people in docs/protocol.md.
  */
+import { checkEngineSpec, type EngineKind, type EngineSpec } from './engines';
+import { ProtocolError } from './protocolError';
 
 export type SourceKind = 'mic' | 'system' | 'file';
 /** Every capture back-end, for checking names from settings, the CLI and the wire. */
@@ -45,33 +47,9 @@ export interface RecognizerOptions {
   levels?: boolean;
 }
 
-/** AssemblyAI Universal Streaming (v3): audio leaves the machine. */
-export interface AssemblyAIEngineSpec {
-  kind: 'assemblyai';
-  /** An API key, or a short-lived streaming token. Travels over stdin only; never logged or echoed. */
-  credential: string;
-  /** What `credential` is (default `apiKey`). */
-  credentialKind?: 'apiKey' | 'token';
-  /** Full wss:// URL of the streaming endpoint (a company proxy, a test server); AssemblyAI's own when absent. */
-  url?: string;
-  /** Streaming `speech_model` (default `universal-streaming-english`). */
-  speechModel?: string;
-  /** Finals are the formatted turns (punctuation, casing); default true. */
-  formatTurns?: boolean;
-}
-
-/** Which engine a session runs on, and its settings. */
-export type EngineSpec =
-  | { kind: 'vosk'; model: string }
-  | {
-      kind: 'sherpa';
-      model: string;
-      /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
-      maxSegmentSeconds?: number;
-    }
-  | AssemblyAIEngineSpec;
-
-export type EngineKind = EngineSpec['kind'];
+export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol } from './engines';
+export { checkEngineSpec } from './engines';
+export { ProtocolError } from './protocolError';
 
 export type Command =
   | { id: number; type: 'load'; engine: EngineSpec }
@@ -173,13 +151,6 @@ export function encode(message: Command | WorkerEvent): string {
   return JSON.stringify(message) + '\n';
 }
 
-/** Thrown by the parsers with a message fit for an `error` event; `id` is the command's, when it had a valid one. */
-export class ProtocolError extends Error {
-  constructor(message: string, readonly id: number | null = null) {
-    super(message);
-  }
-}
-
 function parseObject(line: string): Record<string, unknown> {
   let value: unknown;
   try {
@@ -211,47 +182,6 @@ function checkSource(v: unknown): Source {
     return s as unknown as MicSource;
   }
   throw new ProtocolError('source "kind" must be "mic", "system" or "file"');
-}
-
-function optional<T>(e: Record<string, unknown>, field: string, check: (v: unknown) => v is T, what: string): T | undefined {
-  const v = e[field];
-  if (v === undefined) return undefined;
-  if (!check(v)) throw new ProtocolError(`engine "${field}" must be ${what}`);
-  return v;
-}
-
-/** Checks an engine spec. Messages never quote a credential. */
-export function checkEngineSpec(v: unknown): EngineSpec {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ProtocolError('needs an "engine" object, e.g. {"kind":"vosk","model":"/path"}');
-  const e = v as Record<string, unknown>;
-  switch (e.kind) {
-    case 'vosk':
-      if (!isString(e.model)) throw new ProtocolError('a vosk engine needs a "model" folder');
-      return { kind: e.kind, model: e.model };
-    case 'sherpa': {
-      if (!isString(e.model)) throw new ProtocolError('a sherpa engine needs a "model" folder');
-      const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
-      return { kind: e.kind, model: e.model, ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}) };
-    }
-    case 'assemblyai': {
-      // An empty credential passes: the engine answers it with `credential-missing` and its next step.
-      if (typeof e.credential !== 'string') throw new ProtocolError('an assemblyai engine needs a "credential" (API key or token)');
-      const credentialKind = optional(e, 'credentialKind', (k): k is 'apiKey' | 'token' => k === 'apiKey' || k === 'token', '"apiKey" or "token"');
-      const url = optional(e, 'url', (u): u is string => isString(u) && /^wss:\/\/[^\s/]+/i.test(u), 'a full wss:// URL');
-      const speechModel = optional(e, 'speechModel', isString, 'a model name');
-      const formatTurns = optional(e, 'formatTurns', (f): f is boolean => typeof f === 'boolean', 'true or false');
-      return {
-        kind: 'assemblyai',
-        credential: e.credential,
-        ...(credentialKind ? { credentialKind } : {}),
-        ...(url ? { url } : {}),
-        ...(speechModel ? { speechModel } : {}),
-        ...(formatTurns !== undefined ? { formatTurns } : {}),
-      };
-    }
-    default:
-      throw new ProtocolError('engine "kind" must be "vosk", "sherpa" or "assemblyai"');
-  }
 }
 
 function checkOptions(v: unknown): RecognizerOptions {

@@ -8,6 +8,9 @@ import * as path from 'path';
 
 export type PushToTalkMode = 'hold' | 'toggle' | 'auto';
 
+/** voxnote.engine.*: `local` (the model folder decides) or an engine descriptor's setting value (shared/engines.ts). */
+export type EngineSettingValue = 'local' | 'assemblyai' | 'openai';
+
 export interface FormatOptions {
   /** Put a space between the text before the cursor and this utterance when needed. Words within the utterance are always spaced. */
   spacing: boolean;
@@ -47,9 +50,13 @@ export const SETTING_DEFAULTS = Object.freeze({
   'format.numbersAsDigits': false,
   'format.numbersMinimum': 10,
   'format.commands': Object.freeze({}) as Readonly<Record<string, string>>,
-  'engine.dictation': 'local' as 'local' | 'assemblyai',
-  'engine.meetingNotes': 'local' as 'local' | 'assemblyai',
+  'engine.dictation': 'local' as EngineSettingValue,
+  'engine.meetingNotes': 'local' as EngineSettingValue,
   'assemblyai.streamingUrl': '',
+  'server.baseUrl': '',
+  'server.model': 'whisper-1',
+  'server.language': '',
+  'server.protocol': 'auto' as 'auto' | 'batch' | 'realtime',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

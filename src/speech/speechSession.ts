@@ -72,6 +72,8 @@ export interface SpeechEnd {
 export interface SpeechSession extends Disposable {
   readonly state: SessionState;
   readonly engine: EngineSpec['kind'];
+  /** The engine and its settings (where its audio goes: shared/engines.ts). */
+  readonly engineSpec: EngineSpec;
   /** Mic or system audio: a live capture (files are not). */
   readonly live: boolean;
   readonly onStarted: Event<SpeechStarted>;
@@ -185,6 +187,10 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
 
   get engine(): EngineSpec['kind'] {
     return this.request.engine.kind;
+  }
+
+  get engineSpec(): EngineSpec {
+    return this.request.engine;
   }
 
   endUtterance(): void {

@@ -10,7 +10,7 @@ import { EventEmitter } from 'events';
 import { OwnedChild, spawnOwned } from '../shared/childProcess';
 import { VoxnoteError } from '../shared/errors';
 import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
-import { describeEngine } from './engineSpec';
+import { describeEngine } from '../shared/engines';
 import type { Disposable } from './lifecycle';
 import { readLines } from './lineReader';
 

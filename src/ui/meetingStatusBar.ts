@@ -79,7 +79,7 @@ export class MeetingStatusBar implements vscode.Disposable {
     const dots = sources.map((s) => `${s.label} ${sourceIcon(s)}`).join('  ');
     const lead = { running: '$(record)', paused: '$(debug-pause)', stopping: '$(loading~spin)' }[status];
     // Audio that leaves the machine is never a surprise.
-    const cloud = this.meeting.cloud ? '  $(cloud-upload) AssemblyAI' : '';
+    const cloud = this.meeting.cloud ? `  $(cloud-upload) ${this.meeting.cloud}` : '';
     this.item.text = status === 'stopping' ? `${lead} Finishing notes…` : `${lead} ${time}  ${dots}${status === 'paused' ? '  paused' : ''}${cloud}`;
     this.item.backgroundColor = sources.some((s) => s.state === 'failed' || s.state === 'restarting')
       ? new vscode.ThemeColor('statusBarItem.warningBackground')
@@ -88,7 +88,7 @@ export class MeetingStatusBar implements vscode.Disposable {
     const notes = this.meeting.notesPath;
     tooltip.appendMarkdown(`**Meeting notes** ${status === 'paused' ? '(paused)' : ''}\n\n`);
     if (notes) tooltip.appendText(`${path.basename(notes)}\n\n`);
-    if (this.meeting.cloud) tooltip.appendText('Audio is sent to AssemblyAI for transcription.\n\n');
+    if (this.meeting.cloud) tooltip.appendText(`Audio is sent to ${this.meeting.cloud} for transcription.\n\n`);
     for (const s of sources) tooltip.appendText(`${s.label} (${s.kind === 'mic' ? 'microphone' : 'system audio'}): ${s.state ? STATE_WORDS[s.state] : 'starting'}\n\n`);
     tooltip.appendMarkdown('Click to pause, resume or stop.');
     this.item.tooltip = tooltip;

@@ -6,49 +6,12 @@
  * in no argument list, no worker environment and no output.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AssemblyAIMock } from '../support/assemblyaiMock';
-import { processes } from '../support/processes';
-import { CLI, toneWav } from '../support/worker';
+import { voxnote } from '../support/cliRun';
+import { toneWav } from '../support/worker';
 
 const KEY = 'aai-cli-key-3c9d41e07b26';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** argv of the CLI and of every worker it started, and the workers' environments, seen while it ran. */
-  argv: string[][];
-  environ: string[];
-}
-
-function voxnote(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    const run: Run = { code: null, stdout: '', stderr: '', argv: [], environ: [] };
-    child.stdout.on('data', (d: Buffer) => (run.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()));
-    const watch = setInterval(() => {
-      for (const p of processes().filter((p) => p.pid === child.pid || p.ppid === child.pid)) {
-        run.argv.push(p.argv);
-        if (p.ppid === child.pid) {
-          try {
-            run.environ.push(fs.readFileSync(`/proc/${p.pid}/environ`, 'utf8'));
-          } catch {
-            // exited meanwhile
-          }
-        }
-      }
-    }, 100);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(watch);
-      resolve({ ...run, code });
-    });
-  });
-}
 
 describe('voxnote --engine assemblyai (local streaming mock)', () => {
   let mock: AssemblyAIMock;

@@ -1,22 +1,22 @@
 /**
  * Which engine a purpose runs on, from the settings: the local model (the
- * engine follows from the model folder) unless the person chose AssemblyAI
- * for it (voxnote.engine.dictation / voxnote.engine.meetingNotes). What is
- * missing (a model, an API key) is offered, then the command runs again.
+ * engine follows from the model folder) unless the person chose another
+ * engine for it (voxnote.engine.dictation / voxnote.engine.meetingNotes; the
+ * values are the engine descriptors', shared/engines.ts). What is missing (a
+ * model, an API key) is offered, then the command runs again.
  */
 import * as vscode from 'vscode';
-import { assemblyaiStreamingUrl, EnginePurpose, engineSetting, maxSegmentSeconds, updateSetting } from '../../config';
+import { EnginePurpose, engineSetting, maxSegmentSeconds, readSetting, updateSetting } from '../../config';
 import type { ModelStore } from '../../models/modelStore';
+import { engineLabel, SETTING_ENGINES } from '../../shared/engines';
 import type { EngineSpec } from '../../shared/protocol';
-import { AssemblyAIKey, SET_KEY } from './assemblyaiKey';
+import type { EngineKeys } from './engineKeys';
 import { engineForModel } from '../engineSpec';
 
 export interface ChosenEngine {
   engine: EngineSpec;
-  /** For people: the model's folder name, or "AssemblyAI". */
+  /** For people: the model's folder name, or the engine's label ("AssemblyAI (cloud)"). */
   name: string;
-  /** Audio leaves the machine. */
-  cloud: boolean;
 }
 
 /** What the person was doing, for messages, and the command to run again once the engine is there. */
@@ -29,12 +29,13 @@ export interface EngineOffer {
 
 export interface EngineChoiceDeps {
   models: ModelStore;
-  key: AssemblyAIKey;
+  keys: EngineKeys;
   /** No model at all: offer one, then run the command. */
   firstRun(offer: EngineOffer): void;
   reportError(error: { code: string; message: string; hint: string }): void;
 }
 
+const SET_KEY = 'Set API Key';
 const USE_LOCAL = 'Use Local Model';
 
 export class EngineChoice {
@@ -45,7 +46,7 @@ export class EngineChoice {
     const model = this.deps.models.resolve();
     if (!model) return void this.deps.firstRun(offer);
     if (!model.check.ok) return void this.deps.reportError({ code: 'bad-model', message: model.check.message, hint: model.check.hint });
-    return { engine: engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }), name: model.name, cloud: false };
+    return { engine: engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }), name: model.name };
   }
 
   /** The local model's engine when `purpose` uses it, without offering anything (a warm worker). */
@@ -57,22 +58,17 @@ export class EngineChoice {
 
   /** The engine `purpose` is set to; undefined once what is missing was offered. */
   async choose(purpose: EnginePurpose, offer: EngineOffer): Promise<ChosenEngine | undefined> {
-    if (engineSetting(purpose) === 'local') return this.local(offer);
-    const url = assemblyaiStreamingUrl();
-    if (url && !/^wss:\/\/[^\s/]+/i.test(url)) {
-      this.deps.reportError({
-        code: 'bad-setting',
-        message: `voxnote.assemblyai.streamingUrl must be a full wss:// URL, not "${url}".`,
-        hint: 'Correct it in Settings, or clear it to use AssemblyAI\'s own endpoint.',
-      });
-      return undefined;
-    }
-    const credential = await this.deps.key.get();
-    if (!credential) {
+    const chosen = SETTING_ENGINES.find((e) => e.value === engineSetting(purpose));
+    if (!chosen) return this.local(offer);
+    const key = this.deps.keys.get(chosen.kind);
+    const credential = await key?.get();
+    const built = chosen.fromSettings(readSetting, credential);
+    if ('problem' in built) return void this.deps.reportError({ code: 'bad-setting', ...built.problem });
+    if (key && !credential && chosen.credential?.required(built.spec as never)) {
       void vscode.window
-        .showWarningMessage(`Voxnote: ${offer.purpose} is set to use AssemblyAI (cloud), which needs your AssemblyAI API key.`, SET_KEY, USE_LOCAL)
+        .showWarningMessage(`Voxnote: ${offer.purpose} is set to use ${chosen.label}, which needs ${key.credential.name}.`, SET_KEY, USE_LOCAL)
         .then(async (pick) => {
-          if (pick === SET_KEY && (await this.deps.key.prompt())) await vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
+          if (pick === SET_KEY && (await key.prompt())) await vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
           if (pick === USE_LOCAL) {
             await updateSetting(`engine.${purpose}`, 'local');
             await vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
@@ -80,6 +76,6 @@ export class EngineChoice {
         });
       return undefined;
     }
-    return { engine: { kind: 'assemblyai', credential, ...(url ? { url } : {}) }, name: 'AssemblyAI', cloud: true };
+    return { engine: built.spec, name: engineLabel(built.spec) };
   }
 }

@@ -5,6 +5,7 @@
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
 import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
+import { loadOpenAI } from './openai/openaiEngine';
 import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
 
@@ -14,6 +15,7 @@ const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
   sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds }),
   assemblyai: loadAssemblyAI,
+  openai: loadOpenAI,
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */

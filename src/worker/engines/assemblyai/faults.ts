@@ -4,10 +4,12 @@
  * ever carries the credential: `scrub` removes it from anything the server or
  * the network stack says.
  */
+import { ENGINES } from '../../../shared/engines';
 import { VoxnoteError } from '../../../shared/errors';
 import type { ErrorCode } from '../../../shared/protocol';
 
-export const SET_KEY_COMMAND = 'Voxnote: Set AssemblyAI API Key';
+/** The command that sets the key, as its descriptor names it. */
+export const SET_KEY_COMMAND = `Voxnote: ${ENGINES.assemblyai.credential!.setCommand.title}`;
 const SWITCH_ENGINE = 'or set voxnote.engine to a local engine';
 
 /** A failed connection attempt or a closed session, as the SDK reports it. */
