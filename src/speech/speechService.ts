@@ -15,7 +15,7 @@ import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
-import { SessionHost, WorkerSpeechSession, SessionRequest, SpeechSession } from './speechSession';
+import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, WorkerSpeechSession } from './speechSession';
 import { WorkerClient, WorkerClientOptions } from './workerClient';
 
 export interface SpeechServiceOptions extends WorkerClientOptions {
@@ -23,7 +23,14 @@ export interface SpeechServiceOptions extends WorkerClientOptions {
   restart?: Partial<RestartOptions>;
   /** Asked when dictation wants the microphone a meeting holds; no handover without it. */
   confirmMicrophoneHandover?: ConfirmHandover;
+  /** Starts a worker; a WorkerClient on `workerPath` by default (lifecycle tests stand a fake in). */
+  spawnWorker?: () => LaneWorker;
+  /** Timers of the sessions' restart backoff; the system clock by default. */
+  clock?: SessionClock;
 }
+
+/** What a lane needs of a worker process. */
+export type LaneWorker = SessionWorker & Pick<WorkerClient, 'pid' | 'request' | 'shutdown'>;
 
 export interface DeviceList {
   devices: DeviceInfo[];
@@ -35,7 +42,7 @@ const LOAD_TIMEOUT_MS = 300_000;
 const DEVICES_TIMEOUT_MS = 15_000;
 
 export class SpeechLane implements Disposable {
-  private client?: WorkerClient;
+  private client?: LaneWorker;
   /** The lane's session; one that is stopping may still be finishing beside it. */
   private session?: WorkerSpeechSession;
   private readonly sessions = new Set<WorkerSpeechSession>();
@@ -85,6 +92,7 @@ export class SpeechLane implements Disposable {
       },
       microphone: this.service.microphone,
       restartDefaults: this.service.restartDefaults,
+      clock: this.service.clock,
     };
     const session = new WorkerSpeechSession(host, request, token);
     if (session.state !== 'ended') {
@@ -118,7 +126,7 @@ export class SpeechLane implements Disposable {
   }
 
   /** The live worker, or a new one: a worker that died is replaced only here, when something needs it. */
-  worker(): WorkerClient {
+  worker(): LaneWorker {
     if (this.client?.alive) return this.client;
     const client = this.service.spawn();
     this.client = client;
@@ -153,6 +161,10 @@ export class SpeechService implements Disposable {
   /** Sessions that have not ended. */
   get activeSessions(): readonly SpeechSession[] {
     return [...this.sessions];
+  }
+
+  get clock(): SessionClock | undefined {
+    return this.options.clock;
   }
 
   get restartDefaults(): Partial<RestartOptions> {
@@ -198,8 +210,8 @@ export class SpeechService implements Disposable {
   }
 
   /** @internal for lanes */
-  spawn(): WorkerClient {
-    return new WorkerClient(this.options);
+  spawn(): LaneWorker {
+    return this.options.spawnWorker?.() ?? new WorkerClient(this.options);
   }
 
   /** @internal for lanes */
