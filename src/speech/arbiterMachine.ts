@@ -87,7 +87,7 @@ export function arbiterTransition<C extends ArbiterClaim>(s: ArbiterState<C>, e:
       const stillThere = s.holder === h.from;
       if (h.phase === 'abandoned') {
         const back: ArbiterTransition<C> = { state: { ...s, handover: undefined }, effects: stillThere ? [{ type: 'resume', claim: h.from }] : [] };
-        return stillThere ? back : handOn(back.state);
+        return stillThere ? andThen(back) : handOn(back.state);
       }
       return {
         state: { ...s, handover: undefined, holder: h.claimant, lent: stillThere ? [...s.lent, h.from] : s.lent },
@@ -104,7 +104,7 @@ export function arbiterTransition<C extends ArbiterClaim>(s: ArbiterState<C>, e:
       if (s.handover?.claimant === c || s.waiting.includes(c)) return giveUp(s, c);
       const state = { ...s, lent: without(s.lent, c) };
       if (s.holder !== c) return { state, effects: [] };
-      return handOn({ ...state, holder: undefined });
+      return andThen(handOn({ ...state, holder: undefined }));
     }
   }
 }
@@ -132,11 +132,20 @@ function giveUp<C extends ArbiterClaim>(s: ArbiterState<C>, claim: C): ArbiterTr
   return { state: { ...s, waiting: without(s.waiting, claim) }, effects: [{ type: 'refuse', claim }] };
 }
 
-/** A handover ended while the microphone was free (its holder let go meanwhile): the next claim gets it. */
+/**
+ * After a handover ended: a free microphone goes to the next waiting claim, and
+ * a dictation that waited while a meeting holds it is asked about now.
+ */
 function andThen<C extends ArbiterClaim>(t: ArbiterTransition<C>): ArbiterTransition<C> {
-  if (t.state.holder || t.state.handover || !t.state.waiting.length) return t;
-  const next = handOn(t.state);
-  return { state: next.state, effects: [...t.effects, ...next.effects] };
+  const s = t.state;
+  if (s.handover || !s.waiting.length) return t;
+  let next: ArbiterTransition<C> | undefined;
+  if (!s.holder) next = handOn(s);
+  else if (s.holder.user === 'meeting') {
+    const asker = s.waiting.find((c) => c.user === 'dictation');
+    if (asker) next = acquire({ ...s, waiting: without(s.waiting, asker) }, asker);
+  }
+  return next ? { state: next.state, effects: [...t.effects, ...next.effects] } : t;
 }
 
 /** The holder let go: the last lender gets it back, else the first waiting claim, else it is free. */
