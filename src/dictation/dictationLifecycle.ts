@@ -73,20 +73,34 @@ export class DictationLifecycle<E, D extends Dictation<E>> implements Disposable
 
   /** Resolves once the engine is chosen (the session is opening), or at once when none needs choosing. */
   start(): Promise<void> {
-    this.machine.feed({ type: 'start' });
+    this.fromOutside({ type: 'start' });
     return this.choice ?? Promise.resolve();
   }
 
   stop(): void {
-    this.machine.feed({ type: 'stop' });
+    this.fromOutside({ type: 'stop' });
   }
 
   toggle(): void {
-    this.machine.feed({ type: 'toggle' });
+    this.fromOutside({ type: 'toggle' });
   }
 
   cancel(): void {
-    this.machine.feed({ type: 'cancel' });
+    this.fromOutside({ type: 'cancel' });
+  }
+
+  /** The push-to-talk key is down as far as the hold detector can tell: a press now is its repeat. */
+  get keyDown(): boolean {
+    return !!this.hold?.keyHeld;
+  }
+
+  /**
+   * A command other than the push-to-talk key: the hold detector forgets what it
+   * was listening for, so the key's next press starts rather than stops.
+   */
+  private fromOutside(event: DictationEvent): void {
+    this.hold?.reset();
+    this.machine.feed(event);
   }
 
   /** One press of the push-to-talk key; key repeats while held arrive as more presses. */
@@ -95,7 +109,7 @@ export class DictationLifecycle<E, D extends Dictation<E>> implements Disposable
     if (!this.hold || this.holdKey !== key) {
       this.hold?.dispose();
       this.holdKey = key;
-      this.hold = new HoldDetector(options, { onStart: () => void this.start(), onStop: () => this.stop() }, this.clock);
+      this.hold = new HoldDetector(options, { onStart: () => this.machine.feed({ type: 'start' }), onStop: () => this.machine.feed({ type: 'stop' }) }, this.clock);
     }
     this.hold.press();
   }

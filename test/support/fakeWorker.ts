@@ -9,7 +9,7 @@
  */
 import type { Command, EventOf, WorkerEvent } from '../../src/shared/protocol';
 import { Emitter, type Disposable } from '../../src/speech/lifecycle';
-import type { CommandDraft } from '../../src/speech/workerClient';
+import type { CommandDraft, WorkerExit } from '../../src/speech/workerClient';
 import type { FakeClock } from './fakeClock';
 
 interface Recognition {
@@ -106,8 +106,8 @@ export class FakeWorker {
     this.exit();
   }
 
-  async shutdown(): Promise<void> {
-    if (!this.alive) return;
+  async shutdown(): Promise<WorkerExit> {
+    if (!this.alive) return { code: 0, signal: null, expected: true };
     this.send({ type: 'shutdown' });
     // The real worker brings out every last final before it exits.
     await new Promise<void>((resolve) => {
@@ -115,6 +115,7 @@ export class FakeWorker {
       check();
     });
     this.exit();
+    return { code: 0, signal: null, expected: true };
   }
 
   dispose(): void {
