@@ -1,19 +1,20 @@
 /**
- * Owns dictation: opens a speech session on its lane of the speech service,
- * routes partials to the ghost text and the transcript, finals through the
- * formatter into the editor, and tells the person when the session restarts
- * or ends with an error. One session at a time.
+ * Owns dictation in the workbench: its lifecycle (dictationLifecycle.ts, a
+ * state machine) opens speech sessions on the dictation lane; this routes
+ * partials to the ghost text and the transcript, finals through the formatter
+ * into the editor, and tells the person when a session restarts or ends with
+ * an error. One dictation at a time, plus the one still finishing its last
+ * final when a press starts the next.
  */
 import * as vscode from 'vscode';
 import { readDictationSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
 import type { ChosenEngine, EngineChoice } from '../speech/vscode/engineChoice';
-import type { Disposable } from '../speech/lifecycle';
 import type { SpeechEnd, SpeechError, SpeechFinal, SpeechSession } from '../speech/speechSession';
 import type { SpeechLane } from '../speech/speechService';
+import { Dictation, DictationLifecycle } from './dictationLifecycle';
 import { FinalDelivery } from './finalDelivery';
 import { GhostText } from './ghostText';
-import { HoldDetector } from './holdDetector';
 import { Target, TextInserter } from './insertion';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 
@@ -24,18 +25,13 @@ export interface StartOptions {
   target?: 'terminal';
 }
 
-interface Session {
-  speech: SpeechSession;
-  engine: ChosenEngine;
+/** One dictation as the workbench sees it: where its words go and which notices it has shown. */
+interface EditorDictation extends Dictation<ChosenEngine> {
   toTerminal: boolean;
-  stopping: boolean;
-  /** Escape: the flushed last final is dropped, not inserted. */
-  discard: boolean;
   /** Where the current utterance is going, fixed when it begins. */
   utteranceTarget?: Target;
   restartNoticeShown: boolean;
   fallbackNoticeShown: boolean;
-  subscriptions: Disposable[];
 }
 
 export interface ControllerDeps {
@@ -51,19 +47,14 @@ export interface ControllerDeps {
 const OFFER = { purpose: 'dictating', command: 'voxnote.startDictation' };
 
 export class DictationController implements vscode.Disposable {
-  private session?: Session;
-  /** A start waiting for its engine (the API key); a stop meanwhile cancels it. */
-  private pending?: { cancelled: boolean };
+  private readonly lifecycle: DictationLifecycle<ChosenEngine, EditorDictation>;
+  /** The options of the last start: where the next dictation goes. */
+  private options: StartOptions = {};
   private readonly ghost = new GhostText();
   private readonly inserter = new TextInserter(() => readDictationSettings().format);
-  private hold?: HoldDetector;
-  private holdMode?: string;
-  private holdOptions: StartOptions = {};
   /** Finals are inserted strictly in order, even though insertion is async; each on its own. */
-  private readonly finals: FinalDelivery<{ session: Session; target: Target | undefined }>;
+  private readonly finals: FinalDelivery<{ dictation: EditorDictation; target: Target | undefined }>;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Called once the session has ended (shutdown waits for it). */
-  private readonly endWaiters: Array<() => void> = [];
   private shuttingDown?: Promise<void>;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -74,15 +65,30 @@ export class DictationController implements vscode.Disposable {
         fallbackText: (words) => this.inserter.fallbackText(words),
         show: (text, undelivered) => void this.deps.store.addUtterance(text, undelivered),
         copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
-        kept: (_text, reason, aim) => this.onKept(reason, aim?.session),
+        kept: (_text, reason, aim) => this.onKept(reason, aim?.dictation),
       },
       (what, e) => this.deps.log.error(`Dictation: ${what} failed: ${(e as Error).message ?? e}`),
     );
+    this.lifecycle = new DictationLifecycle({
+      choose: () => this.deps.engines.choose('dictation', { ...OFFER, args: [this.options] }),
+      open: (engine) => this.open(engine),
+      started: (_d, e) => this.deps.store.update({ status: 'listening', device: e.device }),
+      partial: (d, text) => this.onPartial(d, text),
+      level: (_d, dbfs) => this.deps.store.setLevel(dbfs),
+      deliver: (d, final) => this.deliverFinal(d, final),
+      discarded: () => {
+        this.ghost.clear();
+        this.deps.store.setPartial('');
+      },
+      problem: (d, e) => this.onError(d, e),
+      ended: (d, e) => this.onEnd(d, e),
+      idle: () => this.onIdle(),
+    });
     this.disposables.push(this.ghost);
   }
 
   get active(): boolean {
-    return !!this.session || !!this.pending;
+    return this.lifecycle.state !== 'idle';
   }
 
   /**
@@ -98,18 +104,36 @@ export class DictationController implements vscode.Disposable {
     });
   }
 
-  async start(options: StartOptions = {}): Promise<void> {
-    if (this.session || this.pending) return;
-    const pending = (this.pending = { cancelled: false });
-    let engine: ChosenEngine | undefined;
-    try {
-      engine = await this.deps.engines.choose('dictation', { ...OFFER, args: [options] });
-    } finally {
-      this.pending = undefined;
-    }
-    if (!engine || pending.cancelled || this.session) return;
+  /** Starts dictating; a start while the previous dictation is still stopping starts the next one at once. */
+  start(options: StartOptions = {}): Promise<void> {
+    this.options = options;
+    return this.lifecycle.start();
+  }
+
+  stop(): void {
+    this.lifecycle.stop();
+  }
+
+  /** Escape: stop and drop what has not been finalized. */
+  cancel(): void {
+    this.lifecycle.cancel();
+  }
+
+  toggle(options: StartOptions = {}): void {
+    this.options = options;
+    this.lifecycle.toggle();
+  }
+
+  /** One press of the push-to-talk key; key repeats while held arrive as more presses. */
+  pushToTalk(options: StartOptions = {}): void {
+    const { pushToTalkMode: mode, releaseTailMs } = readDictationSettings();
+    this.options = options;
+    this.lifecycle.pushToTalk({ mode, releaseTailMs });
+  }
+
+  private open(engine: ChosenEngine): EditorDictation {
     const settings = readDictationSettings();
-    const toTerminal = options.target === 'terminal';
+    const toTerminal = this.options.target === 'terminal';
     this.inserter.reset();
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, true);
     this.deps.store.update({
@@ -119,75 +143,18 @@ export class DictationController implements vscode.Disposable {
       model: engine.name,
     });
     this.deps.log.info(`Dictation from ${settings.device ?? 'the default microphone'} with ${engine.name}`);
-    const speech = this.deps.lane.createSession({
+    const speech: SpeechSession = this.deps.lane.createSession({
       engine: engine.engine,
       purpose: 'dictation',
       source: { kind: 'mic', device: settings.device, backend: settings.backend },
       options: { partials: true, levels: true, phrases: settings.phrases.length ? settings.phrases : undefined },
     });
-    const session: Session = {
-      speech,
-      engine,
-      toTerminal,
-      stopping: false,
-      discard: false,
-      restartNoticeShown: false,
-      fallbackNoticeShown: false,
-      subscriptions: [],
-    };
-    this.session = session;
-    session.subscriptions.push(
-      speech.onStarted((e) => this.deps.store.update({ status: 'listening', device: e.device })),
-      speech.onPartial((e) => this.onPartial(session, e.text)),
-      speech.onFinal((e) => {
-        if (!session.discard) this.queueFinal(session, e);
-      }),
-      speech.onLevel((dbfs) => this.deps.store.setLevel(dbfs)),
-      speech.onError((e) => this.onError(session, e)),
-      speech.onEnd((e) => this.onEnd(session, e)),
-    );
+    const dictation: EditorDictation = { speech, engine, toTerminal, restartNoticeShown: false, fallbackNoticeShown: false };
+    return dictation;
   }
 
-  stop(): void {
-    if (this.pending) this.pending.cancelled = true;
-    const session = this.session;
-    if (!session || session.stopping) return;
-    session.stopping = true;
-    void session.speech.stop();
-  }
-
-  /** Escape: stop and drop what has not been finalized. */
-  cancel(): void {
-    if (this.pending) this.pending.cancelled = true;
-    if (!this.session) return;
-    this.session.discard = true;
-    this.ghost.clear();
-    this.deps.store.setPartial('');
-    this.stop();
-  }
-
-  toggle(options: StartOptions = {}): void {
-    if (this.session || this.pending) this.stop();
-    else void this.start(options);
-  }
-
-  /** One press of the push-to-talk key; key repeats while held arrive as more presses. */
-  pushToTalk(options: StartOptions = {}): void {
-    const { pushToTalkMode: mode, releaseTailMs } = readDictationSettings();
-    if (!this.hold || this.holdMode !== mode) {
-      this.hold?.dispose();
-      this.holdMode = mode;
-      this.hold = new HoldDetector(
-        { mode, releaseTailMs },
-        { onStart: () => void this.start(this.holdOptions), onStop: () => this.stop() },
-      );
-    }
-    this.holdOptions = options;
-    this.hold.press();
-  }
-
-  private currentTarget(session: Session): Target | undefined {
-    if (session.toTerminal) {
+  private currentTarget(dictation: EditorDictation): Target | undefined {
+    if (dictation.toTerminal) {
       const terminal = vscode.window.activeTerminal;
       return terminal ? { kind: 'terminal', terminal } : undefined;
     }
@@ -195,37 +162,37 @@ export class DictationController implements vscode.Disposable {
     return editor ? { kind: 'editor', document: editor.document } : undefined;
   }
 
-  private onPartial(session: Session, text: string): void {
-    if (session.discard) return;
-    session.utteranceTarget ??= this.currentTarget(session);
+  private onPartial(dictation: EditorDictation, text: string): void {
+    dictation.utteranceTarget ??= this.currentTarget(dictation);
     this.deps.store.setPartial(text);
-    this.showGhost(session, text);
+    this.showGhost(dictation, text);
   }
 
-  private showGhost(session: Session, text: string): void {
-    const target = session.utteranceTarget;
+  private showGhost(dictation: EditorDictation, text: string): void {
+    const target = dictation.utteranceTarget;
     const editor = vscode.window.activeTextEditor;
     if (!readDictationSettings().ghostText || target?.kind !== 'editor' || editor?.document !== target.document) return;
     this.ghost.show(editor, text);
   }
 
-  private queueFinal(session: Session, e: SpeechFinal): void {
-    const target = session.utteranceTarget ?? this.currentTarget(session);
-    session.utteranceTarget = undefined;
-    this.finals.queue(e.text, { session, target });
+  /** The one place a final goes to its target (or is kept): the utterance's target, else where the person is now. */
+  private deliverFinal(dictation: EditorDictation, e: SpeechFinal): void {
+    const target = dictation.utteranceTarget ?? this.currentTarget(dictation);
+    dictation.utteranceTarget = undefined;
+    this.finals.queue(e.text, { dictation, target });
   }
 
   /** A final no editor or terminal took: it is in the panel and on the clipboard. */
-  private onKept(reason: string, session: Session | undefined): void {
+  private onKept(reason: string, dictation: EditorDictation | undefined): void {
     this.deps.log.warn(`Utterance kept in the transcript and clipboard: ${reason}`);
-    if (!session || session.fallbackNoticeShown) return;
-    session.fallbackNoticeShown = true;
+    if (!dictation || dictation.fallbackNoticeShown) return;
+    dictation.fallbackNoticeShown = true;
     void vscode.window
       .showWarningMessage(`Voxnote: ${reason}, so your words are in the transcript panel and on the clipboard.`, 'Show Transcript')
       .then((pick) => pick && vscode.commands.executeCommand('voxnote.showTranscript'));
   }
 
-  private onError(session: Session, e: SpeechError): void {
+  private onError(dictation: EditorDictation, e: SpeechError): void {
     this.deps.log.error(`[${e.code}] ${e.message} ${e.hint}`);
     if (!e.fatal) {
       if (e.code === 'phrases-unsupported') void vscode.window.showInformationMessage(`Voxnote: ${e.message}`);
@@ -235,32 +202,25 @@ export class DictationController implements vscode.Disposable {
     // The session ends after this error: onEnd reports it.
     if (!e.restarting) return;
     // The cut utterance is gone with the worker: the next one aims at wherever the user is then.
-    session.utteranceTarget = undefined;
+    dictation.utteranceTarget = undefined;
     this.deps.store.update({ status: 'loading' });
-    if (!session.restartNoticeShown) {
-      session.restartNoticeShown = true;
+    if (!dictation.restartNoticeShown) {
+      dictation.restartNoticeShown = true;
       void vscode.window.showWarningMessage('Voxnote: the speech engine stopped unexpectedly and is restarting. What you dictated so far is kept.');
     }
   }
 
-  private onEnd(session: Session, e: SpeechEnd): void {
-    if (!e.error) {
-      void this.finals.idle().then(() => this.end(session));
-      return;
-    }
-    this.end(session);
-    this.deps.store.update({ status: 'error', error: { message: e.error.message, hint: e.error.hint } });
+  /** A dictation ended: its last finals are delivered before the status goes idle. */
+  private async onEnd(dictation: EditorDictation, e: SpeechEnd): Promise<void> {
+    if (!e.error) return this.finals.idle();
+    // One still finishing beside the next dictation does not take over the status.
+    if (this.lifecycle.dictation === dictation) this.deps.store.update({ status: 'error', error: { message: e.error.message, hint: e.error.hint } });
     this.deps.reportError(e.error);
   }
 
-  private end(session: Session): void {
-    if (this.session !== session) return;
-    this.session = undefined;
+  private onIdle(): void {
     // First: nothing below may leave the "dictating" keys (Escape cancels) active.
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
-    session.subscriptions.forEach((s) => s.dispose());
-    this.endWaiters.splice(0).forEach((resolve) => resolve());
-    this.hold?.reset();
     this.ghost.clear();
     if (this.deps.store.state.status !== 'error') this.deps.store.update({ status: 'idle' });
   }
@@ -271,13 +231,7 @@ export class DictationController implements vscode.Disposable {
    */
   shutdown(ms: number): Promise<void> {
     this.shuttingDown ??= (async () => {
-      this.hold?.dispose();
-      if (this.pending) this.pending.cancelled = true;
-      if (this.session) {
-        const ended = new Promise<void>((resolve) => this.endWaiters.push(resolve));
-        this.stop();
-        await withDeadline(ended, ms);
-      }
+      await this.lifecycle.shutdown(ms);
       await withDeadline(this.finals.idle(), ms);
     })();
     return this.shuttingDown;
@@ -290,8 +244,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private disposeNow(): void {
-    this.session?.speech.dispose();
-    this.hold?.dispose();
+    this.lifecycle.dispose();
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 }

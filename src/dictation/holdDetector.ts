@@ -113,6 +113,11 @@ export class HoldDetector {
     return this.isListening;
   }
 
+  /** The key is down as far as we can tell: a press now is its repeat. */
+  get keyHeld(): boolean {
+    return this.key !== undefined;
+  }
+
   /** The push-to-talk command ran: a key press or one of its repeats. */
   press(): void {
     if (this.disposed) return;

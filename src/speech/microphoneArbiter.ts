@@ -4,11 +4,14 @@
  * the microphone asks the person (confirmHandover); on yes the meeting's
  * microphone pauses (its last words written first) and resumes when dictation
  * ends. Anyone else waits until the microphone is free. System audio is not
- * the microphone: it needs no claim. No VS Code API here.
+ * the microphone: it needs no claim. Its decisions are the pure machine of
+ * arbiterMachine.ts. No VS Code API here.
  */
+import { ArbiterEffect, ArbiterEvent, ArbiterState, arbiterTransition, type MicrophoneUser } from './arbiterMachine';
 import { Emitter, Event, type CancellationToken } from './lifecycle';
+import { MachineRunner } from './machineRunner';
 
-export type MicrophoneUser = 'dictation' | 'meeting' | 'cli';
+export type { MicrophoneUser };
 
 /** A session that captures the microphone, as the arbiter sees it. */
 export interface MicrophoneClaim {
@@ -29,11 +32,15 @@ export interface HandoverRequest {
 /** Asks the person whether the holder may lend the microphone; true to go ahead. */
 export type ConfirmHandover = (request: HandoverRequest) => Promise<boolean>;
 
+/** The runner of the arbiter machine (arbiterMachine.ts): asks, suspends and resumes, and answers acquire(). */
 export class MicrophoneArbiter {
-  private holder?: MicrophoneClaim;
-  /** Claims that lent the microphone, last lent on top: each gets it back in turn. */
-  private readonly lent: MicrophoneClaim[] = [];
-  private readonly waiting: Array<{ claim: MicrophoneClaim; grant: (ok: boolean) => void }> = [];
+  private readonly machine = new MachineRunner<ArbiterState<MicrophoneClaim>, ArbiterEvent<MicrophoneClaim>, ArbiterEffect<MicrophoneClaim>>(
+    { lent: [], waiting: [] },
+    arbiterTransition,
+    (effect) => this.perform(effect),
+  );
+  /** acquire() calls not answered yet. */
+  private readonly answers = new Map<MicrophoneClaim, (ok: boolean) => void>();
   private readonly changed = new Emitter<MicrophoneUser | undefined>();
   /** Fires with the new holder (undefined: free). */
   readonly onDidChange: Event<MicrophoneUser | undefined> = this.changed.event;
@@ -42,65 +49,59 @@ export class MicrophoneArbiter {
 
   /** Who captures the microphone now. */
   get user(): MicrophoneUser | undefined {
-    return this.holder?.user;
+    return this.machine.state.holder?.user;
   }
 
   /** Whether `claim` holds the microphone now. */
   holds(claim: MicrophoneClaim): boolean {
-    return this.holder === claim;
+    return this.machine.state.holder === claim;
+  }
+
+  /** The machine's state, for tests and the lifecycle table. */
+  get state(): ArbiterState<MicrophoneClaim> {
+    return this.machine.state;
   }
 
   /** Resolves true once `claim` holds the microphone, false when the person declined or the token was cancelled. */
-  async acquire(claim: MicrophoneClaim, token?: CancellationToken): Promise<boolean> {
-    if (!this.holder) return this.grant(claim);
-    if (this.holder.user === 'meeting' && claim.user === 'dictation') {
-      const holder = this.holder;
-      const ok = await this.confirmHandover({ holder: holder.user, claimant: claim.user });
-      if (!ok || token?.isCancellationRequested) return false;
-      // The meeting may have let go while the person chose.
-      if (this.holder !== holder) return this.acquire(claim, token);
-      this.lent.push(holder);
-      this.grant(claim);
-      await holder.suspend();
-      if (token?.isCancellationRequested) {
-        this.release(claim);
-        return false;
-      }
-      return true;
-    }
+  acquire(claim: MicrophoneClaim, token?: CancellationToken): Promise<boolean> {
+    if (this.holds(claim)) return Promise.resolve(true);
+    if (token?.isCancellationRequested) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
-      const entry = { claim, grant: resolve };
-      this.waiting.push(entry);
-      token?.onCancellationRequested(() => {
-        const i = this.waiting.indexOf(entry);
-        if (i >= 0) this.waiting.splice(i, 1);
-        resolve(false);
+      const sub = token?.onCancellationRequested(() => this.machine.feed({ type: 'cancel', claim }));
+      this.answers.set(claim, (ok) => {
+        sub?.dispose();
+        resolve(ok);
       });
+      this.machine.feed({ type: 'acquire', claim });
     });
   }
 
   /** `claim` is done with the microphone (or no longer wants it). */
   release(claim: MicrophoneClaim): void {
-    const lentAt = this.lent.indexOf(claim);
-    if (lentAt >= 0) this.lent.splice(lentAt, 1);
-    const waitingAt = this.waiting.findIndex((w) => w.claim === claim);
-    if (waitingAt >= 0) this.waiting.splice(waitingAt, 1)[0].grant(false);
-    if (this.holder !== claim) return;
-    this.holder = undefined;
-    const back = this.lent.pop();
-    if (back) {
-      this.grant(back);
-      back.resume();
-      return;
-    }
-    const next = this.waiting.shift();
-    if (next) next.grant(this.grant(next.claim));
-    else this.changed.fire(undefined);
+    this.machine.feed({ type: 'release', claim });
   }
 
-  private grant(claim: MicrophoneClaim): true {
-    this.holder = claim;
-    this.changed.fire(claim.user);
-    return true;
+  private perform(effect: ArbiterEffect<MicrophoneClaim>): void {
+    switch (effect.type) {
+      case 'grant':
+      case 'refuse': {
+        const answer = this.answers.get(effect.claim);
+        this.answers.delete(effect.claim);
+        return answer?.(effect.type === 'grant');
+      }
+      case 'ask': {
+        const { claimant, from } = effect;
+        return void this.confirmHandover({ holder: from.user, claimant: claimant.user }).then(
+          (yes) => this.machine.feed({ type: 'answered', claim: claimant, yes }),
+          () => this.machine.feed({ type: 'answered', claim: claimant, yes: false }),
+        );
+      }
+      case 'suspend':
+        return void effect.claim.suspend().then(() => this.machine.feed({ type: 'suspended' }));
+      case 'resume':
+        return effect.claim.resume();
+      case 'changed':
+        return this.changed.fire(effect.user);
+    }
   }
 }

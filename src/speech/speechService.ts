@@ -15,7 +15,7 @@ import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
-import { SessionHost, SessionImpl, SessionRequest, SpeechSession } from './speechSession';
+import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, WorkerSpeechSession } from './speechSession';
 import { WorkerClient, WorkerClientOptions } from './workerClient';
 
 export interface SpeechServiceOptions extends WorkerClientOptions {
@@ -23,7 +23,14 @@ export interface SpeechServiceOptions extends WorkerClientOptions {
   restart?: Partial<RestartOptions>;
   /** Asked when dictation wants the microphone a meeting holds; no handover without it. */
   confirmMicrophoneHandover?: ConfirmHandover;
+  /** Starts a worker; a WorkerClient on `workerPath` by default (lifecycle tests stand a fake in). */
+  spawnWorker?: () => LaneWorker;
+  /** Timers of the sessions' restart backoff; the system clock by default. */
+  clock?: SessionClock;
 }
+
+/** What a lane needs of a worker process. */
+export type LaneWorker = SessionWorker & Pick<WorkerClient, 'pid' | 'request' | 'shutdown'>;
 
 export interface DeviceList {
   devices: DeviceInfo[];
@@ -35,8 +42,10 @@ const LOAD_TIMEOUT_MS = 300_000;
 const DEVICES_TIMEOUT_MS = 15_000;
 
 export class SpeechLane implements Disposable {
-  private client?: WorkerClient;
-  private session?: SessionImpl;
+  private client?: LaneWorker;
+  /** The lane's session; one that is stopping may still be finishing beside it. */
+  private session?: WorkerSpeechSession;
+  private readonly sessions = new Set<WorkerSpeechSession>();
   private readonly workerEvents = new Emitter<WorkerEvent>();
   private closed = false;
   /**
@@ -65,22 +74,31 @@ export class SpeechLane implements Disposable {
     await this.worker().request({ type: 'load', engine }, 'ready', LOAD_TIMEOUT_MS);
   }
 
-  /** A session on this lane's worker. Throws when one is under way: stop or dispose it first. */
+  /**
+   * A session on this lane's worker. Throws when one is under way: stop or dispose it first.
+   * Once it is stopping, the next may start at once: the worker finishes the old one's last
+   * final while it captures for the new one (the same loaded model, no audio lost between).
+   */
   createSession(request: SessionRequest, token?: CancellationToken): SpeechSession {
     if (this.closed) throw new Error(`the speech lane "${this.name}" is closed`);
-    if (this.session) throw new Error(`the speech lane "${this.name}" already has a session`);
+    if (this.session && this.session.state !== 'stopping') throw new Error(`the speech lane "${this.name}" already has a session`);
     const lane = this;
     const host: SessionHost = {
       worker: () => lane.worker(),
       ended: (s) => {
+        lane.sessions.delete(s);
         if (lane.session === s) lane.session = undefined;
         lane.service.sessionEnded(s);
       },
       microphone: this.service.microphone,
       restartDefaults: this.service.restartDefaults,
+      clock: this.service.clock,
     };
-    const session = new SessionImpl(host, request, token);
-    if (session.state !== 'ended') this.session = session;
+    const session = new WorkerSpeechSession(host, request, token);
+    if (session.state !== 'ended') {
+      this.session = session;
+      this.sessions.add(session);
+    }
     this.service.sessionStarted(session);
     return session;
   }
@@ -95,7 +113,7 @@ export class SpeechLane implements Disposable {
   /** Stops the session (its last final comes out) and the worker. */
   async shutdown(): Promise<void> {
     this.closed = true;
-    await this.session?.stop();
+    await Promise.all([...this.sessions].map((s) => s.stop()));
     const client = this.client;
     this.client = undefined;
     if (client?.alive) await client.shutdown();
@@ -108,7 +126,7 @@ export class SpeechLane implements Disposable {
   }
 
   /** The live worker, or a new one: a worker that died is replaced only here, when something needs it. */
-  worker(): WorkerClient {
+  worker(): LaneWorker {
     if (this.client?.alive) return this.client;
     const client = this.service.spawn();
     this.client = client;
@@ -121,7 +139,7 @@ export class SpeechLane implements Disposable {
 export class SpeechService implements Disposable {
   readonly microphone: MicrophoneArbiter;
   private readonly lanes = new Set<SpeechLane>();
-  private readonly sessions = new Set<SessionImpl>();
+  private readonly sessions = new Set<WorkerSpeechSession>();
   private readonly sessionsChanged = new Emitter<void>();
   private readonly inProgressChanged = new Emitter<boolean>();
   private inProgressNow = false;
@@ -143,6 +161,10 @@ export class SpeechService implements Disposable {
   /** Sessions that have not ended. */
   get activeSessions(): readonly SpeechSession[] {
     return [...this.sessions];
+  }
+
+  get clock(): SessionClock | undefined {
+    return this.options.clock;
   }
 
   get restartDefaults(): Partial<RestartOptions> {
@@ -188,19 +210,19 @@ export class SpeechService implements Disposable {
   }
 
   /** @internal for lanes */
-  spawn(): WorkerClient {
-    return new WorkerClient(this.options);
+  spawn(): LaneWorker {
+    return this.options.spawnWorker?.() ?? new WorkerClient(this.options);
   }
 
   /** @internal for lanes */
-  sessionStarted(session: SessionImpl): void {
+  sessionStarted(session: WorkerSpeechSession): void {
     if (session.state === 'ended') return;
     this.sessions.add(session);
     this.changed();
   }
 
   /** @internal for lanes */
-  sessionEnded(session: SessionImpl): void {
+  sessionEnded(session: WorkerSpeechSession): void {
     if (this.sessions.delete(session)) this.changed();
   }
 

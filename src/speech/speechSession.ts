@@ -1,6 +1,7 @@
 /**
  * One speech-to-text session, in the shape of VS Code's speech sessions: a
- * Disposable with events, cancelled by a token. It runs on a worker of its
+ * Disposable with events, cancelled by a token. Its life is the pure machine
+ * of sessionMachine.ts; this file runs that machine's effects. It runs on a worker of its
  * lane, takes the microphone from the arbiter when its source is the
  * microphone, and restarts after a crash under the one restart policy. Its
  * own events are matched to it by the id of the `start` that opened it, so
@@ -9,12 +10,14 @@
  * `stop()` does the same but waits for the last final.
  * No VS Code API here.
  */
-import { VoxnoteError } from '../shared/errors';
 import type { EngineSpec, ErrorCode, EventOf, RecognizerOptions, Source, SourceKind, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, CancellationTokenSource, Disposable, DisposableStore, Emitter, Event } from './lifecycle';
 import type { MicrophoneArbiter, MicrophoneClaim, MicrophoneUser } from './microphoneArbiter';
 import { DEFAULT_RESTART, RestartBudget, RestartOptions } from './restartPolicy';
-import type { WorkerClient } from './workerClient';
+import { MachineRunner } from './machineRunner';
+import { SessionEffect, SessionEndReason, SessionEvent, SessionMachineState, SessionPhase, sessionTransition } from './sessionMachine';
+import { SpeechError } from './speechError';
+import type { CommandDraft } from './workerClient';
 
 export type SpeechPurpose = MicrophoneUser | 'transcription';
 
@@ -53,14 +56,8 @@ export type SpeechPartial = Omit<EventOf<'partial'>, 'type' | 're'>;
 export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'>;
 export type SpeechProgress = Omit<EventOf<'progress'>, 'type' | 're'>;
 
-/** A problem of a session: the protocol's error, plus whether the session recovers by itself. */
-export class SpeechError extends VoxnoteError {
-  constructor(code: ErrorCode | string, message: string, hint: string, fatal: boolean, readonly restarting: boolean) {
-    super(code, message, hint, fatal);
-  }
-}
-
-export type SessionEndReason = 'requested' | 'end-of-input' | 'error' | 'cancelled';
+export { SpeechError };
+export type { SessionEndReason };
 
 export interface SpeechEnd {
   /** requested: stop() or dispose(); cancelled: the microphone was not handed over. */
@@ -93,22 +90,63 @@ export interface SpeechSession extends Disposable {
   stop(): Promise<SpeechEnd>;
 }
 
+/** What a session needs of a worker process (WorkerClient; tests stand a fake in). */
+export interface SessionWorker {
+  readonly alive: boolean;
+  send(body: CommandDraft): number;
+  onEvent(listener: (event: WorkerEvent) => void): Disposable;
+  onExit(listener: () => void): Disposable;
+}
+
 /** What a session needs from its lane. */
 export interface SessionHost {
   /** The lane's live worker, spawned when there is none. */
-  worker(): WorkerClient;
+  worker(): SessionWorker;
   /** The session has ended. */
-  ended(session: SessionImpl): void;
+  ended(session: WorkerSpeechSession): void;
   readonly microphone: MicrophoneArbiter;
   readonly restartDefaults: Partial<RestartOptions>;
+  /** Timers of the restart backoff (tests pass a fake clock). */
+  readonly clock?: SessionClock;
 }
+
+export interface SessionClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemClock: SessionClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** Capture failed inside a live worker: opening it again may work. */
 const CAPTURE_LOST: ReadonlySet<string> = new Set<ErrorCode>(['capture-failed', 'capture-stalled', 'internal']);
 
 const problem = (e: EventOf<'error'>, restarting = false) => new SpeechError(e.code, e.message, e.hint, e.fatal, restarting);
 
-export class SessionImpl implements SpeechSession, MicrophoneClaim {
+/** What the owner sees of each machine phase. */
+const PUBLIC_STATE: Record<SessionPhase, SessionState> = {
+  new: 'starting',
+  waiting: 'waiting',
+  starting: 'starting',
+  running: 'running',
+  failing: 'running',
+  restarting: 'restarting',
+  suspending: 'running',
+  resuming: 'suspended',
+  suspended: 'suspended',
+  stopping: 'stopping',
+  ended: 'ended',
+};
+
+/** Phases in which a worker session of ours is live: its events reach the owner. */
+const WORKER_LIVE: ReadonlySet<SessionPhase> = new Set<SessionPhase>(['starting', 'running', 'failing', 'suspending', 'resuming', 'stopping']);
+
+/** A speech session run on a lane's worker process: the runner of the session machine. */
+export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
   private readonly emitters = {
     started: new Emitter<SpeechStarted>(),
     partial: new Emitter<SpeechPartial>(),
@@ -131,58 +169,59 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
   readonly live: boolean;
   readonly user: MicrophoneUser;
 
-  private current: SessionState;
+  private readonly machine = new MachineRunner<SessionMachineState, SessionEvent, SessionEffect>(
+    { phase: 'new' },
+    sessionTransition,
+    (effect) => this.perform(effect),
+    (before) => {
+      const was = PUBLIC_STATE[before.phase];
+      if (this.state !== was && this.state !== 'ended') this.emitters.state.fire(this.state);
+    },
+  );
   private resolveEnded!: (end: SpeechEnd) => void;
   private readonly budget?: RestartBudget;
-  private readonly claimsMicrophone: boolean;
+  private readonly clock: SessionClock;
   private readonly firstSource: Source;
-  private client?: WorkerClient;
+  private client?: SessionWorker;
   private readonly clientSubscriptions = new DisposableStore();
   private readonly subscriptions = new DisposableStore();
   /** Cancelled when the session ends: a microphone handover still being asked about is dropped. */
   private readonly over = new CancellationTokenSource();
-  /** The `start` of the worker session under way, and whether it is still running in the worker. */
+  /** Correlation with the worker: the ids of our current `start` and `stop`. */
   private startId?: number;
-  private running = false;
-  private started = false;
   private stopId?: number;
-  private attempt = 0;
-  private stopping = false;
-  private disposed = false;
-  /** Resolves the arbiter's suspend() once the worker session is over. */
-  private suspending?: () => void;
-  /** A fatal error the worker sent about itself; its exit follows. */
-  private deathCause?: SpeechError;
-  /** A started session failed: its `stopped` follows, then this decides. */
-  private afterStopped?: { error: SpeechError; restart: boolean };
-  private restartTimer?: NodeJS.Timeout;
+  private attempt = -1;
+  /** The `started` event behind the next announce. */
+  private lastStarted?: EventOf<'started'>;
+  /** The worker's own fatal error (re: null), which its exit follows. */
+  private lastWords?: SpeechError;
+  private restartTimer?: unknown;
+  /** The arbiter's suspend() calls waiting for the microphone to be free. */
+  private readonly suspendWaiters: Array<() => void> = [];
 
   constructor(private readonly host: SessionHost, private readonly request: SessionRequest, token?: CancellationToken) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.clock = host.clock ?? systemClock;
     this.firstSource = typeof request.source === 'function' ? request.source() : request.source;
     this.live = this.firstSource.kind !== 'file';
     this.user = request.purpose === 'transcription' ? 'cli' : request.purpose;
     const restart = request.restart ?? (this.live ? {} : false);
-    if (restart) this.budget = new RestartBudget({ ...DEFAULT_RESTART, ...host.restartDefaults, ...restart });
-    this.claimsMicrophone = this.firstSource.kind === 'mic';
-    if (token) this.subscriptions.add(token.onCancellationRequested(() => this.dispose()));
-    this.current = this.claimsMicrophone ? 'waiting' : 'starting';
+    if (restart) this.budget = new RestartBudget({ ...DEFAULT_RESTART, ...host.restartDefaults, ...restart }, () => this.clock.now());
     if (token?.isCancellationRequested) {
-      queueMicrotask(() => this.finish('cancelled'));
-    } else if (this.claimsMicrophone) {
-      void host.microphone.acquire(this, this.over.token).then((ok) => {
-        if (this.current === 'ended') {
-          if (ok) host.microphone.release(this);
-        } else if (ok) this.begin(this.firstSource);
-        else this.finish('cancelled');
-      });
-    } else {
-      this.begin(this.firstSource);
+      queueMicrotask(() => this.feed({ type: 'open', how: 'cancelled' }));
+      return;
     }
+    if (token) this.subscriptions.add(token.onCancellationRequested(() => this.dispose()));
+    this.feed({ type: 'open', how: this.firstSource.kind === 'mic' ? 'microphone' : 'direct' });
   }
 
   get state(): SessionState {
-    return this.current;
+    return PUBLIC_STATE[this.machine.state.phase];
+  }
+
+  /** The machine's own phase, finer than `state` (tests and the lifecycle docs). */
+  get phase(): SessionPhase {
+    return this.machine.state.phase;
   }
 
   get engine(): EngineSpec['kind'] {
@@ -194,221 +233,157 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
   }
 
   endUtterance(): void {
-    if (this.running && this.started && !this.stopping) this.client?.send({ type: 'endUtterance' });
+    this.feed({ type: 'endUtterance' });
   }
 
   stop(): Promise<SpeechEnd> {
-    if (this.current === 'ended' || this.stopping) return this.ended;
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    if (!this.running || !this.client) {
-      this.finish('requested');
-    } else {
-      this.setState('stopping');
-      this.stopId = this.client.send({ type: 'stop' });
-    }
+    this.feed({ type: 'stop' });
     return this.ended;
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    void this.stop();
+    // The owner lets go: nothing more reaches it, and the session stops.
+    for (const emitter of Object.values(this.emitters)) emitter.dispose();
+    this.feed({ type: 'stop' });
   }
 
   /** The arbiter lends our microphone to dictation: stop capturing, keep the worker. */
   suspend(): Promise<void> {
-    clearTimeout(this.restartTimer);
-    if (this.current === 'ended' || this.stopping) return Promise.resolve();
-    if (!this.running || !this.client) {
-      this.setState('suspended');
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
-      this.suspending = () => {
-        this.suspending = undefined;
-        resolve();
-      };
-      this.stopId = this.client!.send({ type: 'stop' });
+      this.suspendWaiters.push(resolve);
+      this.feed({ type: 'suspend' });
     });
   }
 
   /** The microphone is back. */
   resume(): void {
-    if (this.current !== 'suspended' || this.stopping) return;
-    this.attempt++;
-    this.begin(this.nextSource());
+    this.feed({ type: 'resume' });
+  }
+
+  private feed(event: SessionEvent): void {
+    this.machine.feed(event);
+  }
+
+  private perform(effect: SessionEffect): void {
+    switch (effect.type) {
+      case 'acquire':
+        return void this.host.microphone.acquire(this, this.over.token).then((ok) => this.feed({ type: ok ? 'granted' : 'denied' }));
+      case 'release':
+        return this.host.microphone.release(this);
+      case 'sendStart':
+        return this.sendStart();
+      case 'sendStop':
+        this.stopId = this.client?.send({ type: 'stop' });
+        return;
+      case 'sendEndUtterance':
+        return void this.client?.send({ type: 'endUtterance' });
+      case 'announce': {
+        const e = this.lastStarted!;
+        return this.emitters.started.fire({ source: e.source, backend: e.backend, device: e.device, attempt: this.attempt });
+      }
+      case 'report':
+        return this.emitters.error.fire(effect.error);
+      case 'backoff':
+        return this.backoff(effect.error);
+      case 'cancelTimer':
+        return this.clock.clearTimeout(this.restartTimer);
+      case 'suspended':
+        return this.suspendWaiters.splice(0).forEach((resolve) => resolve());
+      case 'finish':
+        return this.finish(effect.reason, effect.error);
+    }
   }
 
   private nextSource(): Source {
     return typeof this.request.source === 'function' ? this.request.source() : this.request.source;
   }
 
-  private begin(source: Source): void {
-    if (this.current === 'ended' || this.stopping) return;
+  private sendStart(): void {
     const client = this.host.worker();
     if (client !== this.client) {
       this.clientSubscriptions.dispose();
       this.client = client;
+      this.lastWords = undefined;
       this.clientSubscriptions.add(client.onEvent((e) => this.onEvent(client, e)));
       this.clientSubscriptions.add(client.onExit(() => this.onExit(client)));
     }
-    this.started = false;
-    this.running = true;
-    this.setState('starting');
+    const source = ++this.attempt === 0 ? this.firstSource : this.nextSource();
     this.startId = client.send({ type: 'start', engine: this.request.engine, source, options: this.request.options });
   }
 
-  private onEvent(client: WorkerClient, e: WorkerEvent): void {
+  private onEvent(client: SessionWorker, e: WorkerEvent): void {
     if (client !== this.client) return;
     if (e.re === null) {
-      // Belongs to no request: the worker itself failed. Once it has exited, a new one can take over.
-      if (e.type !== 'error' || !e.fatal || !this.running) return;
-      this.deathCause ??= problem(e);
-      if (!client.alive) this.workerDied(this.deathCause);
+      // Belongs to no request: the worker itself failed; its exit follows (or came first).
+      if (e.type !== 'error' || !e.fatal) return;
+      this.lastWords ??= problem(e);
+      if (!client.alive) this.onExit(client);
       return;
     }
     if (e.re === this.stopId && e.type === 'error') {
-      // Nothing was running any more (the start had failed): stopping is done.
-      if (e.code === 'not-running' && this.running) this.workerSessionOver();
+      if (e.code === 'not-running') this.feed({ type: 'notRunning' });
       return;
     }
-    if (e.re !== this.startId || !this.running) return;
+    if (e.re !== this.startId || !WORKER_LIVE.has(this.machine.state.phase)) return;
     switch (e.type) {
       case 'started':
-        this.started = true;
         this.budget?.running();
-        // A stop sent meanwhile follows at once: nobody needs to hear of this start.
-        if (this.stopping || this.suspending) return;
-        this.setState('running');
-        this.fire('started', { source: e.source, backend: e.backend, device: e.device, attempt: this.attempt });
-        return;
+        this.lastStarted = e;
+        return this.feed({ type: 'started' });
       case 'partial':
-        this.fire('partial', { utteranceId: e.utteranceId, text: e.text });
-        return;
+        return this.emitters.partial.fire({ utteranceId: e.utteranceId, text: e.text });
       case 'final': {
         this.budget?.succeeded();
         const { type: _type, re: _re, ...final } = e;
-        this.fire('final', final);
-        return;
+        return this.emitters.final.fire(final);
       }
       case 'level':
-        this.fire('level', e.dbfs);
-        return;
+        return this.emitters.level.fire(e.dbfs);
       case 'progress':
-        this.fire('progress', { seconds: e.seconds, totalSeconds: e.totalSeconds });
-        return;
-      case 'error':
+        return this.emitters.progress.fire({ seconds: e.seconds, totalSeconds: e.totalSeconds });
+      case 'error': {
+        if (!e.fatal && e.code !== 'busy') return this.emitters.error.fire(problem(e));
         // A second start on a busy worker cannot happen on a lane; if it does, it is this session's end.
-        return this.onSessionError(e.code === 'busy' ? { ...e, fatal: true } : e);
+        const error = problem({ ...e, fatal: true });
+        return this.feed({ type: 'failed', error, restartable: !!this.budget?.options.captureLoss && CAPTURE_LOST.has(e.code) });
+      }
       case 'stopped':
-        return this.onStopped(e);
+        return this.feed({ type: 'stopped', reason: e.reason === 'end-of-input' ? 'end-of-input' : e.reason === 'error' ? 'error' : 'requested' });
     }
   }
 
-  private onSessionError(e: EventOf<'error'>): void {
-    if (!e.fatal) return this.fire('error', problem(e));
-    const restart = !!this.budget && !this.stopping && !this.suspending && CAPTURE_LOST.has(e.code) && this.budget.options.captureLoss;
-    // Only a session that started ends with `stopped`; a failed start sends none.
-    if (this.started) {
-      this.afterStopped = { error: problem(e), restart };
-      return;
-    }
-    this.running = false;
-    if (restart) return this.scheduleRestart(problem(e));
-    if (this.stopping || this.suspending) {
-      this.fire('error', problem(e));
-      return this.workerSessionOver();
-    }
-    this.finish('error', problem(e));
-  }
-
-  private onStopped(e: EventOf<'stopped'>): void {
-    this.running = false;
-    this.started = false;
-    const after = this.afterStopped;
-    this.afterStopped = undefined;
-    if (after?.restart && !this.stopping && !this.suspending) return this.scheduleRestart(after.error);
-    if (this.suspending || this.stopping) {
-      if (after) this.fire('error', after.error);
-      return this.workerSessionOver();
-    }
-    if (after) return this.finish('error', after.error);
-    this.finish(e.reason === 'end-of-input' ? 'end-of-input' : e.reason === 'error' ? 'error' : 'requested');
-  }
-
-  /** The worker session ended while we were stopping or lending the microphone. */
-  private workerSessionOver(): void {
-    this.running = false;
-    this.started = false;
-    if (this.suspending) {
-      this.suspending();
-      this.setState('suspended');
-    } else if (this.stopping) this.finish('requested');
-  }
-
-  private workerDied(error: SpeechError): void {
-    this.running = false;
-    this.started = false;
-    this.afterStopped = undefined;
-    this.deathCause = undefined;
-    if (this.suspending) {
-      this.fire('error', error);
-      return this.workerSessionOver();
-    }
-    if (this.stopping || !this.budget) return this.finish('error', error);
-    this.scheduleRestart(error);
-  }
-
-  private onExit(client: WorkerClient): void {
-    if (client !== this.client || !this.running) return;
+  private onExit(client: SessionWorker): void {
+    if (client !== this.client || !WORKER_LIVE.has(this.machine.state.phase)) return;
     // An exit without a crash event was asked for (the lane shut down) or was clean: nothing more will come.
-    this.workerDied(this.deathCause ?? new SpeechError('worker-crashed', 'The speech engine exited.', 'Start again.', true, false));
+    const error = this.lastWords ?? new SpeechError('worker-crashed', 'The speech engine exited.', 'Start again.', true, false);
+    this.lastWords = undefined;
+    this.feed({ type: 'workerDied', error, restartable: !!this.budget });
   }
 
-  private scheduleRestart(error: SpeechError): void {
+  private backoff(error: SpeechError): void {
     const delay = this.budget!.failed();
     if (delay === undefined) {
       const times = this.budget!.used;
-      return this.finish(
-        'error',
-        new SpeechError(error.code, `${error.message} Voxnote restarted it ${times} time${times === 1 ? '' : 's'} in a row and has stopped trying.`, error.hint, true, false),
-      );
+      const message = `${error.message} Voxnote restarted it ${times} time${times === 1 ? '' : 's'} in a row and has stopped trying.`;
+      return this.feed({ type: 'giveUp', error: new SpeechError(error.code, message, error.hint, true, false) });
     }
-    this.fire('error', new SpeechError(error.code, error.message, error.hint, true, true));
-    this.setState('restarting');
-    this.restartTimer = setTimeout(() => {
-      this.attempt++;
-      this.begin(this.nextSource());
-    }, delay);
+    this.emitters.error.fire(new SpeechError(error.code, error.message, error.hint, true, true));
+    this.restartTimer = this.clock.setTimeout(() => this.feed({ type: 'timer' }), delay);
   }
 
   private finish(reason: SessionEndReason, error?: SpeechError): void {
-    if (this.current === 'ended') return;
-    clearTimeout(this.restartTimer);
-    this.running = false;
-    this.suspending?.();
-    if (error) this.fire('error', error);
-    this.setState('ended');
+    this.clock.clearTimeout(this.restartTimer);
+    this.suspendWaiters.splice(0).forEach((resolve) => resolve());
+    if (error) this.emitters.error.fire(error);
+    this.emitters.state.fire('ended');
     this.clientSubscriptions.dispose();
     this.subscriptions.dispose();
     this.over.cancel();
-    if (this.claimsMicrophone) this.host.microphone.release(this);
+    if (this.firstSource.kind === 'mic') this.host.microphone.release(this);
     this.host.ended(this);
     const end: SpeechEnd = error ? { reason, error } : { reason };
-    this.fire('end', end);
+    this.emitters.end.fire(end);
     this.resolveEnded(end);
     for (const emitter of Object.values(this.emitters)) emitter.dispose();
-  }
-
-  private setState(state: SessionState): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.fire('state', state);
-  }
-
-  private fire<K extends keyof SessionImpl['emitters']>(name: K, value: Parameters<SessionImpl['emitters'][K]['fire']>[0]): void {
-    // After dispose() the owner has let go: nothing more reaches it.
-    if (!this.disposed) (this.emitters[name] as Emitter<typeof value>).fire(value);
   }
 }

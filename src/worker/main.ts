@@ -13,7 +13,7 @@ import { openCapture } from './capture/open';
 import type { Engine } from './engines/engine';
 import { loadEngine } from './engines/registry';
 import { openProtocolOut } from './protocolOut';
-import { Session } from './session';
+import { Recognition } from './session';
 
 // Anything a library prints must not corrupt the protocol stream.
 console.log = console.info = console.debug = console.error;
@@ -29,7 +29,9 @@ const trace = process.env.VOXNOTE_TRACE ? (ms: number) => process.stderr.write(`
 
 /** The loaded engine and the spec it was loaded from (kept in memory only: it can hold a credential). */
 let loaded: { spec: EngineSpec; engine: Engine } | undefined;
-let session: Session | undefined;
+/** The recognition capturing now; those stopped earlier may still be finishing their last final beside it. */
+let capturing: Recognition | undefined;
+const unfinished = new Set<Recognition>();
 /** Commands run one at a time, in order: a `stop` must not overtake the `start` before it. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -40,8 +42,8 @@ let queue: Promise<void> = Promise.resolve();
 async function ensureEngine(re: number, spec: EngineSpec, announce: boolean): Promise<Engine | undefined> {
   const t0 = performance.now();
   if (!loaded || !isDeepStrictEqual(loaded.spec, spec)) {
-    if (session) {
-      error(re, { code: 'busy', message: 'A session is running on another engine.', hint: 'Send "stop" first.', fatal: false });
+    if (unfinished.size) {
+      error(re, { code: 'busy', message: 'A session is running on another engine.', hint: 'Send "stop" and wait for "stopped" first.', fatal: false });
       return undefined;
     }
     loaded?.engine.dispose();
@@ -61,25 +63,28 @@ async function ensureEngine(re: number, spec: EngineSpec, announce: boolean): Pr
 }
 
 async function start(cmd: CommandOf<'start'>): Promise<void> {
-  if (session) return error(cmd.id, { code: 'busy', message: 'A session is already running.', hint: 'Send "stop" first.', fatal: false });
+  if (capturing) return error(cmd.id, { code: 'busy', message: 'A session is already running.', hint: 'Send "stop" first.', fatal: false });
   const engine = await ensureEngine(cmd.id, cmd.engine, false);
   if (!engine) return;
-  const current = new Session(cmd.source, cmd.options ?? {}, (event) => emit(cmd.id, event), trace);
-  session = current;
+  const current = new Recognition(cmd.source, cmd.options ?? {}, (event) => emit(cmd.id, event), trace);
+  capturing = current;
+  unfinished.add(current);
   void current.done.then(() => {
-    if (session === current) session = undefined;
+    unfinished.delete(current);
+    if (capturing === current) capturing = undefined;
   });
   try {
     await current.open(engine, openCapture);
   } catch (e) {
-    session = undefined;
+    unfinished.delete(current);
+    capturing = undefined;
     if (e instanceof VoxnoteError) return error(cmd.id, { code: e.code, message: e.message, hint: e.hint, fatal: true });
     throw e;
   }
 }
 
 async function shutdown(): Promise<never> {
-  await session?.stop();
+  await Promise.all([...unfinished].map((r) => r.stop()));
   loaded?.engine.dispose();
   process.exit(0);
 }
@@ -91,12 +96,17 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'start':
       return start(cmd);
-    case 'stop':
-      if (!session) return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
-      return session.stop();
+    case 'stop': {
+      const current = capturing;
+      if (!current) return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
+      capturing = undefined;
+      // The next command (a start) waits only for the capture to close, not for the engine's last
+      // final, which can take seconds (a cloud's Termination); that final still comes, then `stopped`.
+      return current.stopCapture();
+    }
     case 'endUtterance':
-      if (!session) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
-      return session.endUtterance();
+      if (!capturing) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
+      return capturing.endUtterance();
     case 'listDevices':
       emit(cmd.id, { type: 'devices', ...(await listDevices()) });
       return;

@@ -1,6 +1,7 @@
 /**
- * One recognition session: audio from a capture back-end through an engine's
- * recognition stream to protocol events. Engine-independent: it owns the
+ * One recognition: audio from a capture back-end through an engine's
+ * recognition stream to protocol events (a `start` to its `stopped`). Several
+ * may share a loaded engine: one capturing, others finishing their last final. Engine-independent: it owns the
  * chunking, level metering, utterance numbering, session time and progress.
  */
 import { VoxnoteError } from '../shared/errors';
@@ -19,7 +20,7 @@ export type Emit = (event: EventBody) => void;
 /** Per chunk that produced a partial or final: worker time beyond the engine's own. */
 export type Trace = (addedMs: number) => void;
 
-export class Session {
+export class Recognition {
   private readonly chunker = new Chunker(CHUNK_BYTES);
   private capture?: Capture;
   private stream?: RecognitionStream;
@@ -85,9 +86,15 @@ export class Session {
 
   /** Stops capture, lets the engine finish what was already captured (the last final), then `stopped`. */
   async stop(): Promise<void> {
-    if (this.finishing) return this.done;
+    await this.stopCapture();
+    return this.done;
+  }
+
+  /** Resolves once capture has stopped; the engine's last final and `stopped` follow on their own. */
+  async stopCapture(): Promise<void> {
+    if (this.finishing) return;
     await this.capture?.stop();
-    await this.finish('requested');
+    void this.finish('requested');
   }
 
   private get seconds(): number {

@@ -25,6 +25,13 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
 
+  /** When the next timer is due, if any. */
+  nextDue(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers.values()) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
+
   /** Timers still waiting to fire. */
   get pending(): number {
     return this.timers.size;
