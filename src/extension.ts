@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     workspaceState: context.workspaceState,
     log,
     reportError,
+    keep: (u) => kept?.keep({ text: u.speaker ? `${u.speaker}: ${u.text}` : u.text, time: new Date().toISOString() }),
   });
   // Files go through the local model: a streaming service would take as long as the recording plays.
   const transcriptions = new Set<RunningTranscription>();
@@ -124,8 +125,6 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     await Promise.all([dictation.shutdown(SHUTDOWN_MS), meeting.shutdown(SHUTDOWN_MS), withDeadline(cancelTranscriptions(transcriptions), SHUTDOWN_MS)]);
     // Then the workers: every lane's session is over by now, or is cut here.
     await withDeadline(speech.shutdown(), left());
-    // Meeting lines the notes disk still refused are kept with dictation's.
-    for (const u of store.state.utterances) if (u.pending) kept?.keep({ text: u.speaker ? `${u.speaker}: ${u.text}` : u.text, time: u.time });
     if (kept) await withDeadline(kept.flushed(), left());
     // Not in context.subscriptions: it must still hear the last final, which comes after they are disposed.
     kept?.dispose();
