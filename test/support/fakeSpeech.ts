@@ -198,10 +198,13 @@ export class FakeLane {
 /** The speech service as a meeting sees it: a lane per source. */
 export class FakeSpeech {
   readonly lanes: FakeLane[] = [];
+  /** How long stops take on lanes made from now on. */
+  stopMs = 0;
   constructor(readonly clock: FakeClock) {}
 
   createLane(name: string): FakeLane {
     const lane = new FakeLane(name, this.clock);
+    lane.stopMs = this.stopMs;
     this.lanes.push(lane);
     return lane;
   }
