@@ -9,37 +9,29 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
-import { partialLength, preloadModel, readMeetingSettings } from './config';
+import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { KeptTranscript } from './dictation/keptTranscript';
-import { withTerminalCommands } from './dictation/terminalKeys';
+import { keepTerminalKeys } from './dictation/terminalKeysSetting';
 import { withDeadline } from './shared/deadline';
 import { TranscriptStore } from './transcript/transcriptStore';
-import { AssemblyAIKey, SET_KEY, SET_KEY_COMMAND } from './speech/vscode/assemblyaiKey';
+import { AssemblyAIKey } from './speech/vscode/assemblyaiKey';
 import { EngineChoice, type EngineOffer } from './speech/vscode/engineChoice';
 import { SpeechService } from './speech/speechService';
 import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/speechContext';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { MeetingController } from './notes/meetingController';
-import type { TrackKind } from './notes/meetingTrack';
 import type { SubtitleFormat } from './notes/notesExport';
 import { cancelTranscriptions, exportNotesSubtitles, type RunningTranscription, transcribeAudioFile } from './notes/notesFileCommands';
-import { pickMeetingAction, pickSources } from './ui/meetingPickers';
-import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
+import { registerMeetingCommands } from './ui/meetingCommands';
+import { MeetingStatusBar } from './ui/meetingStatusBar';
 import { FirstRun } from './ui/firstRun';
-import { notify, type NextStep } from './notify/nextSteps';
+import { errorReporter } from './notify/nextSteps';
 import { chooseModelFolder, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 import { registerWalkthrough } from './ui/walkthrough';
-
-export interface StartMeetingOptions {
-  /** Skips the quick pick (keybindings, tests). */
-  sources?: TrackKind[];
-}
-
-const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length > 0 && v.every((k) => k === 'mic' || k === 'system');
 
 /**
  * VS Code gives deactivate() 5 s, and has closed its connection to the window by
@@ -70,25 +62,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   const dictationLane = speech.createLane('dictation');
   const key = new AssemblyAIKey(context.secrets);
 
-  const step = (label: string, id: string): NextStep => ({ label, run: () => vscode.commands.executeCommand(id) });
-  const pickModel = step('Select Model', 'voxnote.selectModel');
-  const pickMic = step('Select Microphone', 'voxnote.selectMicrophone');
-  const setKey = step(SET_KEY, SET_KEY_COMMAND);
-  // A hint usually names the command to run, which becomes a button; these codes offer one anyway.
-  const next: Record<string, NextStep> = {
-    'bad-model': pickModel,
-    'model-load-failed': pickModel,
-    'worker-crashed': pickModel,
-    'worker-unresponsive': pickModel,
-    'device-not-found': pickMic,
-    'capture-stalled': pickMic,
-    'credential-missing': setKey,
-    'credential-rejected': setKey,
-  };
-  const reportError = (e: { code: string; message: string; hint: string }) => {
-    const steps = [...(next[e.code] ? [next[e.code]] : []), { label: 'Show Log', run: () => log.show(true) }];
-    void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...steps);
-  };
+  const reportError = errorReporter(log);
   const firstRun = new FirstRun(models);
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
@@ -159,20 +133,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     registerModelCommands(context, models),
     meeting,
     new MeetingStatusBar(meeting),
-    command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
-      if (meeting.status !== 'idle') return meeting.showNotes();
-      // The engine first: without one, the sources would be asked for nothing.
-      if (!(await engines.choose('meetingNotes', { purpose: 'taking meeting notes', command: 'voxnote.startMeetingNotes', args: [o] }))) return;
-      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, speech.listDevices());
-      if (sources) await meeting.start(sources);
-    }),
-    command('voxnote.pauseMeetingNotes', () => meeting.pause()),
-    command('voxnote.resumeMeetingNotes', () => meeting.resume()),
-    command('voxnote.stopMeetingNotes', () => meeting.stop()),
-    command(MEETING_MENU_COMMAND, async () => {
-      const next = meeting.status === 'idle' ? undefined : await pickMeetingAction(meeting.status);
-      if (next) await vscode.commands.executeCommand(next);
-    }),
+    registerMeetingCommands({ meeting, engines, speech, globalState: context.globalState }),
     command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => {
       const file = uri instanceof vscode.Uri ? uri : undefined;
       return transcribeAudioFile(files(file), file);
@@ -202,28 +163,6 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   void meeting.offerResume();
   setTimeout(() => keepTerminalKeys(log), 0);
   return voxnoteApi(context.extensionMode, performance.now() - started, dictationLane);
-}
-
-/**
- * Push-to-talk and toggle in a focused terminal need their commands in
- * terminal.integrated.commandsToSkipShell. package.json makes them its default;
- * a user's own list replaces that default, so ours are added to it.
- */
-function keepTerminalKeys(log: vscode.LogOutputChannel): void {
-  const terminal = vscode.workspace.getConfiguration('terminal.integrated');
-  const skip = terminal.inspect<string[]>('commandsToSkipShell');
-  if (skip?.workspaceValue !== undefined || skip?.workspaceFolderValue !== undefined) {
-    if (withTerminalCommands(skip.workspaceFolderValue ?? skip.workspaceValue)) {
-      log.warn("This workspace's terminal.integrated.commandsToSkipShell lacks voxnote.pushToTalk and voxnote.toggleDictation: their keys go to the shell in a focused terminal.");
-    }
-    return;
-  }
-  const updated = withTerminalCommands(skip?.globalValue);
-  if (!updated) return;
-  terminal.update('commandsToSkipShell', updated, vscode.ConfigurationTarget.Global).then(
-    () => log.info("Added Voxnote's push-to-talk, toggle and cancel to your terminal.integrated.commandsToSkipShell, so their keys work in a focused terminal."),
-    (e: Error) => log.warn(`Could not add Voxnote's commands to terminal.integrated.commandsToSkipShell: ${e.message}`),
-  );
 }
 
 /** Starts the shutdown at once (VS Code disposes context.subscriptions right after this returns; they wait for it). */

@@ -109,6 +109,11 @@ export class MeetingController implements vscode.Disposable {
     return c ? STATUS[c.meeting.current] : 'idle';
   }
 
+  /** A meeting exists, also one still opening its notes: Start Meeting shows it instead. */
+  get underWay(): boolean {
+    return !!this.slot.current;
+  }
+
   /** The meeting under way sends its audio to a cloud engine. */
   get cloud(): boolean {
     return !!this.slot.current?.engine?.cloud;

@@ -43,3 +43,29 @@ export async function notify(severity: Severity, text: string, ...steps: NextSte
       : vscode.window.showInformationMessage(text, ...labels));
   await offered.find((s) => s.label === pick)?.run();
 }
+
+/** A hint usually names the command to run, which becomes a button; these error codes offer one anyway. */
+const NEXT_COMMAND: Readonly<Record<string, string>> = {
+  'bad-model': 'voxnote.selectModel',
+  'model-load-failed': 'voxnote.selectModel',
+  'worker-crashed': 'voxnote.selectModel',
+  'worker-unresponsive': 'voxnote.selectModel',
+  'device-not-found': 'voxnote.selectMicrophone',
+  'capture-stalled': 'voxnote.selectMicrophone',
+  'credential-missing': 'voxnote.setAssemblyAIKey',
+  'credential-rejected': 'voxnote.setAssemblyAIKey',
+};
+
+/** A Voxnote command as a step, labelled with its title (as a hint naming it would be, so the two are one button). */
+function commandStep(id: string): NextStep {
+  const title = contributes().commands?.find((c) => c.command === id)?.title ?? id;
+  return { label: title, run: () => vscode.commands.executeCommand(id) };
+}
+
+/** Reports errors as the person sees them: the message and hint, the error's next step, and Show Log. */
+export function errorReporter(log: vscode.LogOutputChannel): (e: { code: string; message: string; hint: string }) => void {
+  return (e) => {
+    const next = NEXT_COMMAND[e.code];
+    void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...(next ? [commandStep(next)] : []), { label: 'Show Log', run: () => log.show(true) });
+  };
+}
