@@ -14,7 +14,7 @@
 const VSCODE_LAYER = [
   '^src/(extension|api|config)\\.ts$',
   '^src/ui/',
-  '^src/dictation/(dictationController|ghostText|insertion)\\.ts$',
+  '^src/dictation/(dictationController|ghostText|insertion|terminalKeysSetting)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
   '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles)\\.ts$',
   '^src/speech/vscode/',

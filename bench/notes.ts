@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { MeetingSession } from '../src/notes/meetingSession';
+import { Meeting } from '../src/notes/meeting';
 import { SpeechService } from '../src/speech/speechService';
 import { UTTERANCE_LINE } from '../src/notes/notesFormat';
 import { NotesWriter } from '../src/notes/notesWriter';
@@ -53,15 +53,16 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     const notesPath = path.join(work, 'Meeting.md');
     const writer = NotesWriter.create(notesPath, { title: 'Bench meeting', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
     const speech = new SpeechService({ workerPath });
-    const session = new MeetingSession({
-      speech,
-      engine: { kind: 'vosk', model: modelPath },
-      writer,
-      tracks: [
-        { kind: 'mic', label: 'Me' },
-        { kind: 'system', label: 'Others' },
-      ],
-      sourceFor: (spec) => ({ kind: 'file', path: spec.kind === 'mic' ? mic.path : system.path }),
+    let go!: () => void;
+    const begun = new Promise<void>((resolve) => (go = resolve));
+    const tracks = [
+      { kind: 'mic' as const, label: 'Me' },
+      { kind: 'system' as const, label: 'Others' },
+    ];
+    // Opens once timing starts (go()).
+    const session = new Meeting({ speech, sourceFor: (spec) => ({ kind: 'file', path: spec.kind === 'mic' ? mic.path : system.path }) }, async () => {
+      await begun;
+      return { engine: { kind: 'vosk', model: modelPath }, writer, tracks };
     });
 
     const toDisk: number[] = [];
@@ -91,7 +92,7 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
       }),
     );
     const t0 = performance.now();
-    session.start();
+    go();
     await ended;
     const end = rss();
     const wallSeconds = (performance.now() - t0) / 1000;

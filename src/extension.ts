@@ -9,13 +9,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
-import { partialLength, preloadModel, readMeetingSettings } from './config';
+import { partialLength, preloadModel } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { KeptTranscript } from './dictation/keptTranscript';
-import { withTerminalCommands } from './dictation/terminalKeys';
+import { keepTerminalKeys } from './dictation/terminalKeysSetting';
 import { withDeadline } from './shared/deadline';
 import { TranscriptStore } from './transcript/transcriptStore';
-import { audioGoesTo, CREDENTIALS } from './shared/engines';
+import { audioGoesTo } from './shared/engines';
 import { engineKeys } from './speech/vscode/engineKeys';
 import { EngineChoice, type EngineOffer } from './speech/vscode/engineChoice';
 import { SpeechService } from './speech/speechService';
@@ -23,24 +23,16 @@ import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/sp
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
 import { MeetingController } from './notes/meetingController';
-import type { TrackKind } from './notes/meetingTrack';
 import type { SubtitleFormat } from './notes/notesExport';
 import { cancelTranscriptions, exportNotesSubtitles, type RunningTranscription, transcribeAudioFile } from './notes/notesFileCommands';
-import { pickMeetingAction, pickSources } from './ui/meetingPickers';
-import { MEETING_MENU_COMMAND, MeetingStatusBar } from './ui/meetingStatusBar';
+import { registerMeetingCommands } from './ui/meetingCommands';
+import { MeetingStatusBar } from './ui/meetingStatusBar';
 import { FirstRun } from './ui/firstRun';
-import { notify, type NextStep } from './notify/nextSteps';
+import { errorReporter } from './notify/nextSteps';
 import { chooseModelFolder, selectMicrophone, selectModel } from './ui/pickers';
 import { StatusBarController } from './ui/statusBar';
 import { PanelActions, PANEL_VIEW_TYPE, TranscriptPanel } from './ui/transcriptPanel';
 import { registerWalkthrough } from './ui/walkthrough';
-
-export interface StartMeetingOptions {
-  /** Skips the quick pick (keybindings, tests). */
-  sources?: TrackKind[];
-}
-
-const isSources = (v: unknown): v is TrackKind[] => Array.isArray(v) && v.length > 0 && v.every((k) => k === 'mic' || k === 'system');
 
 /**
  * VS Code gives deactivate() 5 s, and has closed its connection to the window by
@@ -71,28 +63,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   const dictationLane = speech.createLane('dictation');
   const keys = engineKeys(context.secrets);
 
-  const step = (label: string, id: string): NextStep => ({ label, run: () => vscode.commands.executeCommand(id) });
-  const pickModel = step('Select Model', 'voxnote.selectModel');
-  const pickMic = step('Select Microphone', 'voxnote.selectMicrophone');
-  // A hint usually names the command to run, which becomes a button; these codes offer one anyway.
-  const next: Record<string, NextStep> = {
-    'bad-model': pickModel,
-    'model-load-failed': pickModel,
-    'worker-crashed': pickModel,
-    'worker-unresponsive': pickModel,
-    'device-not-found': pickMic,
-    'capture-stalled': pickMic,
-  };
-  // A credential error's step sets that engine's key: the one its text names, else every engine's that claims the code.
-  const keySteps = (e: { code: string; message: string; hint: string }): NextStep[] => {
-    const claiming = CREDENTIALS.filter((c) => c.nextStepCodes.includes(e.code));
-    const named = claiming.filter((c) => `${e.message} ${e.hint}`.includes(c.setCommand.title));
-    return (named.length ? named : claiming).map((c) => step(c.setCommand.title, c.setCommand.id));
-  };
-  const reportError = (e: { code: string; message: string; hint: string }) => {
-    const steps = [...(next[e.code] ? [next[e.code]] : []), ...keySteps(e), { label: 'Show Log', run: () => log.show(true) }];
-    void notify('error', `Voxnote: ${e.message} ${e.hint}`, ...steps);
-  };
+  const reportError = errorReporter(log);
   const firstRun = new FirstRun(models);
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
@@ -113,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     workspaceState: context.workspaceState,
     log,
     reportError,
+    keep: (u) => kept?.keep({ text: u.speaker ? `${u.speaker}: ${u.text}` : u.text, time: new Date().toISOString() }),
   });
   // Files go through the local model: a streaming service would take as long as the recording plays.
   const transcriptions = new Set<RunningTranscription>();
@@ -128,8 +100,6 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     await Promise.all([dictation.shutdown(SHUTDOWN_MS), meeting.shutdown(SHUTDOWN_MS), withDeadline(cancelTranscriptions(transcriptions), SHUTDOWN_MS)]);
     // Then the workers: every lane's session is over by now, or is cut here.
     await withDeadline(speech.shutdown(), left());
-    // Meeting lines the notes disk still refused are kept with dictation's.
-    for (const u of store.state.utterances) if (u.pending) kept?.keep({ text: u.speaker ? `${u.speaker}: ${u.text}` : u.text, time: u.time });
     if (kept) await withDeadline(kept.flushed(), left());
     // Not in context.subscriptions: it must still hear the last final, which comes after they are disposed.
     kept?.dispose();
@@ -164,20 +134,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     registerModelCommands(context, models),
     meeting,
     new MeetingStatusBar(meeting),
-    command('voxnote.startMeetingNotes', async (o?: StartMeetingOptions) => {
-      if (meeting.status !== 'idle') return meeting.showNotes();
-      // The engine first: without one, the sources would be asked for nothing.
-      if (!(await engines.choose('meetingNotes', { purpose: 'taking meeting notes', command: 'voxnote.startMeetingNotes', args: [o] }))) return;
-      const sources = isSources(o?.sources) ? o.sources : await pickSources(context.globalState, readMeetingSettings().labels, speech.listDevices());
-      if (sources) await meeting.start(sources);
-    }),
-    command('voxnote.pauseMeetingNotes', () => meeting.pause()),
-    command('voxnote.resumeMeetingNotes', () => meeting.resume()),
-    command('voxnote.stopMeetingNotes', () => meeting.stop()),
-    command(MEETING_MENU_COMMAND, async () => {
-      const next = meeting.status === 'idle' ? undefined : await pickMeetingAction(meeting.status);
-      if (next) await vscode.commands.executeCommand(next);
-    }),
+    registerMeetingCommands({ meeting, engines, speech, globalState: context.globalState }),
     command('voxnote.transcribeAudioFile', (uri?: vscode.Uri) => {
       const file = uri instanceof vscode.Uri ? uri : undefined;
       return transcribeAudioFile(files(file), file);
@@ -207,28 +164,6 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   void meeting.offerResume();
   setTimeout(() => keepTerminalKeys(log), 0);
   return voxnoteApi(context.extensionMode, performance.now() - started, dictationLane);
-}
-
-/**
- * Push-to-talk and toggle in a focused terminal need their commands in
- * terminal.integrated.commandsToSkipShell. package.json makes them its default;
- * a user's own list replaces that default, so ours are added to it.
- */
-function keepTerminalKeys(log: vscode.LogOutputChannel): void {
-  const terminal = vscode.workspace.getConfiguration('terminal.integrated');
-  const skip = terminal.inspect<string[]>('commandsToSkipShell');
-  if (skip?.workspaceValue !== undefined || skip?.workspaceFolderValue !== undefined) {
-    if (withTerminalCommands(skip.workspaceFolderValue ?? skip.workspaceValue)) {
-      log.warn("This workspace's terminal.integrated.commandsToSkipShell lacks voxnote.pushToTalk and voxnote.toggleDictation: their keys go to the shell in a focused terminal.");
-    }
-    return;
-  }
-  const updated = withTerminalCommands(skip?.globalValue);
-  if (!updated) return;
-  terminal.update('commandsToSkipShell', updated, vscode.ConfigurationTarget.Global).then(
-    () => log.info("Added Voxnote's push-to-talk, toggle and cancel to your terminal.integrated.commandsToSkipShell, so their keys work in a focused terminal."),
-    (e: Error) => log.warn(`Could not add Voxnote's commands to terminal.integrated.commandsToSkipShell: ${e.message}`),
-  );
 }
 
 /** Starts the shutdown at once (VS Code disposes context.subscriptions right after this returns; they wait for it). */

@@ -75,7 +75,7 @@ export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileT
   const early: TimedText[] = [];
   let begun: Promise<void> = Promise.resolve();
   const append = (u: TimedText) => {
-    const written = writer!.append(u);
+    const written = writer!.append(u).then(() => undefined);
     o.onFinal?.(u, written);
   };
   const session = o.speech.createSession({

@@ -1,27 +1,30 @@
 /**
- * A meeting's lifetime on the VS Code side: a MeetingSession into a new notes
- * file (or, after a window reload, into the interrupted one), the notes opened
+ * A meeting's lifetime on the VS Code side: a Meeting into a new notes file
+ * (or, after a window reload, into the interrupted one), the notes opened
  * beside the editor, partials and finals in the transcript panel, problems
- * reported. Its helpers: the open document kept in step (meetingDocument.ts),
- * the record that offers a resume after a reload (meetingResumeRecord.ts), the
- * messages (meetingNotices.ts). Commands and the status bar only call it and
- * observe it.
+ * reported, lines the disk refused kept. Its helpers: the open document kept in
+ * step (meetingDocument.ts), the record that offers a resume after a reload
+ * (meetingResumeRecord.ts), the messages (meetingNotices.ts), the one-meeting
+ * slot (meetingSlot.ts). Commands and the status bar only call it and observe it.
  */
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
 import { audioGoesTo } from '../shared/engines';
+import type { TimedText } from '../shared/transcriptFormat';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
 import type { SpeechService } from '../speech/speechService';
+import { Meeting, type MeetingFinal, type MeetingOutcome, type MeetingSetup } from './meeting';
 import { MeetingClock } from './meetingClock';
 import { NotesDocumentMirror } from './meetingDocument';
+import type { MeetingPhase } from './meetingLifecycle';
 import * as notices from './meetingNotices';
 import { type ActiveMeeting, MeetingResumeRecord } from './meetingResumeRecord';
-import { MeetingFinal, MeetingSession, MeetingState } from './meetingSession';
+import { MeetingSlot } from './meetingSlot';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
-import { Journal, journalPathFor, readJournal } from './notesJournal';
+import { Journal, readJournal } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
@@ -36,9 +39,23 @@ export interface MeetingControllerDeps {
   workspaceState: vscode.Memento;
   log: vscode.LogOutputChannel;
   reportError(error: { code: string; message: string; hint: string }): void;
+  /** Keeps a line the notes never got (saved with the workspace, back in the panel after a reload). */
+  keep(line: TimedText): void;
 }
 
-export type MeetingStatus = 'idle' | Exclude<MeetingState, 'idle' | 'stopped'>;
+export type MeetingStatus = 'idle' | 'running' | 'paused' | 'stopping';
+
+const STATUS: Record<MeetingPhase, MeetingStatus> = {
+  opening: 'idle',
+  abandoning: 'stopping',
+  running: 'running',
+  paused: 'paused',
+  stopping: 'stopping',
+  finishing: 'stopping',
+  closing: 'stopping',
+  interrupting: 'stopping',
+  stopped: 'idle',
+};
 
 export interface MeetingSource {
   kind: TrackKind;
@@ -50,20 +67,23 @@ export interface MeetingSource {
 
 const SOURCE_NAMES: Record<TrackKind, string> = { mic: 'microphone', system: 'system audio' };
 
-interface Meeting {
-  session: MeetingSession;
-  engine: ChosenEngine;
-  writer: NotesWriter;
+/** Where the notes of a meeting are, once it has opened them. */
+interface OpenNotes {
   notesPath: string;
   uri: string;
-  tracks: TrackSpec[];
   document: NotesDocumentMirror;
+}
+
+interface Current {
+  meeting: Meeting;
+  tracks: TrackSpec[];
+  engine?: ChosenEngine;
+  notes?: OpenNotes;
   levels: Map<TrackKind, number>;
   /** Panel ids of this meeting's lines not on disk yet. */
   unwritten: Set<number>;
-  stopping: boolean;
-  /** Stop under way: the footer and the last lines going to disk. */
-  stopped?: Promise<void>;
+  /** Stop under way: resolves once the meeting has ended and the person was told how. */
+  stopping?: Promise<void>;
   restartNoticeShown: boolean;
   subscriptions: vscode.Disposable[];
 }
@@ -74,9 +94,8 @@ type NotesPlace = Pick<NotesLocation, 'storage' | 'uri'>;
 const placeOf = (record: ActiveMeeting): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
 
 export class MeetingController implements vscode.Disposable {
-  private meeting?: Meeting;
+  private readonly slot = new MeetingSlot<Current>();
   private readonly record: MeetingResumeRecord;
-  private creating = false;
   private shuttingDown?: Promise<void>;
   private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
@@ -87,91 +106,76 @@ export class MeetingController implements vscode.Disposable {
   }
 
   get status(): MeetingStatus {
-    const s = this.meeting?.session.current;
-    return !s || s === 'idle' || s === 'stopped' ? 'idle' : s;
+    const c = this.slot.current;
+    return c ? STATUS[c.meeting.current] : 'idle';
+  }
+
+  /** A meeting exists, also one still opening its notes: Start Meeting shows it instead. */
+  get underWay(): boolean {
+    return !!this.slot.current;
   }
 
   /** Who receives the meeting's audio when it leaves the machine (AssemblyAI, a server's host); undefined for a local engine. */
   get cloud(): string | undefined {
-    return this.meeting && audioGoesTo(this.meeting.engine.engine);
+    const engine = this.slot.current?.engine;
+    return engine && audioGoesTo(engine.engine);
   }
 
   get notesPath(): string | undefined {
-    return this.meeting?.notesPath;
+    return this.slot.current?.notes?.notesPath;
   }
 
   /** The notes file of the meeting under way, wherever it is (a remote workspace's too). */
   get notesUri(): vscode.Uri | undefined {
-    return this.meeting && vscode.Uri.parse(this.meeting.uri);
+    const notes = this.slot.current?.notes;
+    return notes && vscode.Uri.parse(notes.uri);
   }
 
   /** Meeting seconds so far. */
   elapsed(): number {
-    return this.meeting?.session.elapsed() ?? 0;
+    return this.slot.current?.meeting.elapsed() ?? 0;
   }
 
   sources(): MeetingSource[] {
-    const m = this.meeting;
-    if (!m) return [];
-    return m.tracks.map(({ kind, label }) => ({ kind, label, state: m.session.trackState(kind), dbfs: m.levels.get(kind) }));
+    const c = this.slot.current;
+    if (!c) return [];
+    return c.tracks.map(({ kind, label }) => ({ kind, label, state: c.meeting.trackState(kind), dbfs: c.levels.get(kind) }));
   }
 
   /** Shows the notes of the meeting under way beside the editor. */
   async showNotes(): Promise<void> {
-    if (this.meeting) await this.openNotes(vscode.Uri.parse(this.meeting.uri));
+    const notes = this.slot.current?.notes;
+    if (notes) await this.openNotes(vscode.Uri.parse(notes.uri));
   }
 
-  /** Starts meeting notes from these sources into a new notes file; with a meeting under way, shows its notes. */
+  /**
+   * Starts meeting notes from these sources into a new notes file; with a meeting
+   * under way (also one still opening), shows that one. Resolves once capture started.
+   */
   async start(kinds: TrackKind[]): Promise<void> {
-    if (this.meeting) return this.showNotes();
-    const engine = await this.deps.engine();
-    if (!engine || this.meeting) return;
     const settings = readMeetingSettings();
-    if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
     const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
-    const startedAt = new Date();
-    // A second Start while the file is being created must not make a second file.
-    if (this.creating) return;
-    this.creating = true;
-    const place = meetingNotesLocation(settings.folderSetting);
-    let notesPath: string;
-    try {
-      notesPath = await createNotesFile(place.folder, settings.fileNameTemplate, startedAt, place.storage);
-    } finally {
-      this.creating = false;
-    }
-    if (this.meeting) {
-      // A resumed meeting came first: the file made for this one goes again.
-      await Promise.all([notesPath, journalPathFor(notesPath)].map((f) => place.storage.remove(f).catch(() => undefined)));
-      return this.showNotes();
-    }
-    let meeting: Meeting | undefined;
-    const document = this.notesDocument(place.uri(notesPath), () => meeting);
-    const header = { title: notesTitle(notesPath), startedAt, sources: tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
-    const writer = NotesWriter.create(notesPath, header, this.writerOptions(document, () => meeting, place));
-    meeting = this.begin({ writer, notesPath, place, tracks, engine, document });
-    await this.record.save({ notesPath, uri: meeting.uri, tracks });
+    const { entry, created } = this.slot.begin(() => this.create(tracks, (c) => this.openNew(c)));
+    if (!created) return this.showNotes();
+    await entry.meeting.opened();
   }
 
   async pause(): Promise<void> {
-    await this.meeting?.session.pause();
+    await this.slot.current?.meeting.pause();
   }
 
   resume(): void {
-    this.meeting?.session.resume();
+    this.slot.current?.meeting.resume();
   }
 
-  /** Stops capture; resolves once the last lines and the footer are on disk and in an open, unsaved notes document. */
+  /**
+   * Stops capture; resolves once the last lines and the footer are on disk and in
+   * an open, unsaved notes document, or, when the disk refuses, within 5 s with
+   * the lines it refused kept and the person told where they are.
+   */
   async stop(): Promise<void> {
-    const m = this.meeting;
-    if (!m || m.stopping) return;
-    m.stopping = true;
-    m.stopped = m.session.stop();
-    await m.stopped;
-    await m.document.settled();
-    this.end(m);
-    await this.record.forget();
-    notices.notesComplete(m.notesPath, vscode.Uri.parse(m.uri));
+    const c = this.slot.current;
+    if (c) await (c.stopping ??= this.stopNow(c));
   }
 
   /**
@@ -180,7 +184,7 @@ export class MeetingController implements vscode.Disposable {
    */
   async offerResume(): Promise<void> {
     const record = this.record.get();
-    if (!record || this.meeting) return;
+    if (!record || this.slot.current) return;
     let journal: Journal;
     try {
       journal = await readJournal(record.notesPath, placeOf(record).storage);
@@ -190,14 +194,13 @@ export class MeetingController implements vscode.Disposable {
     }
     if (journal.end) return this.record.forget();
     const pick = await notices.askToResume(record.notesPath);
-    if (this.meeting) return;
-    try {
-      if (pick === 'Resume') await this.resumeInto(record, journal);
-      if (pick === 'Finish It') await this.finishInterrupted(record);
-    } catch (e) {
-      this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
-      notices.cannotContinue(record.notesPath, e);
+    // A meeting started meanwhile: it is the one meeting.
+    if (this.slot.current) return;
+    if (pick === 'Resume') {
+      const tracks = this.resumedTracks(record);
+      await this.slot.begin(() => this.create(tracks, (c) => this.openResumed(c, record, journal))).entry.meeting.opened();
     }
+    if (pick === 'Finish It') await this.finishInterrupted(record).catch((e) => this.cannotContinue(record, pick, e));
   }
 
   /**
@@ -207,43 +210,141 @@ export class MeetingController implements vscode.Disposable {
    */
   shutdown(ms: number): Promise<void> {
     this.shuttingDown ??= (async () => {
-      const m = this.meeting;
-      if (!m) return;
+      const c = this.slot.current;
+      if (!c) return;
       // Stopped by the user just before: its footer is being written.
-      if (m.stopping) return void (await withDeadline(m.stopped ?? Promise.resolve(), ms));
-      m.stopping = true;
-      const t0 = Date.now();
-      await withDeadline(m.session.interrupt(), ms * 0.6);
-      await withDeadline(m.writer.close(), Math.max(0, ms - (Date.now() - t0)));
+      await withDeadline(c.stopping ?? c.meeting.interrupt(), ms);
     })();
     return this.shuttingDown;
   }
 
   dispose(): void {
-    // During shutdown() the session still needs its subscriptions: disposed after it.
+    // During shutdown() the meeting still needs its subscriptions: disposed after it.
     if (this.shuttingDown) return void this.shuttingDown.finally(() => this.disposeNow());
     this.disposeNow();
   }
 
   private disposeNow(): void {
     // The record stays: the next window over this workspace offers to resume.
-    if (this.meeting) this.end(this.meeting);
+    const c = this.slot.current;
+    if (c) this.end(c);
     this.changed.dispose();
   }
 
-  private async resumeInto(record: ActiveMeeting, journal: Journal): Promise<void> {
-    const engine = await this.deps.engine();
-    if (!engine || this.meeting) return;
+  private async stopNow(c: Current): Promise<void> {
+    const outcome = await c.meeting.stop();
+    if (c.notes) await withDeadline(c.notes.document.settled(), 500);
+    this.end(c);
+    await this.record.forget();
+    if (c.notes) this.tellStopped(c.notes, outcome);
+  }
+
+  private tellStopped(notes: OpenNotes, outcome: MeetingOutcome): void {
+    if (outcome.complete) return notices.notesComplete(notes.notesPath, vscode.Uri.parse(notes.uri));
+    this.deps.log.error(`Meeting notes: ${notes.notesPath} could not be finished (${outcome.error?.code ?? 'timeout'}); ${outcome.kept} lines kept.`);
+    notices.notesIncomplete(notes.notesPath, outcome);
+  }
+
+  private resumedTracks(record: ActiveMeeting): TrackSpec[] {
     const settings = readMeetingSettings();
-    const tracks: TrackSpec[] = record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
-    let meeting: Meeting | undefined;
-    const place = placeOf(record);
-    const document = this.notesDocument(place.uri(record.notesPath), () => meeting);
-    // An unsaved copy restored with the window may lack lines written before the reload.
-    document.written(journal.utterances.map(utteranceBlock));
-    const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(document, () => meeting, place));
-    const clock = new MeetingClock(Date.now, latest.clock);
-    meeting = this.begin({ writer, notesPath: record.notesPath, place, tracks, engine, document, clock });
+    return record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
+  }
+
+  /** A meeting in the slot at once; `open` gets its notes ready (undefined when the person gave up). */
+  private create(tracks: TrackSpec[], open: (c: Current) => Promise<MeetingSetup | undefined>): Current {
+    const c: Current = {
+      meeting: new Meeting({ speech: this.deps.speech }, () => open(c)),
+      tracks,
+      levels: new Map(),
+      unwritten: new Set(),
+      restartNoticeShown: false,
+      subscriptions: [],
+    };
+    const store = this.deps.store;
+    c.subscriptions.push(
+      c.meeting.onPartial((p) => store.setSpeakerPartial(p.label, p.text)),
+      c.meeting.onLevel((l) => {
+        c.levels.set(l.track, l.dbfs);
+        this.changed.fire('level');
+      }),
+      c.meeting.onTrackState((t) => {
+        this.deps.log.info(`Meeting notes: ${t.track} ${t.state}`);
+        this.changed.fire('state');
+      }),
+      c.meeting.onProblem((p) => this.onProblem(c, p)),
+      c.meeting.onState((s) => this.onState(s)),
+      c.meeting.onShow(() => void this.showNotes()),
+    );
+    // Not disposed with the others: a slow engine's last finals, after the stop, are still kept.
+    c.meeting.onFinal((f) => this.onFinal(c, f));
+    return c;
+  }
+
+  private async openNew(c: Current): Promise<MeetingSetup | undefined> {
+    try {
+      const engine = await this.deps.engine();
+      if (!engine) return undefined;
+      c.engine = engine;
+      const settings = readMeetingSettings();
+      if (settings.folderIgnored) void vscode.window.showWarningMessage(`Voxnote: ${settings.folderIgnored}`);
+      const startedAt = new Date();
+      const place = meetingNotesLocation(settings.folderSetting);
+      const notesPath = await createNotesFile(place.folder, settings.fileNameTemplate, startedAt, place.storage);
+      const header = { title: notesTitle(notesPath), startedAt, sources: c.tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
+      const notes = this.openedNotes(c, notesPath, place);
+      const writer = NotesWriter.create(notesPath, header, this.writerOptions(c, notes.document, place));
+      await this.record.save({ notesPath, uri: notes.uri, tracks: c.tracks });
+      return this.ready(c, writer, engine);
+    } catch (e) {
+      this.deps.log.error(`Meeting notes: cannot start: ${(e as Error).message}`);
+      this.deps.reportError({ code: (e as { code?: string }).code ?? 'internal', message: `Cannot start meeting notes: ${(e as Error).message}`, hint: (e as { hint?: string }).hint ?? '' });
+      return undefined;
+    }
+  }
+
+  private async openResumed(c: Current, record: ActiveMeeting, journal: Journal): Promise<MeetingSetup | undefined> {
+    try {
+      const engine = await this.deps.engine();
+      if (!engine) return undefined;
+      c.engine = engine;
+      const place = placeOf(record);
+      const notes = this.openedNotes(c, record.notesPath, place);
+      // An unsaved copy restored with the window may lack lines written before the reload.
+      notes.document.written(journal.utterances.map(utteranceBlock));
+      const { writer, journal: latest } = await NotesWriter.resume(record.notesPath, this.writerOptions(c, notes.document, place));
+      return { ...this.ready(c, writer, engine), clock: new MeetingClock(Date.now, latest.clock), resumed: true };
+    } catch (e) {
+      this.cannotContinue(record, 'Resume', e);
+      return undefined;
+    }
+  }
+
+  private cannotContinue(record: ActiveMeeting, pick: string, e: unknown): void {
+    this.deps.log.error(`Meeting notes: ${pick} ${record.notesPath}: ${(e as Error).message}`);
+    notices.cannotContinue(record.notesPath, e);
+  }
+
+  private openedNotes(c: Current, notesPath: string, place: NotesPlace): OpenNotes {
+    const uri = place.uri(notesPath).toString();
+    const document = new NotesDocumentMirror(uri, {
+      log: this.deps.log,
+      restoreMissing: () => c.meeting.writer?.restoreMissing() ?? Promise.resolve(0),
+      onFirstEdit: notices.editingNotes,
+    });
+    c.notes = { notesPath, uri, document };
+    c.subscriptions.push(document.watch());
+    return c.notes;
+  }
+
+  /** The notes are ready: the meeting can start; they open beside the editor once their header is on disk. */
+  private ready(c: Current, writer: NotesWriter, engine: ChosenEngine): MeetingSetup {
+    const notes = c.notes!;
+    this.deps.log.info(`Meeting notes into ${notes.notesPath} (${c.tracks.map((t) => t.label).join(', ')}; engine ${engine.name})`);
+    void writer
+      .flushed()
+      .then(() => (this.slot.current === c ? this.openNotes(vscode.Uri.parse(notes.uri)) : undefined))
+      .catch((e) => this.deps.log.warn(`Meeting notes: could not open ${notes.notesPath}: ${(e as Error).message}`));
+    return { engine: engine.engine, tracks: c.tracks, writer };
   }
 
   /** Ends interrupted notes where Voxnote last heard the meeting. */
@@ -251,115 +352,58 @@ export class MeetingController implements vscode.Disposable {
     const place = placeOf(record);
     const { writer, journal } = await NotesWriter.resume(record.notesPath, { onError: (e) => notices.writeFailed(this.deps.log, e), storage: place.storage });
     const heard = journal.utterances.reduce((t, u) => Math.max(t, u.end), journal.clock.m);
-    await writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
-    writer.dispose();
+    const finished = writer.finish(heard, 'Finished after an interruption: the meeting may have gone on after these notes end.');
+    // A disk that refuses does not hold the person up: the record stays, and the next window offers this again.
+    if (!(await withDeadline(finished, 5000)) || !(await finished)) return void writer.close();
     await this.record.forget();
     await this.openNotes(place.uri(record.notesPath));
   }
 
-  private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; engine: ChosenEngine; document: NotesDocumentMirror; clock?: MeetingClock }): Meeting {
-    const session = new MeetingSession({
-      speech: this.deps.speech,
-      engine: o.engine.engine,
-      tracks: o.tracks,
-      writer: o.writer,
-      clock: o.clock,
-      resumed: !!o.clock,
-    });
-    const m: Meeting = {
-      session,
-      engine: o.engine,
-      writer: o.writer,
-      notesPath: o.notesPath,
-      uri: o.place.uri(o.notesPath).toString(),
-      tracks: o.tracks,
-      document: o.document,
-      levels: new Map(),
-      unwritten: new Set(),
-      stopping: false,
-      restartNoticeShown: false,
-      subscriptions: [],
-    };
-    const store = this.deps.store;
-    m.subscriptions.push(
-      session.onFinal((f) => this.onFinal(m, f)),
-      session.onPartial((p) => store.setSpeakerPartial(p.label, p.text)),
-      session.onLevel((l) => {
-        m.levels.set(l.track, l.dbfs);
-        this.changed.fire('level');
-      }),
-      session.onTrackState((t) => {
-        this.deps.log.info(`Meeting notes: ${t.track} ${t.state}`);
-        this.changed.fire('state');
-      }),
-      session.onProblem((p) => this.onProblem(m, p)),
-      session.onState((s) => this.onState(s)),
-      o.document.watch(),
-    );
-    this.meeting = m;
-    session.start();
-    this.deps.log.info(`Meeting notes into ${o.notesPath} (${o.tracks.map((t) => t.label).join(', ')}; engine ${o.engine.name})`);
-    // Opened once its header is on disk.
-    void o.writer
-      .flushed()
-      .then(() => (this.meeting === m ? this.openNotes(vscode.Uri.parse(m.uri)) : undefined))
-      .catch((e) => this.deps.log.warn(`Meeting notes: could not open ${o.notesPath}: ${(e as Error).message}`));
-    return m;
-  }
-
-  private end(m: Meeting): void {
-    if (this.meeting !== m) return;
-    this.meeting = undefined;
-    m.subscriptions.forEach((s) => s.dispose());
-    m.session.dispose();
-    m.writer.dispose();
+  private end(c: Current): void {
+    this.slot.release(c);
+    c.subscriptions.forEach((s) => s.dispose());
+    c.meeting.dispose();
+    c.meeting.writer?.dispose();
     this.deps.store.clearSpeakerPartials();
     this.onState('stopped');
   }
 
-  private notesDocument(uri: vscode.Uri, meeting: () => Meeting | undefined): NotesDocumentMirror {
-    return new NotesDocumentMirror(uri.toString(), {
-      log: this.deps.log,
-      restoreMissing: () => meeting()?.writer.restoreMissing() ?? Promise.resolve(0),
-      onFirstEdit: notices.editingNotes,
-    });
-  }
-
-  private writerOptions(document: NotesDocumentMirror, meeting: () => Meeting | undefined, place: NotesPlace): NotesWriterOptions {
+  private writerOptions(c: Current, document: NotesDocumentMirror, place: NotesPlace): NotesWriterOptions {
     return {
       storage: place.storage,
       onWritten: (blocks) => document.written(blocks),
       onError: (e) => {
-        const m = meeting();
         // The panel keeps what the disk refuses, marked, until it is written.
-        if (m) this.deps.store.setPending(m.unwritten, true);
+        this.deps.store.setPending(c.unwritten, true);
         notices.writeFailed(this.deps.log, e);
       },
       onRecovered: notices.writingRecovered,
     };
   }
 
-  private onFinal(m: Meeting, f: MeetingFinal): void {
+  private onFinal(c: Current, f: MeetingFinal): void {
     const store = this.deps.store;
-    const u = store.addUtterance(f.text, false, { speaker: f.speaker ?? '', pending: !!m.writer.error });
-    m.unwritten.add(u.id);
-    void f.written.then(() => {
-      m.unwritten.delete(u.id);
+    const u = store.addUtterance(f.text, false, { speaker: f.speaker ?? '', pending: !!c.meeting.writer?.error });
+    c.unwritten.add(u.id);
+    void f.written.then((written) => {
+      c.unwritten.delete(u.id);
+      // Not in the notes: it stays marked in the panel, and is kept with the workspace.
+      if (!written) return this.deps.keep(f);
       if (u.pending) store.setPending([u.id], false);
     });
   }
 
-  private onProblem(m: Meeting, p: { track: TrackKind } & TrackProblem): void {
+  private onProblem(c: Current, p: { track: TrackKind } & TrackProblem): void {
     this.deps.log.warn(`Meeting notes, ${p.track}: [${p.code}] ${p.message} ${p.hint}`);
     if (!p.restarting) return this.deps.reportError(p);
-    if (m.restartNoticeShown) return;
-    m.restartNoticeShown = true;
-    notices.sourceRestarting(p.message, m.notesPath);
+    if (c.restartNoticeShown) return;
+    c.restartNoticeShown = true;
+    notices.sourceRestarting(p.message, c.notes?.notesPath ?? '');
   }
 
-  private onState(s: MeetingState): void {
-    const context = s === 'running' || s === 'paused' || s === 'stopping' ? s : undefined;
-    void vscode.commands.executeCommand('setContext', MEETING_CONTEXT, context);
+  private onState(s: MeetingPhase): void {
+    const status = STATUS[s];
+    void vscode.commands.executeCommand('setContext', MEETING_CONTEXT, status === 'idle' ? undefined : status);
     this.changed.fire('state');
   }
 

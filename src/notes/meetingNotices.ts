@@ -16,6 +16,24 @@ export function notesComplete(notesPath: string, uri: vscode.Uri): void {
   });
 }
 
+/**
+ * The meeting ended, but the notes folder refused the last lines or the footer
+ * within Stop's bound: where the lines are now, and what to do.
+ */
+export function notesIncomplete(notesPath: string, outcome: { kept: number; error?: VoxnoteError }): void {
+  const name = path.basename(notesPath);
+  const why = outcome.error ? ` (${outcome.error.code})` : '';
+  const lines = !outcome.kept
+    ? 'Every line is in it; only its footer is missing.'
+    : `${outcome.kept === 1 ? 'The 1 line it did not take is' : `The ${outcome.kept} lines it did not take are`} kept in the transcript panel and saved with this workspace: ` +
+      `they come back in the panel after a reload. Copy them into ${name} once it can be written again.`;
+  void notify(
+    'error',
+    `Voxnote: the meeting has ended, but the notes folder refused to finish ${name}${why}. ${lines} For the next meeting, setting voxnote.notes.folder chooses another folder.`,
+    { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') },
+  );
+}
+
 export function writeFailed(log: vscode.LogOutputChannel, e: VoxnoteError): void {
   log.error(`[notes ${e.code}] ${e.message} ${e.hint}`);
   void notify('error', `Voxnote: ${e.message} ${e.hint}`, { label: 'Show Transcript', run: () => vscode.commands.executeCommand('voxnote.showTranscript') });

@@ -5,18 +5,22 @@
  * after a crash or a lost capture (the service's restart policy) and lends the
  * microphone to dictation when the person asks; each capture counts seconds
  * from 0, so its times are offset by the meeting time it started at.
+ *
+ * The runner of trackLifecycle.ts: it holds the phase, performs the effects the
+ * transition function asks for, and turns what the session reports into events.
  * No VS Code API here.
  */
-import type { Disposable } from '../speech/lifecycle';
+import { DisposableStore, Emitter, type Disposable } from '../speech/lifecycle';
 import type { RestartOptions } from '../speech/restartPolicy';
-import type { SpeechEnd, SpeechSession } from '../speech/speechSession';
-import type { SpeechLane } from '../speech/speechService';
+import type { SessionRequest, SpeechEnd, SpeechSession } from '../speech/speechSession';
 import type { VoxnoteError } from '../shared/errors';
 import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { MeetingClock } from './meetingClock';
+import { trackTransition, type TrackEffect, type TrackEvent, type TrackPhase } from './trackLifecycle';
 
 export type TrackKind = 'mic' | 'system';
+export type TrackState = TrackPhase;
 
 export interface TrackSpec {
   kind: TrackKind;
@@ -27,9 +31,6 @@ export interface TrackSpec {
   backend?: CaptureBackend;
 }
 
-/** suspended: the microphone is lent to dictation and comes back when dictation ends. */
-export type TrackState = 'starting' | 'running' | 'paused' | 'suspended' | 'restarting' | 'ended' | 'failed' | 'stopped';
-
 export interface TrackProblem {
   code: ErrorCode | string;
   message: string;
@@ -38,31 +39,57 @@ export interface TrackProblem {
   restarting: boolean;
 }
 
+/** What a track needs of its lane of the speech service (SpeechLane). */
+export interface TrackLane {
+  readonly pid: number | undefined;
+  warm(engine: EngineSpec): Promise<void>;
+  createSession(request: SessionRequest): SpeechSession;
+  /** Stops the session (its last final comes out) and the worker. */
+  shutdown(): Promise<void>;
+  dispose(): void;
+}
+
 export interface TrackDeps {
   spec: TrackSpec;
   engine: EngineSpec;
   clock: MeetingClock;
   /** This track's lane of the speech service; the track shuts it down on stop. */
-  lane: SpeechLane;
+  lane: TrackLane;
   recognizer: RecognizerOptions;
   /** Overrides of the restart policy (tests shorten the backoff). */
   restart?: Partial<RestartOptions>;
   /** Where the audio comes from at the n-th capture of this track (tests stand files in for devices). */
   sourceFor: (spec: TrackSpec, n: number) => Source;
-  onFinal(u: TimedText): void;
-  onPartial(text: string): void;
-  onLevel(dbfs: number): void;
-  onState(state: TrackState): void;
-  onProblem(problem: TrackProblem): void;
 }
 
+const END_EVENTS: Record<SpeechEnd['reason'], TrackEvent> = {
+  'end-of-input': 'endOfInput',
+  requested: 'endRequested',
+  error: 'endFailed',
+  cancelled: 'endFailed',
+};
+
 export class MeetingTrack implements Disposable {
-  private state: TrackState = 'paused';
+  private phase: TrackPhase = 'idle';
   private session?: SpeechSession;
-  private subscriptions: Disposable[] = [];
+  private readonly sessionSubscriptions = new DisposableStore();
   /** Meeting seconds at which the current capture's clock started. */
   private offset = 0;
   private captures = 0;
+  private readonly emitters = {
+    final: new Emitter<TimedText>(),
+    partial: new Emitter<string>(),
+    level: new Emitter<number>(),
+    state: new Emitter<TrackState>(),
+    problem: new Emitter<TrackProblem>(),
+  };
+  private readonly waiters = new Set<{ until: (p: TrackPhase) => boolean; resolve: () => void }>();
+  /** Each final, in meeting seconds, labelled. */
+  readonly onFinal = this.emitters.final.event;
+  readonly onPartial = this.emitters.partial.event;
+  readonly onLevel = this.emitters.level.event;
+  readonly onState = this.emitters.state.event;
+  readonly onProblem = this.emitters.problem.event;
 
   constructor(private readonly deps: TrackDeps) {}
 
@@ -71,7 +98,7 @@ export class MeetingTrack implements Disposable {
   }
 
   get current(): TrackState {
-    return this.state;
+    return this.phase;
   }
 
   /** The worker's process id, while one runs. */
@@ -79,33 +106,9 @@ export class MeetingTrack implements Disposable {
     return this.deps.lane.pid;
   }
 
-  /** Starts capture and recognition. */
+  /** Starts (or resumes) capture and recognition; a pause still under way finishes first. */
   start(): void {
-    if (this.session) return;
-    this.setState('starting');
-    const { spec, engine, recognizer, lane } = this.deps;
-    const session = lane.createSession({
-      engine,
-      purpose: 'meeting',
-      source: () => this.deps.sourceFor(spec, this.captures++),
-      options: recognizer,
-      restart: { captureLoss: true, ...this.deps.restart },
-    });
-    this.session = session;
-    this.subscriptions = [
-      session.onStarted(() => {
-        this.offset = this.deps.clock.seconds();
-        this.setState('running');
-      }),
-      session.onFinal((e) => this.deps.onFinal({ start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label })),
-      session.onPartial((e) => this.deps.onPartial(e.text)),
-      session.onLevel((dbfs) => this.deps.onLevel(dbfs)),
-      session.onStateChange((s) => {
-        if (s === 'restarting' || s === 'suspended') this.setState(s);
-      }),
-      session.onError((e) => this.report(e, e.restarting)),
-      session.onEnd((e) => this.onEnd(session, e)),
-    ];
+    this.send('start');
   }
 
   /** Loads the engine without capturing, so a paused meeting resumes at once. */
@@ -113,38 +116,102 @@ export class MeetingTrack implements Disposable {
     this.deps.lane.warm(this.deps.engine).catch((e: VoxnoteError) => this.report(e, false));
   }
 
-  /** Stops capture, keeping the worker and its model; resolves once its last final is out. */
-  async pause(): Promise<void> {
-    if (!this.live()) return;
-    this.setState('paused');
-    await this.session?.stop();
-  }
-
-  resume(): void {
-    if (this.state === 'paused') this.start();
+  /** Stops capture, keeping the worker and its model; resolves once its last final is out (or it was resumed meanwhile). */
+  pause(): Promise<void> {
+    this.send('pause');
+    return this.until((p) => p !== 'pausing');
   }
 
   /** Stops capture (its last final comes out first) and the worker. */
-  async stop(): Promise<void> {
-    this.setState('stopped');
-    await this.session?.stop();
-    await this.deps.lane.shutdown();
+  stop(): Promise<void> {
+    this.send('stop');
+    return this.until((p) => p === 'stopped');
   }
 
   dispose(): void {
-    this.session?.dispose();
-    this.deps.lane.dispose();
+    // A stop under way finishes by itself (the lane's worker must end); its last finals still come out.
+    if (this.phase !== 'stopping') {
+      this.session?.dispose();
+      this.deps.lane.dispose();
+    }
   }
 
-  /** Not ended, failed or stopped. */
-  private live(): boolean {
-    return ['starting', 'running', 'paused', 'suspended', 'restarting'].includes(this.state);
+  private send(event: TrackEvent): void {
+    const { phase, effects } = trackTransition(this.phase, event);
+    const changed = phase !== this.phase;
+    this.phase = phase;
+    for (const effect of effects) this.perform(effect);
+    if (changed) {
+      this.emitters.state.fire(phase);
+      for (const w of [...this.waiters]) {
+        if (w.until(phase)) {
+          this.waiters.delete(w);
+          w.resolve();
+        }
+      }
+    }
   }
 
-  private setState(state: TrackState): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.deps.onState(state);
+  private until(done: (p: TrackPhase) => boolean): Promise<void> {
+    if (done(this.phase)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ until: done, resolve }));
+  }
+
+  private perform(effect: TrackEffect): void {
+    switch (effect) {
+      case 'openSession':
+        return this.openSession();
+      case 'stopSession':
+        return void this.session?.stop();
+      case 'shutdownLane':
+        return void this.deps.lane.shutdown().then(
+          () => this.send('shutDown'),
+          () => this.send('shutDown'),
+        );
+      case 'markOffset':
+        this.offset = this.deps.clock.seconds();
+        return;
+    }
+  }
+
+  private openSession(): void {
+    const { spec, engine, recognizer, lane } = this.deps;
+    let session: SpeechSession;
+    try {
+      session = lane.createSession({
+        engine,
+        purpose: 'meeting',
+        source: () => this.deps.sourceFor(spec, this.captures++),
+        options: recognizer,
+        restart: { captureLoss: true, ...this.deps.restart },
+      });
+    } catch (e) {
+      // The lane is closed or busy: this capture cannot start.
+      this.report(e as VoxnoteError, false);
+      return queueMicrotask(() => this.send('endFailed'));
+    }
+    this.session = session;
+    const mine = (listener: () => void) => () => this.session === session && listener();
+    this.sessionSubscriptions.add(session.onStarted(mine(() => this.send('started'))));
+    this.sessionSubscriptions.add(
+      session.onFinal((e) => this.emitters.final.fire({ start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label })),
+    );
+    this.sessionSubscriptions.add(session.onPartial((e) => this.emitters.partial.fire(e.text)));
+    this.sessionSubscriptions.add(session.onLevel((dbfs) => this.emitters.level.fire(dbfs)));
+    this.sessionSubscriptions.add(
+      session.onStateChange((s) => {
+        if (this.session === session && (s === 'restarting' || s === 'suspended')) this.send(s);
+      }),
+    );
+    this.sessionSubscriptions.add(session.onError((e) => this.report(e, e.restarting)));
+    this.sessionSubscriptions.add(
+      session.onEnd((e) => {
+        if (this.session !== session) return;
+        this.session = undefined;
+        this.sessionSubscriptions.dispose();
+        this.send(END_EVENTS[e.reason]);
+      }),
+    );
   }
 
   /** Session seconds to meeting seconds, to the millisecond (the journal keeps no more). */
@@ -153,16 +220,6 @@ export class MeetingTrack implements Disposable {
   }
 
   private report(e: VoxnoteError, restarting: boolean): void {
-    this.deps.onProblem({ code: e.code, message: `${this.deps.spec.label}: ${e.message}`, hint: e.hint, restarting });
-  }
-
-  private onEnd(session: SpeechSession, e: SpeechEnd): void {
-    if (this.session !== session) return;
-    this.session = undefined;
-    this.subscriptions.forEach((s) => s.dispose());
-    this.subscriptions = [];
-    // A pause or stop has set the state already.
-    if (this.state === 'paused' || this.state === 'stopped') return;
-    this.setState(e.reason === 'end-of-input' ? 'ended' : e.reason === 'requested' ? 'paused' : 'failed');
+    this.emitters.problem.fire({ code: e.code ?? 'internal', message: `${this.deps.spec.label}: ${e.message}`, hint: e.hint ?? '', restarting });
   }
 }

@@ -72,7 +72,8 @@ export class NotesWriter {
   /** Blocks queued, not yet on disk. */
   private unwritten: string[] = [];
   private utterancesUnwritten = 0;
-  private waiting: Array<() => void> = [];
+  /** Each resolves true once its write is on disk, false when the writer closed without it. */
+  private waiting: Array<(written: boolean) => void> = [];
   private running = false;
   private cycle?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
@@ -116,8 +117,8 @@ export class NotesWriter {
     return { writer, journal };
   }
 
-  /** One final, in meeting seconds; resolves once it is on disk. */
-  append(u: TimedText): Promise<void> {
+  /** One final, in meeting seconds; resolves true once it is on disk, false if the writer closed without it. */
+  append(u: TimedText): Promise<boolean> {
     this.assertOpen();
     countWords(this.wordsBySpeaker, u);
     this.utterancesUnwritten++;
@@ -125,24 +126,31 @@ export class NotesWriter {
   }
 
   /** A remark between the lines (not an utterance), e.g. where the meeting resumed. */
-  remark(text: string): Promise<void> {
+  remark(text: string): Promise<boolean> {
     this.assertOpen();
     return this.enqueue(remarkBlock(text));
   }
 
   /** The meeting clock paused, resumed or restarted: journal only. */
-  recordClock(clock: ClockSnapshot): Promise<void> {
+  recordClock(clock: ClockSnapshot): Promise<boolean> {
     this.assertOpen();
     return this.enqueue(undefined, { t: 'clock', ...clock });
   }
 
-  /** The footer: duration, words per speaker, and why the notes end early if they do. */
-  finish(duration: number, note?: string, at = Date.now()): Promise<void> {
+  /**
+   * The footer: duration, words per speaker, and why the notes end early if they do.
+   * Tried at once, even while a failed write waits for its retry. Resolves true
+   * once it is on disk (the files are closed then); false when close() came first,
+   * which is how a caller bounds the wait on a disk that keeps refusing.
+   */
+  finish(duration: number, note?: string, at = Date.now()): Promise<boolean> {
     this.assertOpen();
     this.finished = true;
     const footer = this.enqueue(footerBlock({ duration, words: this.wordsBySpeaker, note }), { t: 'end', m: duration, at, ...(note ? { note } : {}) });
-    return footer.then(async () => {
-      await Promise.all([this.notes.close(), this.journal.close()]);
+    this.retryNow();
+    return footer.then(async (written) => {
+      if (written) await Promise.all([this.notes.close(), this.journal.close()]);
+      return written;
     });
   }
 
@@ -168,7 +176,7 @@ export class NotesWriter {
 
   /** Resolves once everything queued so far is on disk (after close(), once it is done). */
   flushed(): Promise<void> {
-    return this.closing ?? this.enqueue();
+    return this.closing ?? this.enqueue().then(() => undefined);
   }
 
   /** Blocks kept in memory because they are not on disk yet. */
@@ -184,20 +192,22 @@ export class NotesWriter {
   /**
    * Writes what is queued (once more now, if a failed write was waiting to retry),
    * then closes the files; no footer, so the notes can be resumed. Resolves when
-   * done; what the disk still refuses stays in `pendingBlocks`. No appends after it.
+   * done; what the disk still refuses stays in `pendingBlocks`, and its writes
+   * resolve false. No appends after it.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      clearTimeout(this.retryTimer);
-      this.retryTimer = undefined;
       await this.whenIdle();
       // A batch that failed before close was called is tried once more.
       if (this.waiting.length) {
-        this.kick();
+        this.retryNow();
         await this.whenIdle();
       }
       await Promise.all([this.notes.close(), this.journal.close()]);
+      const unwritten = this.waiting;
+      this.waiting = [];
+      for (const resolve of unwritten) resolve(false);
     })();
     return this.closing;
   }
@@ -211,7 +221,7 @@ export class NotesWriter {
     if (this.finished || this.closed) throw new Error(`the notes ${this.path} are finished`);
   }
 
-  private enqueue(block?: string, record?: JournalRecord): Promise<void> {
+  private enqueue(block?: string, record?: JournalRecord): Promise<boolean> {
     if (block) {
       this.notes.push(block);
       this.unwritten.push(block);
@@ -221,6 +231,13 @@ export class NotesWriter {
       this.waiting.push(resolve);
       this.kick();
     });
+  }
+
+  /** A write waiting for its retry is tried now. */
+  private retryNow(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.kick();
   }
 
   private kick(): void {
@@ -259,7 +276,7 @@ export class NotesWriter {
         this.failure = undefined;
         this.options.onRecovered?.();
       }
-      for (const resolve of waiters) resolve();
+      for (const resolve of waiters) resolve(true);
     }
     this.running = false;
   }

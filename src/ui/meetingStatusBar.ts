@@ -16,12 +16,15 @@ export const SOUND_DBFS = -45;
 function sourceIcon(s: MeetingSource): string {
   switch (s.state) {
     case 'starting':
+    case 'resuming':
     case 'restarting':
       return '$(sync~spin)';
     case 'failed':
     case 'ended':
       return '$(circle-slash)';
     case 'suspended':
+    case 'idle':
+    case 'pausing':
       return '$(debug-pause)';
     default:
       return (s.dbfs ?? -Infinity) >= SOUND_DBFS ? '$(circle-filled)' : '$(circle-outline)';
@@ -29,9 +32,12 @@ function sourceIcon(s: MeetingSource): string {
 }
 
 const STATE_WORDS: Record<NonNullable<MeetingSource['state']>, string> = {
+  idle: 'paused',
   starting: 'starting',
   running: 'listening',
-  paused: 'paused',
+  pausing: 'pausing',
+  resuming: 'resuming',
+  stopping: 'stopping',
   suspended: 'paused while you dictate',
   restarting: 'restarting',
   ended: 'ended',

@@ -16,8 +16,14 @@ export const MODEL_READY_CONTEXT = 'voxnote.modelReady';
 export const DICTATED_CONTEXT = 'voxnote.dictated';
 /** globalState: the first activation after install is past (the walkthrough was shown then). */
 const OPENED_KEY = 'voxnote.walkthrough.opened';
+/** The step a usable model completes (VS Code names steps `<walkthrough id>#<step id>`). */
+const MODEL_STEP = `${WALKTHROUGH_ID}#model`;
 
-const open = (toSide = false) => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, toSide);
+/**
+ * `inactive`: opened beside the editors without becoming the active editor there, so
+ * neither it nor its step's media takes the focus from the editor a person is typing in.
+ */
+const open = (options: { toSide?: boolean; inactive?: boolean } = {}) => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, options);
 
 /**
  * VS Code opens the walkthroughs of an extension installed while it runs (from its Extensions
@@ -31,8 +37,14 @@ function installedBeforeStart(context: vscode.ExtensionContext): boolean {
 }
 
 export function registerWalkthrough(context: vscode.ExtensionContext, models: ModelStore, store: TranscriptStore): vscode.Disposable {
-  const showModelReady = () => void vscode.commands.executeCommand('setContext', MODEL_READY_CONTEXT, !!models.resolve()?.check.ok);
-  showModelReady();
+  const showModelReady = () => {
+    const ready = !!models.resolve()?.check.ok;
+    void vscode.commands.executeCommand('setContext', MODEL_READY_CONTEXT, ready);
+    // VS Code ticks an onContext step only when the key turns true after it registered the walkthrough,
+    // which can come after activation: a model configured from the start would leave the step open.
+    // Marking the step is kept by VS Code even before it registered the walkthrough.
+    if (ready) void Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', MODEL_STEP)).catch(() => undefined);
+  };
   const dictated = store.onDidChange((change) => {
     // A dictation final (meeting lines have a speaker).
     if (change.kind !== 'utterance' || change.utterance.speaker !== undefined) return;
@@ -43,8 +55,10 @@ export function registerWalkthrough(context: vscode.ExtensionContext, models: Mo
   if (!context.globalState.get(OPENED_KEY)) {
     void context.globalState.update(OPENED_KEY, true);
     const wanted = vscode.workspace.getConfiguration('workbench').get('welcomePage.walkthroughs.openOnInstall', true);
-    if (wanted && installedBeforeStart(context)) void open(true);
+    if (wanted && installedBeforeStart(context)) void open({ toSide: true, inactive: true });
   }
+  // After the walkthrough's first opening: the settings have been read, and the model step reflects them.
+  showModelReady();
   return vscode.Disposable.from(
     dictated,
     models.onDidChange(showModelReady),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
+import { Meeting, type MeetingFinal } from '../../src/notes/meeting';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import { PULSE_MISSING, pulseAvailable, startVirtualAudio, VirtualAudio } from '../support/pulse';
 import { speechService, tempDir, toneModel, toneWav, vosk } from '../support/worker';
@@ -29,15 +29,14 @@ describe('meeting notes from the microphone and system audio at once (virtual Pu
   it('labels what the microphone hears "Me" and what the speaker plays "Others", with a level for each', async () => {
     const notes = path.join(dir, 'Live.md');
     const writer = NotesWriter.create(notes, { title: 'Live', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
-    const session = new MeetingSession({
-      speech: speechService(),
+    const session = new Meeting({ speech: speechService() }, async () => ({
       engine: vosk(model),
       writer,
       tracks: [
         { kind: 'mic', label: 'Me', backend: 'pulse' },
         { kind: 'system', label: 'Others', backend: 'pulse' },
       ],
-    });
+    }));
     const finals: MeetingFinal[] = [];
     const levels = new Set<string>();
     session.onFinal((f) => finals.push(f));
@@ -55,7 +54,6 @@ describe('meeting notes from the microphone and system audio at once (virtual Pu
         session.onFinal(check);
         check();
       });
-    session.start();
     await running;
 
     await audio.play('mic', toneWav([0.3, 'yes', 0.35, 'open', 1.2], { sampleRate: 48000 }).path);

@@ -1,13 +1,13 @@
 /**
  * One owner of the microphone: dictation started during a meeting that takes
  * the microphone. The REAL worker and tone model on a private PulseAudio with a
- * virtual microphone and speaker; the meeting is the real MeetingSession.
+ * virtual microphone and speaker; the meeting is the real Meeting.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
+import { Meeting as NotesMeeting, type MeetingFinal } from '../../src/notes/meeting';
 import type { TrackKind, TrackSpec, TrackState } from '../../src/notes/meetingTrack';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { HandoverRequest } from '../../src/speech/microphoneArbiter';
@@ -27,7 +27,7 @@ async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Pr
 }
 
 interface Meeting {
-  session: MeetingSession;
+  session: NotesMeeting;
   finals: MeetingFinal[];
   states: Array<[TrackKind, TrackState]>;
   notes: string;
@@ -36,11 +36,10 @@ interface Meeting {
 async function startMeeting(speech: SpeechService, model: string, dir: string, tracks: TrackSpec[]): Promise<Meeting> {
   const notes = path.join(dir, `${tracks.map((t) => t.kind).join('-')}-${Date.now()}.md`);
   const writer = NotesWriter.create(notes, { title: 'Meeting', startedAt: new Date(), sources: tracks.map((t) => t.label), model: 'tone' });
-  const session = new MeetingSession({ speech, engine: vosk(model), writer, tracks });
+  const session = new NotesMeeting({ speech }, async () => ({ engine: vosk(model), writer, tracks }));
   const m: Meeting = { session, finals: [], states: [], notes };
   session.onFinal((f) => m.finals.push(f));
   session.onTrackState((s) => m.states.push([s.track, s.state]));
-  session.start();
   await until('the meeting to capture', () => tracks.every((t) => session.trackState(t.kind) === 'running'));
   return m;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MeetingFinal, MeetingSession } from '../../src/notes/meetingSession';
+import { Meeting, type MeetingFinal } from '../../src/notes/meeting';
 import type { TrackKind, TrackProblem, TrackSpec } from '../../src/notes/meetingTrack';
 import { parseJournal, journalPathFor } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
@@ -36,7 +36,7 @@ function lines(file: string): Array<[string, string, string]> {
 }
 
 interface Run {
-  session: MeetingSession;
+  session: Meeting;
   finals: MeetingFinal[];
   problems: Array<{ track: TrackKind } & TrackProblem>;
   /** Resolves when every track has played its files to the end. */
@@ -45,14 +45,7 @@ interface Run {
 
 function run(notesPath: string, modelPath: string, tracks: TrackSpec[], sourceFor: (spec: TrackSpec, n: number) => Source): Run {
   const writer = NotesWriter.create(notesPath, HEADER);
-  const session = new MeetingSession({
-    speech,
-    engine: vosk(modelPath),
-    tracks,
-    writer,
-    sourceFor,
-    restart: { initialBackoffMs: 100 },
-  });
+  const session = new Meeting({ speech, sourceFor, restart: { initialBackoffMs: 100 } }, async () => ({ engine: vosk(modelPath), tracks, writer }));
   const finals: MeetingFinal[] = [];
   const problems: Run['problems'] = [];
   session.onFinal((f) => finals.push(f));
@@ -62,13 +55,12 @@ function run(notesPath: string, modelPath: string, tracks: TrackSpec[], sourceFo
       if (tracks.every((t) => session.trackState(t.kind) === 'ended')) resolve();
     });
   });
-  session.start();
   return { session, finals, problems, ended };
 }
 
 const realtime = (file: string): Source => ({ kind: 'file', path: file, realtime: true });
 
-describe('meeting session (real worker, files in real time for the devices)', () => {
+describe('meeting (real worker, files in real time for the devices)', () => {
   let model: string;
   const dir = tempDir('meeting');
   before(() => (model = toneModel()));
@@ -205,17 +197,16 @@ describe('meeting session (real worker, files in real time for the devices)', ()
       .filter((l) => l.includes('"t":"clock"'))
       .map((l) => (JSON.parse(l) as { running: boolean }).running);
     assert.deepEqual(clockRecords, [true, false, true], 'started, paused, resumed');
-    assert.deepEqual(states, ['paused', 'running', 'stopping', 'stopped']);
+    assert.deepEqual(states, ['running', 'paused', 'running', 'stopping', 'finishing', 'stopped']);
   });
 
-  it('the window closing mid-utterance: interrupt() writes the utterance under way, close() puts it on disk, no footer, so the notes resume', async () => {
+  it('the window closing mid-utterance: interrupt() writes the utterance under way and closes the notes, no footer, so the notes resume', async () => {
     const mic = toneWav([0.3, 'save', 1.6, 'open', 0.35, 'close', 0.35, 'run', 20]);
     const notes = path.join(dir, 'Closed.md');
     const writer = NotesWriter.create(notes, HEADER);
-    const session = new MeetingSession({ speech, engine: vosk(model), tracks: [TRACKS[0]], writer, sourceFor: () => realtime(mic.path) });
+    const session = new Meeting({ speech, sourceFor: () => realtime(mic.path) }, async () => ({ engine: vosk(model), tracks: [TRACKS[0]], writer }));
     const finals: MeetingFinal[] = [];
     session.onFinal((f) => finals.push(f));
-    session.start();
     // The window closes while the second utterance is being spoken.
     await new Promise<void>((resolve) => {
       const sub = session.onPartial(() => {
@@ -227,7 +218,6 @@ describe('meeting session (real worker, files in real time for the devices)', ()
     });
     const pids = [session.pid('mic')];
     await session.interrupt();
-    await writer.close();
     session.dispose();
 
     const written = lines(notes).map(([, , text]) => text);
