@@ -14,20 +14,19 @@ import type { SpeechLane } from '../speech/speechService';
 import { FinalDelivery } from './finalDelivery';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
-import { Target, TextInserter } from './insertion';
+import { describeTarget, type StartOptions, type StartTargets, type TargetSpec } from './targets/startTarget';
+import type { Target, TargetDelivery } from './targets/targetDelivery';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 
 export const DICTATING_CONTEXT = 'voxnote.dictating';
 
-export interface StartOptions {
-  /** Set by the terminal keybinding: dictate into the active terminal. */
-  target?: 'terminal';
-}
+export type { StartOptions } from './targets/startTarget';
 
 interface Session {
   speech: SpeechSession;
   engine: ChosenEngine;
-  toTerminal: boolean;
+  /** The input focused when it started (targets/startTarget.ts). */
+  target: TargetSpec;
   stopping: boolean;
   /** Escape: the flushed last final is dropped, not inserted. */
   discard: boolean;
@@ -46,6 +45,10 @@ export interface ControllerDeps {
   log: vscode.LogOutputChannel;
   /** A model, microphone or engine problem: a notification with a next step. */
   reportError(error: { code: string; message: string; hint: string }): void;
+  /** Which input has the focus as a session starts. */
+  targets: StartTargets;
+  /** Puts finals there (or runs them as voice commands). */
+  delivery: TargetDelivery;
 }
 
 const OFFER = { purpose: 'dictating', command: 'voxnote.startDictation' };
@@ -55,7 +58,6 @@ export class DictationController implements vscode.Disposable {
   /** A start waiting for its engine (the API key); a stop meanwhile cancels it. */
   private pending?: { cancelled: boolean };
   private readonly ghost = new GhostText();
-  private readonly inserter = new TextInserter(() => readDictationSettings().format);
   private hold?: HoldDetector;
   private holdMode?: string;
   private holdOptions: StartOptions = {};
@@ -70,8 +72,8 @@ export class DictationController implements vscode.Disposable {
     this.finals = new FinalDelivery(
       {
         beforeEach: () => this.ghost.clear(),
-        insert: (words, aim) => this.inserter.insert(words, aim?.target),
-        fallbackText: (words) => this.inserter.fallbackText(words),
+        insert: (words, aim) => this.deps.delivery.deliver(words, aim?.target),
+        fallbackText: (words) => this.deps.delivery.fallbackText(words),
         show: (text, undelivered) => void this.deps.store.addUtterance(text, undelivered),
         copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
         kept: (_text, reason, aim) => this.onKept(reason, aim?.session),
@@ -100,6 +102,8 @@ export class DictationController implements vscode.Disposable {
 
   async start(options: StartOptions = {}): Promise<void> {
     if (this.session || this.pending) return;
+    // Before anything is awaited: the focus is where the person started from.
+    const target = this.deps.targets.resolve(options);
     const pending = (this.pending = { cancelled: false });
     let engine: ChosenEngine | undefined;
     try {
@@ -109,12 +113,11 @@ export class DictationController implements vscode.Disposable {
     }
     if (!engine || pending.cancelled || this.session) return;
     const settings = readDictationSettings();
-    const toTerminal = options.target === 'terminal';
-    this.inserter.reset();
+    this.deps.delivery.begin(target, options);
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, true);
     this.deps.store.update({
       status: 'loading',
-      source: toTerminal ? 'Microphone → terminal' : 'Microphone',
+      source: `Microphone → ${describeTarget(target)}`,
       device: settings.device ?? 'default',
       model: engine.name,
     });
@@ -128,7 +131,7 @@ export class DictationController implements vscode.Disposable {
     const session: Session = {
       speech,
       engine,
-      toTerminal,
+      target,
       stopping: false,
       discard: false,
       restartNoticeShown: false,
@@ -186,18 +189,9 @@ export class DictationController implements vscode.Disposable {
     this.hold.press();
   }
 
-  private currentTarget(session: Session): Target | undefined {
-    if (session.toTerminal) {
-      const terminal = vscode.window.activeTerminal;
-      return terminal ? { kind: 'terminal', terminal } : undefined;
-    }
-    const editor = vscode.window.activeTextEditor;
-    return editor ? { kind: 'editor', document: editor.document } : undefined;
-  }
-
   private onPartial(session: Session, text: string): void {
     if (session.discard) return;
-    session.utteranceTarget ??= this.currentTarget(session);
+    session.utteranceTarget ??= this.deps.delivery.aim();
     this.deps.store.setPartial(text);
     this.showGhost(session, text);
   }
@@ -210,7 +204,7 @@ export class DictationController implements vscode.Disposable {
   }
 
   private queueFinal(session: Session, e: SpeechFinal): void {
-    const target = session.utteranceTarget ?? this.currentTarget(session);
+    const target = session.utteranceTarget ?? this.deps.delivery.aim();
     session.utteranceTarget = undefined;
     this.finals.queue(e.text, { session, target });
   }
@@ -260,6 +254,7 @@ export class DictationController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
     session.subscriptions.forEach((s) => s.dispose());
     this.endWaiters.splice(0).forEach((resolve) => resolve());
+    void this.deps.delivery.finish();
     this.hold?.reset();
     this.ghost.clear();
     if (this.deps.store.state.status !== 'error') this.deps.store.update({ status: 'idle' });

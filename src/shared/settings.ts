@@ -50,6 +50,9 @@ export const SETTING_DEFAULTS = Object.freeze({
   'engine.dictation': 'local' as 'local' | 'assemblyai',
   'engine.meetingNotes': 'local' as 'local' | 'assemblyai',
   'assemblyai.streamingUrl': '',
+  voiceCommands: Object.freeze({}) as Readonly<Record<string, unknown>>,
+  sendPhrase: 'over and out',
+  'escape.action': 'stop' as 'stop' | 'discard',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

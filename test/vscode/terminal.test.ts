@@ -207,7 +207,8 @@ describe('Voxnote keys and words in a focused terminal, and a reload mid-utteran
       '-workbench.action.quickOpen',
       'voxnote.pushToTalk',
       'voxnote.toggleDictation',
-      'voxnote.cancelDictation',
+      'voxnote.dictateAndSend',
+      'voxnote.showCommands',
     ]);
   });
 });
