@@ -118,6 +118,7 @@ export class DictationController implements vscode.Disposable {
     this.deps.store.update({
       status: 'loading',
       source: `Microphone → ${describeTarget(target)}`,
+      target: describeTarget(target),
       device: settings.device ?? 'default',
       model: engine.name,
     });
