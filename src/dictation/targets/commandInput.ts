@@ -20,11 +20,31 @@ export class TypedText {
   get before(): string {
     return this.text;
   }
+  /** What the input held before this session (the commit box's text). */
+  seed(text: string): void {
+    this.text = text.slice(-CONTEXT_CHARS);
+  }
   add(text: string): void {
     this.text = (this.text + text).slice(-CONTEXT_CHARS);
   }
   reset(): void {
     this.text = '';
+  }
+}
+
+/**
+ * The commit box's text, from the git extension's API (its input box has no
+ * cursor: dictation is taken to continue at the end). Empty when there is not
+ * exactly one repository.
+ */
+export function commitBoxText(): string {
+  type GitApi = { repositories: Array<{ inputBox: { value: string } }> };
+  const git = vscode.extensions.getExtension<{ getAPI(version: 1): GitApi }>('vscode.git');
+  try {
+    const repositories = git?.isActive ? git.exports.getAPI(1).repositories : [];
+    return repositories.length === 1 ? repositories[0].inputBox.value : '';
+  } catch {
+    return '';
   }
 }
 

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { FormatOptions } from '../../shared/settings';
 import type { Delivery } from '../finalDelivery';
 import { type EditorTarget, TextInserter } from '../insertion';
-import { pasteIntoWebview, submitChat, typeIntoFocusedWidget, TypedText } from './commandInput';
+import { commitBoxText, pasteIntoWebview, submitChat, typeIntoFocusedWidget, TypedText } from './commandInput';
 import { FocusWatch } from './focusWatch';
 import type { StartOptions, TargetSpec } from './startTarget';
 import { SENDS, shapeFor, splitSendPhrase } from './targetText';
@@ -49,6 +49,7 @@ export class TargetDelivery implements vscode.Disposable {
     this.unsent = undefined;
     this.inserter.reset();
     this.typed.reset();
+    if (spec.kind === 'commit') this.typed.seed(commitBoxText());
     this.watch?.dispose();
     this.watch = spec.kind === 'editor' || spec.kind === 'document' || spec.kind === 'terminal' ? undefined : new FocusWatch(spec.label, spec.kind === 'webview' ? spec.tab : undefined);
   }
@@ -83,6 +84,8 @@ export class TargetDelivery implements vscode.Disposable {
     const gone = this.watch?.gone;
     if (gone) return fallback(gone);
     if (target.kind === 'terminal' && target.terminal.exitStatus) return fallback('the terminal was closed');
+    // A browser lets no script paste into a webview's frame (VS Code's Paste there needs Ctrl+V): kept on the clipboard for it.
+    if (target.kind === 'webview' && vscode.env.uiKind === vscode.UIKind.Web) return fallback(`VS Code in a browser cannot paste into ${target.label} for an extension; press Ctrl+V there`);
     const shaped = shapeFor(target.kind, words, { before: this.typed.before }, this.deps.format(), this.deps.sendPhrase());
     // A widget's text cannot be taken back: "scratch that" drops only the words before it.
     const text = shaped.kind === 'text' ? shaped.text : this.shapeRest(target, shaped.rest);

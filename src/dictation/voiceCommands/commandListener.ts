@@ -1,8 +1,9 @@
 /**
  * `Voxnote: Listen for a Command`: one utterance, commands only. The
- * recognizer is told the command phrases (a Vosk grammar, AssemblyAI key
- * terms), near misses count, and nothing is ever typed: an utterance that is
- * no command only says so in the status bar.
+ * recognizer is told the command phrases (a Vosk grammar with "[unk]" for
+ * anything else, so nothing is forced onto a command; AssemblyAI key terms),
+ * near misses count, and nothing is ever typed: an utterance that is no
+ * command only says so in the status bar.
  */
 import * as vscode from 'vscode';
 import { readDictationSettings } from '../../config';
@@ -15,6 +16,8 @@ import type { VoiceCommands } from './voiceCommands';
 /** Listening ends after this long without a command. */
 const LISTEN_MS = 10_000;
 const STATUS_MS = 4000;
+/** AssemblyAI's key terms prompt takes up to 100 terms. */
+const MAX_KEY_TERMS = 100;
 
 export interface ListenerDeps {
   lane: SpeechLane;
@@ -41,13 +44,14 @@ export class CommandListener implements vscode.Disposable {
     const engine = await this.deps.engines.choose('dictation', { purpose: 'listening for a command', command: 'voxnote.listenForCommand' });
     if (!engine || this.session || this.deps.lane.active) return;
     const settings = readDictationSettings();
-    const phrases = await this.deps.commands.phrases();
+    // Vosk takes them all as its grammar; a cloud engine takes a short list of key terms.
+    const all = await this.deps.commands.phrases();
+    const phrases = engine.engine.kind === 'vosk' ? [...all, '[unk]'] : all.slice(0, MAX_KEY_TERMS);
     const session = this.deps.lane.createSession({
       engine: engine.engine,
       purpose: 'dictation',
       source: { kind: 'mic', device: settings.device, backend: settings.backend },
-      // "[unk]" lets Vosk hear something else without forcing it onto a command.
-      options: { partials: true, levels: false, phrases: [...phrases, '[unk]'] },
+      options: { partials: true, levels: false, phrases },
     });
     this.session = session;
     this.show('$(record) Say a command…', 'Voxnote is listening for one voice command (never typed)');

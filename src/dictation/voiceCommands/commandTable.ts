@@ -64,7 +64,8 @@ const MAX_NAMES = 300;
 export function commandPhrases(entries: readonly CommandEntry<VoiceAction>[], names: readonly string[]): string[] {
   const spokenNames = [...new Set(names.slice(0, MAX_NAMES).map((n) => normalizeWords(n.replace(/[._/\\-]+/g, ' ')).join(' ')).filter((n) => n))];
   const phrases = new Set<string>();
-  for (const e of entries) {
+  // Whole phrases first: an engine that takes only so many (AssemblyAI's key terms) gets those.
+  for (const e of [...entries].sort((a, b) => Number(/<\w+>/.test(a.phrase)) - Number(/<\w+>/.test(b.phrase)))) {
     const words = normalizeWords(e.phrase);
     const head = words.slice(0, -1).join(' ');
     const last = words[words.length - 1];
