@@ -210,7 +210,6 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       const kept = panel.locator('#utterances li.undelivered span');
       await kept.first().waitFor({ timeout: 10_000 });
       assert.match((await kept.allInnerTexts()).join('|'), /Save open run/);
-      await page.keyboard.press('Control+W'); // the panel
       console.log(`# focus change mid-utterance in ${ms(t0)}`);
     });
 
@@ -241,9 +240,12 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       await page.locator('.terminal-wrapper.active, .xterm').first().waitFor();
       await sleep(500);
       await toggle();
-      await waitForItem(status(), /Listening/);
+      const shown = await waitForItem(status(), /Listening/);
+      assert.match(shown, /terminal/, 'the status bar names the terminal');
       await speak([0.3, 'yes', 0.35, 'open', 1.2]);
-      await waitUntil('the first words at the agent', () => read(agentLog).includes('open'));
+      await waitUntil('the first words at the agent', () => read(agentLog).includes('open')).catch(async (e: Error) => {
+        throw new Error(`${e.message}; status ${await status().innerText()}; agent got ${JSON.stringify(read(agentLog))}`);
+      });
       assert.doesNotMatch(read(agentLog), CONTROL, 'not submitted');
       await speak([0.3, 'file', 0.35, 'close', 0.35, 'run', 1.2]);
       await waitUntil('Enter at the agent', () => read(agentLog).includes('\r'));
