@@ -280,6 +280,7 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       const t0 = performance.now();
       await wb.openFile('notes.txt');
       await page.locator('.editor-instance .monaco-editor.focused').waitFor();
+      await page.keyboard.press('Control+End');
       await page.keyboard.type(' more');
       const file = path.join(workspace, 'notes.txt');
       await wb.runCommand('Voxnote: Listen for a Command');
@@ -288,10 +289,13 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       await page.locator('.statusbar-item', { hasText: 'is not a voice command' }).waitFor({ timeout: 15_000 });
       assert.doesNotMatch(await editorText(), /open/i, 'nothing typed');
       await page.locator('[id="voxnote.voxnote.voxnote.command"]').waitFor({ state: 'hidden', timeout: 10_000 });
+      await sleep(1000);
       await page.keyboard.press('Control+Alt+Shift+Enter');
       await page.locator('[id="voxnote.voxnote.voxnote.command"]').waitFor({ timeout: 20_000 });
       await speak([0.3, 'save', 0.35, 'file', 1.5]);
-      await waitUntil('the file saved by the command', () => fs.readFileSync(file, 'utf8').endsWith('typed more'));
+      await waitUntil('the file saved by the command', () => fs.readFileSync(file, 'utf8').endsWith(' more')).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the file holds ${JSON.stringify(fs.readFileSync(file, 'utf8'))}; status bar: ${await page.locator('.statusbar').innerText()}`);
+      });
       assert.doesNotMatch(await editorText(), /save/i, 'nothing typed');
       console.log(`# command mode in ${ms(t0)}`);
     });
