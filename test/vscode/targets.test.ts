@@ -14,6 +14,7 @@
  *   dictation; Listen for a Command never types;
  * - Escape: collapses multiple cursors without stopping dictation; then stops it
  *   and the utterance under way still goes in;
+ * - the transcript panel's Start: into the editor active before the panel (issue 15, item 6);
  * - the chat input: whether this workbench has one without an AI provider (printed).
  * Tone words: yes no open close file save run.
  */
@@ -28,7 +29,7 @@ import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { prerequisites, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -71,14 +72,6 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
   let probe: string;
   const speak = (items: Array<string | number>) => audio.play('mic', toneWav(items, { sampleRate: 48000 }).path);
   const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '');
-
-  async function waitUntil<T>(what: string, probeFn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-    for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
-      const value = await probeFn();
-      if (value) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    }
-  }
 
   before(async () => {
     prerequisites();
@@ -322,6 +315,26 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
         throw new Error(`${e.message}; the editor shows ${JSON.stringify(await editorText())}, the file ${JSON.stringify(fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8'))}`);
       });
       console.log(`# Escape in ${ms(t0)}`);
+    });
+
+    it("the transcript panel's Start dictates into the editor that was active before the panel took the focus", async () => {
+      const t0 = performance.now();
+      await wb.openFile('notes.txt');
+      await page.locator('.editor-instance .monaco-editor.focused').waitFor();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Enter');
+      await wb.runCommand('Voxnote: Show Transcript');
+      const panel = await wb.findWebviewFrame('#toggle');
+      await panel.locator('#toggle').click();
+      const shown = await waitForItem(status(), /Listening/);
+      assert.match(shown, /notes\.txt/, 'the status bar names the editor');
+      await speak([0.3, 'no', 0.35, 'open', 1.2]);
+      await waitUntil('the words in notes.txt', async () => /No open/.test(await editorText())).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the editor shows ${JSON.stringify(await editorText())}`);
+      });
+      await panel.locator('#toggle').click();
+      await stopped();
+      console.log(`# the panel's Start in ${ms(t0)}`);
     });
 
     it('the chat input: does this workbench have one without an AI provider? (printed, not asserted)', async () => {
