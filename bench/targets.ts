@@ -72,12 +72,24 @@ export async function targetsBench(options: { dist: string; utterances?: number 
       await wb.dispose();
       const line = output.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) throw new Error(`the extension-host bench failed (exit ${code}):\n${output}`);
-      const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as { commandMs: number[]; commitMs: number[]; commitText: string };
+      const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as { commandMs: number[]; directSaveMs: number[]; commitMs: number[]; commitText: string; directTypeMs: number[] };
       return {
         where: 'code-server extension host, extension from the linux-x64 .vsix, tone model, virtual PulseAudio mic',
         loadAverage1mAtStart: round(loadAtStart),
-        commandFinalToEffect: { ...stats(r.commandMs), command: '"save file" → onDidSaveTextDocument', target: '≤ 50 ms' },
-        finalToCommitBox: { ...stats(r.commitMs), words: r.commitText.split(/\s+/).filter(Boolean).length, target: 'p95 ≤ 30 ms' },
+        commandFinalToEffect: {
+          ...stats(r.commandMs),
+          command: '"save file" → onDidSaveTextDocument',
+          target: '≤ 50 ms',
+          // The save command run directly, to the same event: what VS Code itself takes here and now.
+          directCommandBaseline: stats(r.directSaveMs),
+        },
+        finalToCommitBox: {
+          ...stats(r.commitMs),
+          words: r.commitText.split(/\s+/).filter(Boolean).length,
+          target: 'p95 ≤ 30 ms',
+          // VS Code's `type` into the focused commit box run directly, to the same change.
+          directTypeBaseline: stats(r.directTypeMs),
+        },
       };
     } finally {
       await server.dispose();

@@ -35,7 +35,7 @@ function finals(api: VoxnoteApi): { at: number[]; dispose(): void } {
   return { at, dispose: () => sub.dispose() };
 }
 
-async function commandToEffect(api: VoxnoteApi, plan: TargetsPlan): Promise<number[]> {
+async function commandToEffect(api: VoxnoteApi, plan: TargetsPlan): Promise<{ viaVoice: number[]; direct: number[] }> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(plan.file));
   const editor = await vscode.window.showTextDocument(doc);
   const dirty = () => editor.edit((b) => b.insert(new vscode.Position(0, 0), 'x'));
@@ -55,14 +55,25 @@ async function commandToEffect(api: VoxnoteApi, plan: TargetsPlan): Promise<numb
     await vscode.commands.executeCommand('voxnote.stopDictation');
     await sleep(1000);
     if (saves.length !== f.at.length) throw new Error(`${f.at.length} finals but ${saves.length} saves`);
-    return saves.map((s, i) => s - f.at[i]);
+    const viaVoice = saves.map((s, i) => s - f.at[i]);
+    // The workbench's own share: the same save command run directly, to the same event.
+    const direct: number[] = [];
+    for (let i = 0; i < plan.utterances; i++) {
+      await sleep(200);
+      const from = saves.length;
+      const t0 = performance.now();
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      for (const until = Date.now() + 5000; saves.length === from && Date.now() < until; ) await sleep(1);
+      direct.push(saves[from] - t0);
+    }
+    return { viaVoice, direct };
   } finally {
     saved.dispose();
     f.dispose();
   }
 }
 
-async function finalToCommitBox(api: VoxnoteApi, plan: TargetsPlan): Promise<{ ms: number[]; text: string }> {
+async function finalToCommitBox(api: VoxnoteApi, plan: TargetsPlan): Promise<{ ms: number[]; text: string; direct: number[] }> {
   type GitApi = { repositories: Array<{ inputBox: { value: string } }> };
   const git = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
   const gitApi = (await git?.activate())?.getAPI(1);
@@ -89,7 +100,19 @@ async function finalToCommitBox(api: VoxnoteApi, plan: TargetsPlan): Promise<{ m
     }
     await playing;
     await vscode.commands.executeCommand('voxnote.stopDictation');
-    return { ms: took, text: repo.inputBox.value };
+    const text = repo.inputBox.value;
+    // The workbench's own share: VS Code's `type` into the focused commit box, to the same change.
+    await sleep(1000);
+    const direct: number[] = [];
+    for (let i = 0; i < plan.utterances; i++) {
+      seen = repo.inputBox.value;
+      const t0 = performance.now();
+      await vscode.commands.executeCommand('type', { text: ' x' });
+      for (const until = Date.now() + 5000; repo.inputBox.value === seen && Date.now() < until; ) await sleep(1);
+      direct.push(performance.now() - t0);
+      await sleep(100);
+    }
+    return { ms: took, text, direct };
   } finally {
     f.dispose();
   }
@@ -102,5 +125,5 @@ export async function run(): Promise<void> {
   if (!api) throw new Error('voxnote.voxnote exported no API (not in test mode)');
   const commandMs = await commandToEffect(api, plan);
   const commit = await finalToCommitBox(api, plan);
-  console.log(RESULT_PREFIX + JSON.stringify({ commandMs, commitMs: commit.ms, commitText: commit.text }));
+  console.log(RESULT_PREFIX + JSON.stringify({ commandMs: commandMs.viaVoice, directSaveMs: commandMs.direct, commitMs: commit.ms, commitText: commit.text, directTypeMs: commit.direct }));
 }

@@ -14,7 +14,7 @@ import type { SpeechLane } from '../speech/speechService';
 import { FinalDelivery } from './finalDelivery';
 import { GhostText } from './ghostText';
 import { HoldDetector } from './holdDetector';
-import { describeTarget, type StartOptions, type StartTargets, type TargetSpec } from './targets/startTarget';
+import { describeTarget, type StartOptions, type StartTargets } from './targets/startTarget';
 import type { Target, TargetDelivery } from './targets/targetDelivery';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 
@@ -25,8 +25,6 @@ export type { StartOptions } from './targets/startTarget';
 interface Session {
   speech: SpeechSession;
   engine: ChosenEngine;
-  /** The input focused when it started (targets/startTarget.ts). */
-  target: TargetSpec;
   stopping: boolean;
   /** Escape: the flushed last final is dropped, not inserted. */
   discard: boolean;
@@ -132,7 +130,6 @@ export class DictationController implements vscode.Disposable {
     const session: Session = {
       speech,
       engine,
-      target,
       stopping: false,
       discard: false,
       restartNoticeShown: false,

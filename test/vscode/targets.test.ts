@@ -127,7 +127,8 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
     const status = () => voxnoteStatusItem(page, 'voxnote.status');
     const commitBox = () => page.locator('.scm-editor .monaco-editor').first();
     const commitText = async () => (await page.locator('.scm-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ').trim();
-    const editorText = async () => (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    const notesEditor = () => page.locator('.monaco-editor[data-uri$="notes.txt"]').first();
+    const editorText = async () => (await notesEditor().locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ');
     const toggle = () => page.keyboard.press('Control+Alt+Shift+Space');
     const stopped = () => waitForItem(status(), /^Voxnote$/, 10_000);
 
@@ -190,7 +191,7 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       await waitForItem(status(), /Listening/);
       const spoken = speak([0.3, 'save', 0.35, 'open', 0.35, 'run', 1.5]);
       await waitForItem(status(), /save/);
-      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await notesEditor().locator('.view-lines').click();
       const editorBefore = await editorText();
       await spoken;
       await sleep(1500);
