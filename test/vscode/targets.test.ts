@@ -127,7 +127,7 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
     const status = () => voxnoteStatusItem(page, 'voxnote.status');
     const commitBox = () => page.locator('.scm-editor .monaco-editor').first();
     const commitText = async () => (await page.locator('.scm-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ').trim();
-    const notesEditor = () => page.locator('.monaco-editor[data-uri$="notes.txt"]').first();
+    const notesEditor = () => page.locator('.monaco-editor[data-uri$="notes.txt"]:visible').first();
     const editorText = async () => (await notesEditor().locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ');
     const toggle = () => page.keyboard.press('Control+Alt+Shift+Space');
     const stopped = () => waitForItem(status(), /^Voxnote$/, 10_000);
@@ -330,11 +330,17 @@ describe('Voxnote dictates into the focused input: commit box, webview, terminal
       const shown = await waitForItem(status(), /Listening/);
       assert.match(shown, /notes\.txt/, 'the status bar names the editor');
       await speak([0.3, 'no', 0.35, 'open', 1.2]);
-      await waitUntil('the words in notes.txt', async () => /No open/.test(await editorText())).catch(async (e: Error) => {
-        throw new Error(`${e.message}; the editor shows ${JSON.stringify(await editorText())}`);
+      const delivered = panel.locator('#utterances li:not(.undelivered)', { hasText: 'No open' });
+      await delivered.waitFor({ timeout: 20_000 }).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the panel shows ${JSON.stringify(await panel.locator('#utterances').innerText())}`);
       });
       await panel.locator('#toggle').click();
       await stopped();
+      await notesEditor().locator('.view-lines').click();
+      await page.keyboard.press('Control+S');
+      await waitUntil('the words in notes.txt on disk', () => /\nNo open$/.test(fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8'))).catch((e: Error) => {
+        throw new Error(`${e.message}; the file holds ${JSON.stringify(fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8'))}`);
+      });
       console.log(`# the panel's Start in ${ms(t0)}`);
     });
 
