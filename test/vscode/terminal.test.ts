@@ -200,7 +200,6 @@ describe('Voxnote keys and words in a focused terminal, and a reload mid-utteran
       'voxnote.pushToTalk',
       'voxnote.toggleDictation',
       'voxnote.dictateAndSend',
-      'voxnote.showCommands',
     ]);
   });
 });

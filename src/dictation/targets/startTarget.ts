@@ -3,7 +3,8 @@
  * cannot read VS Code's focus, but a keybinding's `when` clause can: each of
  * Voxnote's keys is bound once per kind of input (package.json), and passes
  * the kind as `{ target }`. The Command Palette takes the focus away, so its
- * keys (F1, Ctrl+Shift+P) are bound the same way in inputs (`voxnote.showCommands`):
+ * keys (F1, Ctrl+Shift+P) are bound the same way in inputs other than editors
+ * and terminals (`voxnote.showCommands`):
  * they note where the focus was, then open the palette; VS Code gives the
  * focus back when it closes, and a Start Dictation from it goes there.
  */
