@@ -15,6 +15,8 @@ const VSCODE_LAYER = [
   '^src/(extension|api|config)\\.ts$',
   '^src/ui/',
   '^src/dictation/(dictationController|ghostText|insertion|terminalKeysSetting)\\.ts$',
+  '^src/dictation/targets/(startTarget|focusWatch|commandInput|targetDelivery)\\.ts$',
+  '^src/dictation/voiceCommands/(voiceCommands|commandListener)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
   '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles)\\.ts$',
   '^src/speech/vscode/',

@@ -14,6 +14,7 @@ const entries = {
   bench: 'bench/main.ts',
   // The bench's runner inside a VS Code extension host (not shipped: .vscodeignore).
   benchHost: 'bench/dictationHost.ts',
+  targetsHost: 'bench/targetsHost.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 

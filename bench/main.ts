@@ -11,6 +11,7 @@
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
+ * - targets: a voice command's final → its effect, final → commit box (bench/targets.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
  * Audio and model are the synthetic tone model's (no real model can be had here).
  */
@@ -27,6 +28,7 @@ import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
 import { sherpaBench, sherpaDirect } from './sherpa';
+import { targetsBench } from './targets';
 
 const DIST = __dirname;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-bench-'));
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
     ...(sherpa ? { sherpa } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
+    ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),
   };
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   fs.rmSync(work, { recursive: true, force: true });

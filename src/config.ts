@@ -109,6 +109,13 @@ export const partialLength = (): number => read(section(), 'statusBar.partialLen
 export const maxSegmentSeconds = (): number => read(section(), 'model.maxSegmentSeconds');
 export const maxModelBytes = (): number => read(section(), 'model.maxUnpackedGB') * 1024 ** 3;
 
+/** voxnote.voiceCommands as set: checked entry by entry in dictation/voiceCommands/commandTable.ts. */
+export const readVoiceCommands = (): unknown => read(section(), 'voiceCommands');
+/** The spoken phrase that submits a chat input or a terminal line; empty turns it off. */
+export const sendPhrase = (): string => read(section(), 'sendPhrase').trim();
+/** What Escape does while dictating: stop and keep the utterance under way, or discard it. */
+export const escapeDiscards = (): boolean => read(section(), 'escape.action') === 'discard';
+
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   await section().update(key, value, vscode.ConfigurationTarget.Global);
 }

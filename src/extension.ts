@@ -9,10 +9,14 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { VoxnoteApi, voxnoteApi } from './api';
-import { partialLength, preloadModel } from './config';
+import { escapeDiscards, partialLength, preloadModel, readDictationSettings, sendPhrase } from './config';
 import { DictationController, StartOptions } from './dictation/dictationController';
 import { KeptTranscript } from './dictation/keptTranscript';
 import { keepTerminalKeys } from './dictation/terminalKeysSetting';
+import { StartTargets } from './dictation/targets/startTarget';
+import { TargetDelivery } from './dictation/targets/targetDelivery';
+import { CommandListener } from './dictation/voiceCommands/commandListener';
+import { VoiceCommands } from './dictation/voiceCommands/voiceCommands';
 import { withDeadline } from './shared/deadline';
 import { TranscriptStore } from './transcript/transcriptStore';
 import { audioGoesTo } from './shared/engines';
@@ -68,10 +72,16 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
   const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError });
-  const dictation = new DictationController({ lane: dictationLane, engines, store, log, reportError });
+  // Targets and voice commands (issue 17): where finals go, and utterances that are commands.
+  const targets = new StartTargets();
+  const voiceCommands = new VoiceCommands({ stopDictation: () => dictation.stop(), log });
+  const delivery = new TargetDelivery({ format: () => readDictationSettings().format, sendPhrase, runCommand: (u) => voiceCommands.run(u, 'dictation') });
+  const dictation = new DictationController({ lane: dictationLane, engines, store, log, reportError, targets, delivery });
+  const commandListener = new CommandListener({ lane: dictationLane, engines, commands: voiceCommands, log, reportError });
 
   const panelActions: PanelActions = {
-    toggle: () => dictation.toggle(),
+    // The panel has the focus: its Start dictates into the editor active before it.
+    toggle: () => dictation.toggle({ target: 'lastEditor' }),
     copy: () => void vscode.env.clipboard.writeText(store.state.utterances.map((u) => u.text).join('\n')),
     clear: () => store.clear(),
   };
@@ -126,6 +136,13 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     command('voxnote.toggleDictation', (o?: StartOptions) => dictation.toggle(o)),
     command('voxnote.pushToTalk', (o?: StartOptions) => dictation.pushToTalk(o)),
     command('voxnote.cancelDictation', () => dictation.cancel()),
+    targets,
+    delivery,
+    commandListener,
+    command('voxnote.escapeDictation', () => (escapeDiscards() ? dictation.cancel() : dictation.stop())),
+    command('voxnote.dictateAndSend', (o?: StartOptions) => dictation.pushToTalk({ ...o, send: true })),
+    command('voxnote.listenForCommand', () => commandListener.listen()),
+    command('voxnote.showCommands', (o?: StartOptions) => targets.showCommands(o)),
     command('voxnote.showTranscript', showTranscript),
     command('voxnote.selectMicrophone', () => selectMicrophone(speech)),
     ...[...keys.values()].flatMap((k) => k.commands()),

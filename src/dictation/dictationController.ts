@@ -15,19 +15,16 @@ import type { SpeechLane } from '../speech/speechService';
 import { Dictation, DictationLifecycle } from './dictationLifecycle';
 import { FinalDelivery } from './finalDelivery';
 import { GhostText } from './ghostText';
-import { Target, TextInserter } from './insertion';
+import { describeTarget, type StartOptions, type StartTargets, type TargetSpec } from './targets/startTarget';
+import type { Target, TargetDelivery } from './targets/targetDelivery';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 
 export const DICTATING_CONTEXT = 'voxnote.dictating';
 
-export interface StartOptions {
-  /** Set by the terminal keybinding: dictate into the active terminal. */
-  target?: 'terminal';
-}
+export type { StartOptions } from './targets/startTarget';
 
 /** One dictation as the workbench sees it: where its words go and which notices it has shown. */
 interface EditorDictation extends Dictation<ChosenEngine> {
-  toTerminal: boolean;
   /** Where the current utterance is going, fixed when it begins. */
   utteranceTarget?: Target;
   restartNoticeShown: boolean;
@@ -42,6 +39,10 @@ export interface ControllerDeps {
   log: vscode.LogOutputChannel;
   /** A model, microphone or engine problem: a notification with a next step. */
   reportError(error: { code: string; message: string; hint: string }): void;
+  /** Which input has the focus as a dictation starts. */
+  targets: StartTargets;
+  /** Puts finals there (or runs them as voice commands). */
+  delivery: TargetDelivery;
 }
 
 const OFFER = { purpose: 'dictating', command: 'voxnote.startDictation' };
@@ -50,8 +51,9 @@ export class DictationController implements vscode.Disposable {
   private readonly lifecycle: DictationLifecycle<ChosenEngine, EditorDictation>;
   /** The options of the last start: where the next dictation goes. */
   private options: StartOptions = {};
+  /** Where the next dictation goes: resolved as the person asks, before anything is awaited. */
+  private target?: TargetSpec;
   private readonly ghost = new GhostText();
-  private readonly inserter = new TextInserter(() => readDictationSettings().format);
   /** Finals are inserted strictly in order, even though insertion is async; each on its own. */
   private readonly finals: FinalDelivery<{ dictation: EditorDictation; target: Target | undefined }>;
   private readonly disposables: vscode.Disposable[] = [];
@@ -61,8 +63,8 @@ export class DictationController implements vscode.Disposable {
     this.finals = new FinalDelivery(
       {
         beforeEach: () => this.ghost.clear(),
-        insert: (words, aim) => this.inserter.insert(words, aim?.target),
-        fallbackText: (words) => this.inserter.fallbackText(words),
+        insert: (words, aim) => this.deps.delivery.deliver(words, aim?.target),
+        fallbackText: (words) => this.deps.delivery.fallbackText(words),
         show: (text, undelivered) => void this.deps.store.addUtterance(text, undelivered),
         copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
         kept: (_text, reason, aim) => this.onKept(reason, aim?.dictation),
@@ -106,7 +108,7 @@ export class DictationController implements vscode.Disposable {
 
   /** Starts dictating; a start while the previous dictation is still stopping starts the next one at once. */
   start(options: StartOptions = {}): Promise<void> {
-    this.options = options;
+    this.aimAt(options);
     return this.lifecycle.start();
   }
 
@@ -120,25 +122,32 @@ export class DictationController implements vscode.Disposable {
   }
 
   toggle(options: StartOptions = {}): void {
-    this.options = options;
+    this.aimAt(options);
     this.lifecycle.toggle();
   }
 
   /** One press of the push-to-talk key; key repeats while held arrive as more presses. */
   pushToTalk(options: StartOptions = {}): void {
     const { pushToTalkMode: mode, releaseTailMs } = readDictationSettings();
-    this.options = options;
+    this.aimAt(options);
     this.lifecycle.pushToTalk({ mode, releaseTailMs });
+  }
+
+  /** Before anything is awaited: the focus is where the person started from. */
+  private aimAt(options: StartOptions): void {
+    this.options = options;
+    this.target = this.deps.targets.resolve(options);
   }
 
   private open(engine: ChosenEngine): EditorDictation {
     const settings = readDictationSettings();
-    const toTerminal = this.options.target === 'terminal';
-    this.inserter.reset();
+    const target = this.target ?? this.deps.targets.resolve(this.options);
+    this.deps.delivery.begin(target, this.options);
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, true);
     this.deps.store.update({
       status: 'loading',
-      source: toTerminal ? 'Microphone → terminal' : 'Microphone',
+      source: `Microphone → ${describeTarget(target)}`,
+      target: describeTarget(target),
       device: settings.device ?? 'default',
       model: engine.name,
     });
@@ -149,21 +158,12 @@ export class DictationController implements vscode.Disposable {
       source: { kind: 'mic', device: settings.device, backend: settings.backend },
       options: { partials: true, levels: true, phrases: settings.phrases.length ? settings.phrases : undefined },
     });
-    const dictation: EditorDictation = { speech, engine, toTerminal, restartNoticeShown: false, fallbackNoticeShown: false };
+    const dictation: EditorDictation = { speech, engine, restartNoticeShown: false, fallbackNoticeShown: false };
     return dictation;
   }
 
-  private currentTarget(dictation: EditorDictation): Target | undefined {
-    if (dictation.toTerminal) {
-      const terminal = vscode.window.activeTerminal;
-      return terminal ? { kind: 'terminal', terminal } : undefined;
-    }
-    const editor = vscode.window.activeTextEditor;
-    return editor ? { kind: 'editor', document: editor.document } : undefined;
-  }
-
   private onPartial(dictation: EditorDictation, text: string): void {
-    dictation.utteranceTarget ??= this.currentTarget(dictation);
+    dictation.utteranceTarget ??= this.deps.delivery.aim();
     this.deps.store.setPartial(text);
     this.showGhost(dictation, text);
   }
@@ -177,7 +177,7 @@ export class DictationController implements vscode.Disposable {
 
   /** The one place a final goes to its target (or is kept): the utterance's target, else where the person is now. */
   private deliverFinal(dictation: EditorDictation, e: SpeechFinal): void {
-    const target = dictation.utteranceTarget ?? this.currentTarget(dictation);
+    const target = dictation.utteranceTarget ?? this.deps.delivery.aim();
     dictation.utteranceTarget = undefined;
     this.finals.queue(e.text, { dictation, target });
   }
@@ -221,6 +221,7 @@ export class DictationController implements vscode.Disposable {
   private onIdle(): void {
     // First: nothing below may leave the "dictating" keys (Escape cancels) active.
     void vscode.commands.executeCommand('setContext', DICTATING_CONTEXT, false);
+    void this.deps.delivery.finish();
     this.ghost.clear();
     if (this.deps.store.state.status !== 'error') this.deps.store.update({ status: 'idle' });
   }

@@ -197,6 +197,13 @@ function optionalAnd(words: readonly string[], at: number, part: typeof below100
   return words[at] === 'and' ? part(words, at + 1) : part(words, at);
 }
 
+/** The whole of `words` read as one spoken number ("forty two" → 42), else undefined. */
+export function spokenNumber(words: readonly string[]): number | undefined {
+  const lower = words.map((w) => w.toLowerCase());
+  const parsed = lower.length === 1 && /^\d+$/.test(lower[0]) ? { value: Number(lower[0]), end: 1 } : parseNumber(lower, 0);
+  return parsed && parsed.end === lower.length ? parsed.value : undefined;
+}
+
 function parseNumber(words: readonly string[], at: number): Parsed | undefined {
   if (words[at] === 'zero') return { value: 0, end: at + 1 };
   let total = 0;

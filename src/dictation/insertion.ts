@@ -1,17 +1,19 @@
 /**
- * Puts a final utterance where the user is dictating: at every cursor of the
- * editor it was spoken into (one undo step), or into the terminal. When there
- * is no writable target it says so, and the caller keeps the text elsewhere.
+ * Puts a final utterance into the editor it was spoken into: at every cursor
+ * (one undo step). When the editor cannot take it, it says so, and the caller
+ * keeps the text elsewhere. Other targets are in targets/.
  */
 import * as vscode from 'vscode';
 import type { FormatOptions } from '../shared/settings';
 import type { Delivery } from './finalDelivery';
 import { formatUtterance } from './formatter';
-import { formatForTerminal } from './terminalText';
 import { UtteranceHistory } from './utteranceHistory';
 
-/** Where the utterance was aimed when it began. */
-export type Target = { kind: 'editor'; document: vscode.TextDocument } | { kind: 'terminal'; terminal: vscode.Terminal };
+/** The editor an utterance was aimed at when it began. */
+export interface EditorTarget {
+  kind: 'editor';
+  document: vscode.TextDocument;
+}
 
 /** Enough text before the cursor to decide spacing and capitals. */
 const CONTEXT_CHARS = 200;
@@ -19,16 +21,18 @@ const CONTEXT_CHARS = 200;
 export class TextInserter {
   /** Where the utterances of this session went, for "scratch that" said once or more. */
   private readonly history = new UtteranceHistory<vscode.TextDocument>();
-  private terminalText = '';
 
   constructor(private readonly options: () => FormatOptions) {}
 
-  async insert(words: string, target: Target | undefined): Promise<Delivery> {
+  /** `visible`: the editor need not be the active one, and is shown if hidden (the transcript panel's Start aims at the editor active before it). */
+  async insert(words: string, target: EditorTarget | undefined, visible = false): Promise<Delivery> {
     const fallback = (reason: string): Delivery => ({ delivered: false, text: this.fallbackText(words), reason });
     if (!target) return fallback('no editor is open');
-    if (target.kind === 'terminal') return this.toTerminal(words, target.terminal);
-    const editor = vscode.window.activeTextEditor;
     if (target.document.isClosed) return fallback('the editor was closed');
+    const active = vscode.window.activeTextEditor;
+    let editor = active?.document === target.document || !visible ? active : vscode.window.visibleTextEditors.find((e) => e.document === target.document);
+    // The panel covers it: shown beside, the focus left where it is.
+    if (visible && !editor) editor = await vscode.window.showTextDocument(target.document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     if (!editor || editor.document !== target.document) return fallback('the active editor changed while you spoke');
     if (vscode.workspace.fs.isWritableFileSystem(editor.document.uri.scheme) === false) {
       return fallback('the editor is read-only');
@@ -45,7 +49,6 @@ export class TextInserter {
   /** A new dictation session: "scratch that" never reaches into an earlier one. */
   reset(): void {
     this.history.clear();
-    this.terminalText = '';
   }
 
   private async toEditor(editor: vscode.TextEditor, words: string): Promise<Delivery | undefined> {
@@ -84,15 +87,6 @@ export class TextInserter {
     for (const s of spans) edit.delete(doc.uri, new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end)));
     if (await vscode.workspace.applyEdit(edit)) this.history.removed(spans, doc.version);
     else this.history.clear();
-  }
-
-  private toTerminal(words: string, terminal: vscode.Terminal): Delivery {
-    const formatted = formatForTerminal(words, { before: this.terminalText }, this.options());
-    // A terminal cannot take text back: "scratch that" only drops the words after it.
-    const text = formatted.kind === 'text' ? formatted.text : '';
-    terminal.sendText(text, false);
-    this.terminalText = (this.terminalText + text).slice(-CONTEXT_CHARS);
-    return { delivered: true, text };
   }
 
   private before(doc: vscode.TextDocument, at: vscode.Position): string {

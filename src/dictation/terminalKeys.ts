@@ -1,13 +1,13 @@
 /**
  * A focused terminal sends keys to its shell, except those of the commands in
- * `terminal.integrated.commandsToSkipShell`: Voxnote's push-to-talk, toggle and
- * cancel must be there for their keys to work in a terminal. package.json
+ * `terminal.integrated.commandsToSkipShell`: Voxnote's push-to-talk, toggle
+ * and Dictate and Send must be there for their keys to work in a terminal. package.json
  * contributes them as that setting's default (configurationDefaults); a user
  * with a list of their own replaces the default, so theirs gets ours added.
  * No VS Code API here.
  */
 
-export const TERMINAL_COMMANDS: readonly string[] = ['voxnote.pushToTalk', 'voxnote.toggleDictation', 'voxnote.cancelDictation'];
+export const TERMINAL_COMMANDS: readonly string[] = ['voxnote.pushToTalk', 'voxnote.toggleDictation', 'voxnote.dictateAndSend'];
 
 /**
  * The user's own list (the setting's user value) with Voxnote's commands added,

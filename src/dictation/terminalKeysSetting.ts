@@ -12,14 +12,14 @@ export function keepTerminalKeys(log: vscode.LogOutputChannel): void {
   const skip = terminal.inspect<string[]>('commandsToSkipShell');
   if (skip?.workspaceValue !== undefined || skip?.workspaceFolderValue !== undefined) {
     if (withTerminalCommands(skip.workspaceFolderValue ?? skip.workspaceValue)) {
-      log.warn("This workspace's terminal.integrated.commandsToSkipShell lacks voxnote.pushToTalk and voxnote.toggleDictation: their keys go to the shell in a focused terminal.");
+      log.warn("This workspace's terminal.integrated.commandsToSkipShell lacks Voxnote's dictation commands: their keys go to the shell in a focused terminal.");
     }
     return;
   }
   const updated = withTerminalCommands(skip?.globalValue);
   if (!updated) return;
   terminal.update('commandsToSkipShell', updated, vscode.ConfigurationTarget.Global).then(
-    () => log.info("Added Voxnote's push-to-talk, toggle and cancel to your terminal.integrated.commandsToSkipShell, so their keys work in a focused terminal."),
+    () => log.info("Added Voxnote's dictation commands to your terminal.integrated.commandsToSkipShell, so their keys work in a focused terminal."),
     (e: Error) => log.warn(`Could not add Voxnote's commands to terminal.integrated.commandsToSkipShell: ${e.message}`),
   );
 }

@@ -57,6 +57,9 @@ export const SETTING_DEFAULTS = Object.freeze({
   'server.model': 'whisper-1',
   'server.language': '',
   'server.protocol': 'auto' as 'auto' | 'batch' | 'realtime',
+  voiceCommands: Object.freeze({}) as Readonly<Record<string, unknown>>,
+  sendPhrase: 'over and out',
+  'escape.action': 'stop' as 'stop' | 'discard',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

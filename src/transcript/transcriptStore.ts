@@ -26,6 +26,8 @@ export interface TranscriptState {
   partial: string;
   level: number | null;
   source: string;
+  /** Dictation: where its words go ("commit message", "terminal"); the status bar names it. */
+  target?: string;
   device: string;
   model: string;
   /** While a cloud engine runs: who receives the audio ("AssemblyAI"). */

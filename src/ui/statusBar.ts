@@ -36,7 +36,7 @@ export class StatusBarController implements vscode.Disposable {
       case 'listening': {
         const max = this.partialLength();
         const partial = s.partial.length > max ? `…${s.partial.slice(-max)}` : s.partial;
-        item.text = `$(mic-filled) ${partial || 'Listening…'}`;
+        item.text = `$(mic-filled) ${partial || (s.target ? `Listening → ${s.target}…` : 'Listening…')}`;
         item.command = 'voxnote.toggleDictation';
         break;
       }
@@ -50,7 +50,7 @@ export class StatusBarController implements vscode.Disposable {
     if (s.cloud) item.text = `$(cloud-upload) ${item.text}`;
     // A string tooltip is plain text: error messages and device names are not Markdown.
     item.tooltip = dictationTooltip(s);
-    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.cloud ? `, sending audio to ${s.cloud}` : ''}${s.partial ? `: ${s.partial}` : ''}` };
+    item.accessibilityInformation = { label: `Voxnote ${s.status}${s.status === 'listening' && s.target ? ` into the ${s.target}` : ''}${s.cloud ? `, sending audio to ${s.cloud}` : ''}${s.partial ? `: ${s.partial}` : ''}` };
   }
 
   dispose(): void {

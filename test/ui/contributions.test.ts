@@ -23,10 +23,10 @@ describe('the walkthrough', () => {
   const [walkthrough, ...others] = pkg.contributes.walkthroughs;
   const steps: Array<{ id: string; description: string; media: { markdown?: string; svg?: string }; completionEvents: string[] }> = walkthrough.steps;
 
-  it('is one, with the five first steps in order', () => {
+  it('is one, with the six first steps in order', () => {
     assert.equal(others.length, 0);
     assert.equal(walkthrough.id, 'voxnote.gettingStarted');
-    assert.deepEqual(steps.map((s) => s.id), ['model', 'microphone', 'dictation', 'pushToTalk', 'meeting']);
+    assert.deepEqual(steps.map((s) => s.id), ['model', 'microphone', 'dictation', 'pushToTalk', 'voiceCommands', 'meeting']);
   });
 
   it('every step has media that ships (media/) and completion events', () => {

@@ -8,7 +8,7 @@
  * - "scratch that" twice removes two utterances (the tone model has no words
  *   "scratch that": voxnote.format.commands gives the scratch command the phrase
  *   "save save", the way a user renames it);
- * - Escape drops the utterance in progress and stops;
+ * - Escape, with voxnote.escape.action "discard", drops the utterance in progress and stops;
  * - push-to-talk: listening while the key is held, stopping on release;
  * - dictation into a terminal types the words and runs nothing;
  * - Select Microphone lists the devices and dictation then hears the chosen one.
@@ -133,6 +133,8 @@ describe('dictation features in a real VS Code (code-server)', () => {
       settings: {
         'voxnote.preloadModel': true,
         'voxnote.format.commands': { 'save save': '{scratch}' },
+        // The person chose that Escape discards (the default keeps the utterance: test/vscode/targets.test.ts).
+        'voxnote.escape.action': 'discard',
         // The terminal keeps these keys from the shell (terminal.integrated.commandsToSkipShell, as a user sets it).
         'terminal.integrated.commandsToSkipShell': ['voxnote.toggleDictation', 'voxnote.pushToTalk', 'voxnote.cancelDictation'],
         'terminal.integrated.gpuAcceleration': 'off',
@@ -203,7 +205,7 @@ describe('dictation features in a real VS Code (code-server)', () => {
     console.log(`# scratch that twice in ${ms(t0)}`);
   });
 
-  it('Escape drops the utterance in progress and stops dictation', async () => {
+  it('Escape, set to discard, drops the utterance in progress and stops dictation', async () => {
     const t0 = performance.now();
     await openEditor('escape');
     await wb.runCommand('Voxnote: Start Dictation');

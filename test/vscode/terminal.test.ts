@@ -21,7 +21,7 @@ import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { prerequisites, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -38,14 +38,6 @@ describe('Voxnote keys and words in a focused terminal, and a reload mid-utteran
   let received: string;
   const speak = (items: Array<string | number>) => audio.play('mic', toneWav(items, { sampleRate: 48000 }).path);
   const receivedText = () => (fs.existsSync(received) ? fs.readFileSync(received, 'latin1') : '');
-
-  async function waitUntil<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-    for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    }
-  }
 
   before(async () => {
     prerequisites();
@@ -207,7 +199,7 @@ describe('Voxnote keys and words in a focused terminal, and a reload mid-utteran
       '-workbench.action.quickOpen',
       'voxnote.pushToTalk',
       'voxnote.toggleDictation',
-      'voxnote.cancelDictation',
+      'voxnote.dictateAndSend',
     ]);
   });
 });

@@ -9,6 +9,15 @@ import type { Locator, Page } from 'playwright-core';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `probe` every 100 ms until it gives something truthy, which it returns; the error names `what`. */
+export async function waitUntil<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
 /** A status bar item of Voxnote by its item id (VS Code makes it "<extension id>.<item id>"). */
 export const voxnoteStatusItem = (page: Page, id: string): Locator => page.locator(`[id="voxnote.voxnote.${id}"]`);
 

@@ -15,9 +15,9 @@ suite('Voxnote installed, in production mode', () => {
     assert.equal(exports, undefined);
   });
 
-  test("push-to-talk, toggle and cancel are in the terminal's commandsToSkipShell, also for a user with a list of their own", async () => {
+  test("push-to-talk, toggle and Dictate and Send are in the terminal's commandsToSkipShell, also for a user with a list of their own", async () => {
     // The driver gave the user a list of their own: Voxnote adds its commands to it just after activating.
-    const wanted = ['voxnote.pushToTalk', 'voxnote.toggleDictation', 'voxnote.cancelDictation'];
+    const wanted = ['voxnote.pushToTalk', 'voxnote.toggleDictation', 'voxnote.dictateAndSend'];
     const skip = () => vscode.workspace.getConfiguration('terminal.integrated').get<string[]>('commandsToSkipShell') ?? [];
     for (const until = Date.now() + 10_000; !wanted.every((c) => skip().includes(c)); await new Promise((r) => setTimeout(r, 100))) {
       if (Date.now() > until) assert.fail(`commandsToSkipShell is ${JSON.stringify(skip())}`);
