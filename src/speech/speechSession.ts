@@ -88,7 +88,8 @@ export interface SpeechSession extends Disposable {
   /** Ends the current utterance now (push-to-talk release): its final comes out. */
   endUtterance(): void;
   /** Stops capture; resolves after the last final, when the session has ended. */
-  stop(): Promise<SpeechEnd>;
+  /** `discard` (Cancel, Ctrl+C): ends within a second; audio not yet decoded is dropped, what was decoded is kept. */
+  stop(options?: { discard?: boolean }): Promise<SpeechEnd>;
 }
 
 /** What a session needs from its lane. */
@@ -191,7 +192,9 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
     if (this.running && this.started && !this.stopping) this.client?.send({ type: 'endUtterance' });
   }
 
-  stop(): Promise<SpeechEnd> {
+  stop(options: { discard?: boolean } = {}): Promise<SpeechEnd> {
+    // A Cancel after a plain stop still cuts the wait short.
+    if (options.discard && this.stopping && this.running && this.client) this.client.send({ type: 'stop', discard: true });
     if (this.current === 'ended' || this.stopping) return this.ended;
     this.stopping = true;
     clearTimeout(this.restartTimer);
@@ -199,7 +202,7 @@ export class SessionImpl implements SpeechSession, MicrophoneClaim {
       this.finish('requested');
     } else {
       this.setState('stopping');
-      this.stopId = this.client.send({ type: 'stop' });
+      this.stopId = this.client.send({ type: 'stop', ...(options.discard ? { discard: true } : {}) });
     }
     return this.ended;
   }

@@ -93,7 +93,7 @@ async function handle(cmd: Command): Promise<void> {
       return start(cmd);
     case 'stop':
       if (!session) return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
-      return session.stop();
+      return session.stop(cmd.discard);
     case 'endUtterance':
       if (!session) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
       return session.endUtterance();
@@ -102,6 +102,8 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'shutdown':
       return shutdown();
+    case 'ping':
+      return;
   }
 }
 
@@ -114,8 +116,17 @@ function onLine(line: string): void {
     if (!(e instanceof ProtocolError)) throw e;
     return error(e.id, { code: 'bad-command', message: `Ignored a bad command: ${e.message}`, hint: 'See docs/protocol.md for the commands.', fatal: false });
   }
+  // Liveness and Cancel never wait behind a command in progress (a stop waiting for its last decodes).
+  if (cmd.type === 'ping') return emit(cmd.id, { type: 'pong' });
+  if (cmd.type === 'stop' && cmd.discard && session) {
+    void session.stop(true);
+    return;
+  }
   queue = queue.then(() => handle(cmd)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
 }
+
+// Ctrl+C in a terminal reaches the whole process group: the parent decides when the worker ends (a CLI keeps what was decoded).
+process.on('SIGINT', () => undefined);
 
 process.on('uncaughtException', (e) => {
   error(null, { code: 'internal', message: `Worker failure: ${e.message}`, hint: 'Restart Voxnote; if it happens again, report it with the log.', fatal: true });

@@ -30,6 +30,8 @@ export class Session {
   private lastProgressSecond = -1;
   private finishing = false;
   private ended = false;
+  /** Stopped with `discard`: nothing more is decoded. */
+  private discarding = false;
   /** A fatal engine failure reported while capture was still opening: handled once `started` is out. */
   private earlyFailure?: EngineFailure;
   /** Time spent in the sink during the current traced chunk (it is the session's, not the engine's). */
@@ -66,6 +68,7 @@ export class Session {
         onData: (pcm) => this.feed(pcm),
         onEnd: () => void this.finish('end-of-input'),
         onError: (error) => this.fail(error),
+        ready: () => this.stream?.ready?.() ?? Promise.resolve(),
       });
     } catch (e) {
       this.ended = true;
@@ -83,8 +86,15 @@ export class Session {
     this.stream.endUtterance();
   }
 
-  /** Stops capture, lets the engine finish what was already captured (the last final), then `stopped`. */
-  async stop(): Promise<void> {
+  /**
+   * Stops capture, lets the engine finish what was already captured (the last final), then `stopped`.
+   * `discard` (Cancel): audio not yet decoded is dropped, so it ends at once, even during a finish under way.
+   */
+  async stop(discard = false): Promise<void> {
+    if (discard && !this.discarding) {
+      this.discarding = true;
+      this.stream?.discardPending?.();
+    }
     if (this.finishing) return this.done;
     await this.capture?.stop();
     await this.finish('requested');
@@ -169,9 +179,10 @@ export class Session {
     this.emit({ type: 'partial', utteranceId: this.utteranceId, text });
   }
 
+  /** Progress counts decoded audio: an engine that decodes behind the audio says how far it got. */
   private reportProgress(): void {
     const total = this.capture?.totalSeconds;
-    const second = Math.floor(this.seconds);
+    const second = Math.floor(Math.min(this.seconds, this.stream?.decodedSeconds?.() ?? Infinity));
     if (total === undefined || second === this.lastProgressSecond) return;
     this.lastProgressSecond = second;
     this.emit({ type: 'progress', seconds: second, totalSeconds: total });
@@ -209,8 +220,9 @@ export class Session {
     this.finishing = true;
     const stream = this.stream!;
     try {
-      if (flush) this.flushPending();
+      if (flush && !this.discarding) this.flushPending();
       await stream.finish();
+      this.reportProgress();
     } catch (e) {
       this.report(errorOf(e));
     }

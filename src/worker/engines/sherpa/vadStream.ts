@@ -82,6 +82,7 @@ export class VadStream implements RecognitionStream {
   private idle: Array<() => void> = [];
   private room: Array<() => void> = [];
   private closed = false;
+  private discarded = false;
 
   constructor(
     private readonly decoder: SegmentDecoder,
@@ -109,7 +110,7 @@ export class VadStream implements RecognitionStream {
 
   /** Resolves when the undecoded backlog has room: sources that can wait (files) wait for it. */
   ready(): Promise<void> {
-    if (this.closed || this.backlog <= this.settings.maxBacklogSeconds * SAMPLE_RATE) return Promise.resolve();
+    if (this.closed || this.discarded || this.backlog <= this.settings.maxBacklogSeconds * SAMPLE_RATE) return Promise.resolve();
     return new Promise((resolve) => this.room.push(resolve));
   }
 
@@ -204,7 +205,7 @@ export class VadStream implements RecognitionStream {
 
   /** Starts the next decode when none runs: a waiting final, else a partial when one is due. */
   private pump(): void {
-    if (this.busy || this.closed) return;
+    if (this.busy || this.closed || this.discarded) return;
     const seg = this.finals.shift();
     if (seg) {
       this.busy = true;
@@ -241,7 +242,7 @@ export class VadStream implements RecognitionStream {
     try {
       const r = await this.decoder(seg.samples, 'final');
       const text = r.text.trim();
-      if (!text || this.closed) return;
+      if (!text || this.closed || this.discarded) return;
       const start = seg.start / SAMPLE_RATE;
       const end = (seg.start + seg.samples.length) / SAMPLE_RATE;
       this.sink.final({ text, words: toWords(r.tokens, r.timestamps, start, end), start: round(start), end: round(end) });
@@ -286,7 +287,7 @@ export class VadStream implements RecognitionStream {
   }
 
   async finish(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.discarded) return;
     // The last part window, padded with silence: nothing heard is left out.
     if (this.pending.length) {
       const w = new Float32Array(VAD_WINDOW);
@@ -302,10 +303,15 @@ export class VadStream implements RecognitionStream {
     this.closed = true;
   }
 
-  /** Releases the stream at once: audio not yet decoded is dropped, a decode under way is left to end unheard. */
-  close(): void {
-    this.closed = true;
+  /** Cancel: audio not yet decoded is dropped, a decode under way ends unheard, finish() resolves at once. */
+  discardPending(): void {
+    this.discarded = true;
     this.finals = [];
     for (const resolve of [...this.idle.splice(0), ...this.room.splice(0)]) resolve();
+  }
+
+  close(): void {
+    this.discardPending();
+    this.closed = true;
   }
 }
