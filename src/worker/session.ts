@@ -228,7 +228,8 @@ export class Session {
     }
     this.ended = true;
     stream.close();
-    this.emit({ type: 'stopped', reason });
+    // A Cancel during the end of a file's decoding is still a Cancel.
+    this.emit({ type: 'stopped', reason: this.discarding ? 'requested' : reason });
     this.resolveDone();
   }
 
