@@ -18,9 +18,12 @@
  *   and a meeting (two workers at once, one per track);
  * - file at cost 0.3: throughput against a plain sherpa-onnx loop over the same file, peak RSS, Cancel time;
  * - a long file at cost 0.02: RSS along the way (memory flat whatever the length).
+ * Each section is also written to stderr as it completes (the whole part takes a while on a busy machine),
+ * with the machine's load average, since 2 shared cores make every timing depend on it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { WorkerClient } from '../src/speech/workerClient';
 import type { EngineSpec } from '../src/shared/protocol';
@@ -197,6 +200,16 @@ async function transcribe(dist: string, model: string, wav: string, opts: { canc
   return { seconds: (end - t0) / 1000, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };
 }
 
+/** Writes a finished section to stderr at once, with the load it ran under. */
+function section<T>(name: string, value: T): T {
+  process.stderr.write(`costly ${name} ${JSON.stringify({ ...value, loadAverage: os.loadavg().map(r3) })}\n`);
+  return value;
+}
+
+/** Minutes of audio for the file figures: kept short enough for a shared 2-core machine. */
+const FILE_MINUTES = 2;
+const LONG_FILE_MINUTES = 60;
+
 export async function costlyBench(dist: string, work: string) {
   const model = (kind: SherpaToneKind, cost: number) => buildSherpaToneModel(path.join(work, `costly-${kind}-${cost}`), kind, { costLayers: sherpaCostLayers(cost) });
   const offline = offlineScript(9);
@@ -211,37 +224,55 @@ export async function costlyBench(dist: string, work: string) {
     const on = model('streaming', cost);
     const vosk = path.join(work, `costly-vosk-${cost}`);
     buildToneModel(vosk, { costLayers: voskCostLayers(cost) });
-    measuredCost[String(cost)] = {
+    measuredCost[String(cost)] = section(`measuredCost ${cost}`, {
       sherpaOffline: r3(measureSherpa('offline', off, offline)),
       sherpaStreaming: r3(measureSherpa('streaming', on, streaming)),
       vosk: r3(measureVosk(vosk, 30)),
-    };
+    });
     const offSpec: EngineSpec = { kind: 'sherpa', model: off };
     const onSpec: EngineSpec = { kind: 'sherpa', model: on };
-    liveFigures[String(cost)] = {
+    liveFigures[String(cost)] = section(`live ${cost}`, {
       offlineDictation: await live(dist, offSpec, offlineWav, offline, 1),
       offlineMeetingBothTracks: await live(dist, offSpec, offlineWav, offline, 2),
       streamingDictation: await live(dist, onSpec, streamingWav, streaming, 1),
       streamingMeetingBothTracks: await live(dist, onSpec, streamingWav, streaming, 2),
-    };
+    });
   }
 
   // File transcription at cost 0.3: the worker against sherpa-onnx's plain loop (VAD, then one decode per segment), same file.
   const off3 = model('offline', 0.3);
-  const fileMinutes = 3;
-  const fileWav = writeRepeatedWav(path.join(work, 'costly-file.wav'), offline.samples, RATE, Math.round((fileMinutes * 60 * RATE) / offline.samples.length));
+  const fileWav = writeRepeatedWav(path.join(work, 'costly-file.wav'), offline.samples, RATE, Math.round((FILE_MINUTES * 60 * RATE) / offline.samples.length));
   const fileSeconds = (fs.statSync(fileWav).size - 44) / 2 / RATE;
   const worker = await transcribe(dist, off3, fileWav);
   const t0 = performance.now();
   const plain = runDirect(dist, ['offline', fileWav, off3, 'fast']);
   const plainSeconds = (performance.now() - t0) / 1000;
   const cancel = await transcribe(dist, off3, fileWav, { cancelAfterMs: 20000 });
+  const fileAtCost03 = section('fileAtCost03', {
+    audioSeconds: r3(fileSeconds),
+    workerSeconds: r3(worker.seconds),
+    plainLoopSeconds: r3(plainSeconds),
+    ratio: r3(worker.seconds / plainSeconds),
+    target: 'ratio <= 1.1',
+    finals: { worker: worker.finals, plainLoop: plain.finals.length },
+    workerRssMB: { atStart: worker.startRssMB, peak: worker.peakRssMB },
+    cancel: { ms: cancel.cancelMs, after: '20 s', finalsKept: cancel.finals, target: '<= 1000 ms' },
+    what: `${r3(fileSeconds / 60)} minutes of the offline audio, worker (fast file source) vs plain sherpa-onnx loop (bench sherpa-direct, its own process), both wall time`,
+  });
 
-  // Memory on a long file at low cost: two hours of the same audio.
+  // Memory on a long file at low cost.
   const off02 = model('offline', 0.02);
-  const longWav = writeRepeatedWav(path.join(work, 'costly-long.wav'), offline.samples, RATE, Math.round((120 * 60 * RATE) / offline.samples.length));
-  const long = await transcribe(dist, off02, longWav, { marks: [1, 15, 60, 110] });
+  const longWav = writeRepeatedWav(path.join(work, 'costly-long.wav'), offline.samples, RATE, Math.round((LONG_FILE_MINUTES * 60 * RATE) / offline.samples.length));
+  const long = await transcribe(dist, off02, longWav, { marks: [1, 15, 30, 55] });
   spawnSync('rm', ['-f', longWav, fileWav]);
+  const longFileAtCost002 = section('longFileAtCost002', {
+    audioMinutes: LONG_FILE_MINUTES,
+    workerRssMB: { atStart: long.startRssMB, ...long.rss, peak: long.peakRssMB },
+    growthMB: r3(long.peakRssMB - long.startRssMB),
+    seconds: r3(long.seconds),
+    finals: long.finals,
+    target: 'peak <= 50 MB above the start',
+  });
 
   return {
     measuredCost: { ...measuredCost, what: 'decode CPU seconds per audio second of each costly model here: sherpa-onnx offline and streaming (numThreads as Voxnote sets them) and libvosk, plain loops' },
@@ -249,24 +280,7 @@ export async function costlyBench(dist: string, work: string) {
       ...liveFigures,
       what: `audio played in real time from a file: offline = sherpa TDNN tone model + Silero VAD (Whisper-like), ${offline.utterances.length} utterances of 2-6 words in ${r3(offline.samples.length / RATE)} s; streaming = NeMo CTC tone model, ${streaming.utterances.length} utterances in ${r3(streaming.samples.length / RATE)} s; meeting = two workers at once on the same audio; CPU = all workers, per audio minute; backlog = audio played but not decoded, at progress events`,
     },
-    fileAtCost03: {
-      audioSeconds: r3(fileSeconds),
-      workerSeconds: r3(worker.seconds),
-      plainLoopSeconds: r3(plainSeconds),
-      ratio: r3(worker.seconds / plainSeconds),
-      target: 'ratio <= 1.1',
-      finals: { worker: worker.finals, plainLoop: plain.finals.length },
-      workerRssMB: { atStart: worker.startRssMB, peak: worker.peakRssMB },
-      cancel: { ms: cancel.cancelMs, after: '20 s', finalsKept: cancel.finals, target: '<= 1000 ms' },
-      what: `${r3(fileSeconds / 60)} minutes of the offline audio, worker (fast file source) vs plain sherpa-onnx loop (bench sherpa-direct, its own process), both wall time`,
-    },
-    longFileAtCost002: {
-      audioMinutes: 120,
-      workerRssMB: { atStart: long.startRssMB, ...long.rss, peak: long.peakRssMB },
-      growthMB: r3(long.peakRssMB - long.startRssMB),
-      seconds: r3(long.seconds),
-      finals: long.finals,
-      target: 'peak <= 50 MB above the start',
-    },
+    fileAtCost03,
+    longFileAtCost002,
   };
 }

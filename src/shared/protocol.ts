@@ -127,6 +127,7 @@ export type ErrorCode =
   | 'service-unresponsive'
   | 'connection-lost'
   | 'audio-gap'
+  | 'decoding-behind'
   | 'worker-crashed'
   | 'worker-unresponsive'
   | 'internal';

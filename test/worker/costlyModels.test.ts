@@ -74,6 +74,22 @@ describe('costly models', () => {
     });
   });
 
+  it('live speech faster than the model decodes: a notice says so once, and nothing is lost', async () => {
+    // 1.5 s of decode per audio second, 1 s segments: the backlog passes 4 s within the 13 s of speech.
+    const slow = sherpaModel('offline', { costLayers: sherpaCostLayers(1.5) });
+    const words = [...WORDS, ...WORDS.slice(0, 5)];
+    const audio = vadWav([words]);
+    const w = new TestWorker();
+    w.send({ type: 'start', engine: { kind: 'sherpa', model: slow, maxSegmentSeconds: 1 }, source: { kind: 'file', path: audio.path, realtime: true } });
+    await w.waitFor(isType('stopped'), 120000);
+    await w.close();
+    const notices = w.of('error');
+    assert.equal(notices.length, 1, JSON.stringify(notices));
+    assert.equal(notices[0].code, 'decoding-behind');
+    assert.equal(notices[0].fatal, false);
+    assert.deepEqual(w.of('final').map((f) => f.text).join(' '), words.join(' '));
+  });
+
   it('a decode longer than the watchdog is not taken for a hang: the worker answers pings', async () => {
     // One 13 s utterance at 0.3 s per audio second: its final decodes for about 4 s with no event, the watchdog is 1.5 s.
     const audio = vadWav([[...WORDS, ...WORDS.slice(0, 5)]]);

@@ -83,6 +83,7 @@ export class VadStream implements RecognitionStream {
   private room: Array<() => void> = [];
   private closed = false;
   private discarded = false;
+  private saidBehind = false;
 
   constructor(
     private readonly decoder: SegmentDecoder,
@@ -201,6 +202,17 @@ export class VadStream implements RecognitionStream {
   private queueFinal(start: number, end: number): void {
     this.finals.push({ start, samples: this.audio(start, end) });
     this.backlog += end - start;
+    // Live audio cannot wait (a file does, at maxBacklogSeconds): a backlog this long means the model is too slow for live use.
+    if (!this.saidBehind && this.backlog > 2 * this.settings.maxBacklogSeconds * SAMPLE_RATE) {
+      this.saidBehind = true;
+      this.sink.notice?.(
+        new VoxnoteError(
+          'decoding-behind',
+          `The model decodes more slowly than speech arrives: ${Math.round(this.backlog / SAMPLE_RATE)} s of speech wait for it, so finals come late.`,
+          'Nothing is lost; for live dictation choose a faster model, and use this one for audio files.',
+        ),
+      );
+    }
   }
 
   /** Starts the next decode when none runs: a waiting final, else a partial when one is due. */
