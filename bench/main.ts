@@ -9,6 +9,7 @@
  *   libvosk loop, and end of speech to final for Vosk and AssemblyAI's local mock
  *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
+ * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * - targets: a voice command's final → its effect, final → commit box (bench/targets.ts).
@@ -27,6 +28,7 @@ import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
+import { costlyBench } from './costly';
 import { sherpaBench, sherpaDirect } from './sherpa';
 import { targetsBench } from './targets';
 
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
     ...(engine ? { engine } : {}),
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
+    ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
     ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),

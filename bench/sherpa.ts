@@ -66,11 +66,11 @@ const writeRepeats = (file: string, b: Block, minutes: number): string => writeR
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMB = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-function procRss(pid: number): number {
+export function procRss(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
 }
-function procCpuSeconds(pid: number): number {
+export function procCpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
@@ -170,7 +170,7 @@ export async function sherpaDirect(kind: SherpaToneKind, file: string, modelDir:
   process.stdout.write(JSON.stringify({ finals, cpuSeconds: (cpu.user + cpu.system) / 1e6, rss }) + '\n');
 }
 
-function runDirect(dist: string, args: string[]): { finals: Array<{ text: string; at: number }>; cpuSeconds: number; rss: Record<number, number> } {
+export function runDirect(dist: string, args: string[]): { finals: Array<{ text: string; at: number }>; cpuSeconds: number; rss: Record<number, number> } {
   const r = spawnSync(process.execPath, [path.join(dist, 'bench.js'), 'sherpa-direct', ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`sherpa-direct ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -216,7 +216,7 @@ const curve = (r: Record<number, number>) => ({
   growth15to60: rssMB(r[60] - r[15]),
 });
 
-function percentile(xs: number[], p: number): number {
+export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }

@@ -90,7 +90,8 @@ async function runSession(request: SessionRequest & { source: Source }, format: 
   const stop = () => {
     if (stopping) process.exit(130); // a second Ctrl+C: leave now
     stopping = true;
-    void session.stop();
+    // A file is cancelled (what was decoded is printed, the rest dropped, within a second); live capture keeps its last words.
+    void session.stop({ discard: source.kind === 'file' });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

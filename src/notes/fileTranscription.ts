@@ -104,8 +104,8 @@ export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileT
     result.totalSeconds = e.totalSeconds;
     if (e.totalSeconds > 0) o.onProgress?.({ stage: 'transcribing', percent: Math.min(100, (e.seconds / e.totalSeconds) * 100) });
   });
-  // Cancelling stops the file where it is: the last final still comes out.
-  const stop = () => void session.stop();
+  // Cancelling stops the file where it is, within a second: what was decoded is kept, the rest is not decoded.
+  const stop = () => void session.stop({ discard: true });
   o.signal?.addEventListener('abort', stop, { once: true });
   let end;
   try {

@@ -54,8 +54,11 @@ export { ProtocolError } from './protocolError';
 export type Command =
   | { id: number; type: 'load'; engine: EngineSpec }
   | { id: number; type: 'start'; engine: EngineSpec; source: Source; options?: RecognizerOptions }
-  | { id: number; type: 'stop' }
+  /** `discard`: end within a second (Cancel, Ctrl+C): audio not yet decoded is dropped, what was decoded is kept. */
+  | { id: number; type: 'stop'; discard?: boolean }
   | { id: number; type: 'endUtterance' }
+  /** Liveness: answered with `pong` at once, whatever the session is doing. */
+  | { id: number; type: 'ping' }
   | { id: number; type: 'listDevices' }
   | { id: number; type: 'shutdown' };
 
@@ -102,6 +105,7 @@ export type ErrorCode =
   | 'service-unresponsive'
   | 'connection-lost'
   | 'audio-gap'
+  | 'decoding-behind'
   | 'worker-crashed'
   | 'worker-unresponsive'
   | 'internal';
@@ -137,7 +141,8 @@ export type EventBody =
       /** Session seconds of audio the error concerns (an `audio-gap`: what was not transcribed). */
       span?: { start: number; end: number };
     }
-  | { type: 'stopped'; reason: 'requested' | 'end-of-input' | 'error' };
+  | { type: 'stopped'; reason: 'requested' | 'end-of-input' | 'error' }
+  | { type: 'pong' };
 
 /** The id of the command an event answers or whose session it belongs to; null when it belongs to none. */
 type Re = { re: number | null };
@@ -206,9 +211,12 @@ export function parseCommand(line: string): Command {
       case 'start':
         return { id, type: 'start', engine: checkEngineSpec(m.engine), source: checkSource(m.source), options: checkOptions(m.options) };
       case 'stop':
+        if (m.discard !== undefined && typeof m.discard !== 'boolean') throw new ProtocolError('"discard" must be true or false');
+        return { id, type: 'stop', ...(m.discard ? { discard: true } : {}) };
       case 'endUtterance':
       case 'listDevices':
       case 'shutdown':
+      case 'ping':
         return { id, type: m.type };
       default:
         throw new ProtocolError(`unknown command type ${JSON.stringify(m.type)}`);
@@ -220,7 +228,7 @@ export function parseCommand(line: string): Command {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEvent['type']>([
-  'ready', 'started', 'partial', 'final', 'level', 'progress', 'devices', 'error', 'stopped',
+  'ready', 'started', 'partial', 'final', 'level', 'progress', 'devices', 'error', 'stopped', 'pong',
 ]);
 
 /** Host side: one stdout line to an event. The worker is ours, so only the tag and `re` are checked. */

@@ -38,8 +38,8 @@ export type SessionEvent =
   | { type: 'open'; how: 'microphone' | 'direct' | 'cancelled' }
   | { type: 'granted' }
   | { type: 'denied' }
-  /** stop(), dispose() or the token. */
-  | { type: 'stop' }
+  /** stop(), dispose() or the token; `discard` (Cancel, Ctrl+C) drops audio not yet decoded. */
+  | { type: 'stop'; discard?: boolean }
   /** The arbiter lends our microphone to dictation. */
   | { type: 'suspend' }
   /** The microphone is back. */
@@ -64,7 +64,7 @@ export type SessionEffect =
   | { type: 'acquire' }
   | { type: 'release' }
   | { type: 'sendStart' }
-  | { type: 'sendStop' }
+  | { type: 'sendStop'; discard?: boolean }
   | { type: 'sendEndUtterance' }
   /** Tell the owner capture runs. */
   | { type: 'announce' }
@@ -82,6 +82,7 @@ export interface SessionTransition {
   effects: SessionEffect[];
 }
 
+const stopCommand = (e: { discard?: boolean }): SessionEffect => (e.discard ? { type: 'sendStop', discard: true } : { type: 'sendStop' });
 const to = (phase: Exclude<SessionPhase, 'failing'>, ...effects: SessionEffect[]): SessionTransition => ({ state: { phase }, effects });
 const end = (reason: SessionEndReason, error?: SpeechError, ...before: SessionEffect[]): SessionTransition =>
   to('ended', ...before, error ? { type: 'finish', reason, error } : { type: 'finish', reason });
@@ -127,7 +128,7 @@ export function sessionTransition(state: SessionMachineState, event: SessionEven
           return failure(event.error, event.restartable);
         case 'stop':
           // The worker stops capture before it runs the next command: the microphone is free for the next session now.
-          return to('stopping', { type: 'sendStop' }, { type: 'release' });
+          return to('stopping', stopCommand(event), { type: 'release' });
         case 'suspend':
           return to('suspending', { type: 'sendStop' });
         default:
@@ -140,7 +141,7 @@ export function sessionTransition(state: SessionMachineState, event: SessionEven
         case 'workerDied':
           return failure(event.error, event.restartable);
         case 'stop':
-          return to('stopping', { type: 'report', error: state.error }, { type: 'sendStop' }, { type: 'release' });
+          return to('stopping', { type: 'report', error: state.error }, stopCommand(event), { type: 'release' });
         case 'suspend':
           return to('suspending', { type: 'report', error: state.error }, { type: 'sendStop' });
         default:
@@ -176,8 +177,8 @@ export function sessionTransition(state: SessionMachineState, event: SessionEven
         case 'suspend':
           return state.phase === 'resuming' ? to('suspending') : same;
         case 'stop':
-          // The `stop` under way ends it; the microphone is released now for the next session.
-          return to('stopping', { type: 'release' });
+          // The `stop` under way ends it (a discard cuts it short); the microphone is released now for the next session.
+          return to('stopping', ...(event.discard ? [stopCommand(event)] : []), { type: 'release' });
         default:
           return same;
       }
@@ -195,6 +196,9 @@ export function sessionTransition(state: SessionMachineState, event: SessionEven
       }
     case 'stopping':
       switch (event.type) {
+        case 'stop':
+          // A Cancel after a plain stop still cuts the wait short.
+          return event.discard ? { state, effects: [stopCommand(event)] } : same;
         case 'stopped':
         case 'notRunning':
           return end('requested');

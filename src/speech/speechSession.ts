@@ -87,7 +87,8 @@ export interface SpeechSession extends Disposable {
   /** Ends the current utterance now (push-to-talk release): its final comes out. */
   endUtterance(): void;
   /** Stops capture; resolves after the last final, when the session has ended. */
-  stop(): Promise<SpeechEnd>;
+  /** `discard` (Cancel, Ctrl+C): ends within a second; audio not yet decoded is dropped, what was decoded is kept. */
+  stop(options?: { discard?: boolean }): Promise<SpeechEnd>;
 }
 
 /** What a session needs of a worker process (WorkerClient; tests stand a fake in). */
@@ -236,8 +237,8 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
     this.feed({ type: 'endUtterance' });
   }
 
-  stop(): Promise<SpeechEnd> {
-    this.feed({ type: 'stop' });
+  stop(options: { discard?: boolean } = {}): Promise<SpeechEnd> {
+    this.feed(options.discard ? { type: 'stop', discard: true } : { type: 'stop' });
     return this.ended;
   }
 
@@ -273,7 +274,7 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
       case 'sendStart':
         return this.sendStart();
       case 'sendStop':
-        this.stopId = this.client?.send({ type: 'stop' });
+        this.stopId = this.client?.send({ type: 'stop', ...(effect.discard ? { discard: true } : {}) });
         return;
       case 'sendEndUtterance':
         return void this.client?.send({ type: 'endUtterance' });

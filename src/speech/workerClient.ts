@@ -60,6 +60,7 @@ export class WorkerClient implements Disposable {
   private watchSession = false;
   private startPending = false;
   private watchdog?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private unresponsive = false;
   private exitInfo?: WorkerExit;
   readonly exited: Promise<WorkerExit>;
@@ -202,17 +203,27 @@ export class WorkerClient implements Disposable {
     this.dispatch(event);
   }
 
+  /**
+   * Liveness, not silence: a worker may rightly be quiet for long (a decode
+   * of 30 s of speech at several tenths of a second per second, after capture
+   * stopped), so it is pinged; its main thread answers while decodes run off it.
+   * No event and no `pong` for `unresponsiveMs` is a hang.
+   */
   private arm(): void {
     this.disarm();
+    const ms = this.options.unresponsiveMs ?? 10000;
     this.watchdog = setTimeout(() => {
       this.unresponsive = true;
       this.owned.kill();
-    }, this.options.unresponsiveMs ?? 10000);
+    }, ms);
+    this.heartbeat = setInterval(() => this.send({ type: 'ping' }), ms / 5);
   }
 
   private disarm(): void {
     clearTimeout(this.watchdog);
+    clearInterval(this.heartbeat);
     this.watchdog = undefined;
+    this.heartbeat = undefined;
   }
 
   private dispatch(event: WorkerEvent): void {
@@ -229,7 +240,7 @@ export class WorkerClient implements Disposable {
         type: 'error',
         re: null,
         code: 'worker-unresponsive',
-        message: `The speech engine stopped responding for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engineName()}, so Voxnote stopped it.`,
+        message: `The speech engine did not answer for ${(this.options.unresponsiveMs ?? 10000) / 1000} s while recognizing speech with ${this.engineName()}, so Voxnote stopped it.`,
         hint: 'Start again; if it happens again with this model, the model is damaged: download it again or choose another.',
         fatal: true,
       };

@@ -98,11 +98,15 @@ async function handle(cmd: Command): Promise<void> {
       return start(cmd);
     case 'stop': {
       const current = capturing;
-      if (!current) return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
+      if (!current) {
+        // A discard already cut short what was finishing (onLine).
+        if (cmd.discard) return;
+        return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
+      }
       capturing = undefined;
       // The next command (a start) waits only for the capture to close, not for the engine's last
       // final, which can take seconds (a cloud's Termination); that final still comes, then `stopped`.
-      return current.stopCapture();
+      return current.stopCapture(cmd.discard);
     }
     case 'endUtterance':
       if (!capturing) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
@@ -112,6 +116,8 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'shutdown':
       return shutdown();
+    case 'ping':
+      return;
   }
 }
 
@@ -124,8 +130,15 @@ function onLine(line: string): void {
     if (!(e instanceof ProtocolError)) throw e;
     return error(e.id, { code: 'bad-command', message: `Ignored a bad command: ${e.message}`, hint: 'See docs/protocol.md for the commands.', fatal: false });
   }
+  // Liveness and Cancel never wait behind a command in progress (a stop waiting for its last decodes).
+  if (cmd.type === 'ping') return emit(cmd.id, { type: 'pong' });
+  // A discard also cuts short the recognitions still finishing; the stop itself then runs in order.
+  if (cmd.type === 'stop' && cmd.discard) for (const r of unfinished) void r.stopCapture(true);
   queue = queue.then(() => handle(cmd)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
 }
+
+// Ctrl+C in a terminal reaches the whole process group: the parent decides when the worker ends (a CLI keeps what was decoded).
+process.on('SIGINT', () => undefined);
 
 process.on('uncaughtException', (e) => {
   error(null, { code: 'internal', message: `Worker failure: ${e.message}`, hint: 'Restart Voxnote; if it happens again, report it with the log.', fatal: true });

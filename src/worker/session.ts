@@ -31,6 +31,8 @@ export class Recognition {
   private lastProgressSecond = -1;
   private finishing = false;
   private ended = false;
+  /** Stopped with `discard`: nothing more is decoded. */
+  private discarding = false;
   /** A fatal engine failure reported while capture was still opening: handled once `started` is out. */
   private earlyFailure?: EngineFailure;
   /** Time spent in the sink during the current traced chunk (it is the session's, not the engine's). */
@@ -67,6 +69,7 @@ export class Recognition {
         onData: (pcm) => this.feed(pcm),
         onEnd: () => void this.finish('end-of-input'),
         onError: (error) => this.fail(error),
+        ready: () => this.stream?.ready?.() ?? Promise.resolve(),
       });
     } catch (e) {
       this.ended = true;
@@ -85,13 +88,20 @@ export class Recognition {
   }
 
   /** Stops capture, lets the engine finish what was already captured (the last final), then `stopped`. */
-  async stop(): Promise<void> {
-    await this.stopCapture();
+  async stop(discard = false): Promise<void> {
+    await this.stopCapture(discard);
     return this.done;
   }
 
-  /** Resolves once capture has stopped; the engine's last final and `stopped` follow on their own. */
-  async stopCapture(): Promise<void> {
+  /**
+   * Resolves once capture has stopped; the engine's last final and `stopped` follow on their own.
+   * `discard` (Cancel): audio not yet decoded is dropped, so it ends at once, even during a finish under way.
+   */
+  async stopCapture(discard = false): Promise<void> {
+    if (discard && !this.discarding) {
+      this.discarding = true;
+      this.stream?.discardPending?.();
+    }
     if (this.finishing) return;
     await this.capture?.stop();
     void this.finish('requested');
@@ -176,9 +186,10 @@ export class Recognition {
     this.emit({ type: 'partial', utteranceId: this.utteranceId, text });
   }
 
+  /** Progress counts decoded audio: an engine that decodes behind the audio says how far it got. */
   private reportProgress(): void {
     const total = this.capture?.totalSeconds;
-    const second = Math.floor(this.seconds);
+    const second = Math.floor(Math.min(this.seconds, this.stream?.decodedSeconds?.() ?? Infinity));
     if (total === undefined || second === this.lastProgressSecond) return;
     this.lastProgressSecond = second;
     this.emit({ type: 'progress', seconds: second, totalSeconds: total });
@@ -216,14 +227,16 @@ export class Recognition {
     this.finishing = true;
     const stream = this.stream!;
     try {
-      if (flush) this.flushPending();
+      if (flush && !this.discarding) this.flushPending();
       await stream.finish();
+      this.reportProgress();
     } catch (e) {
       this.report(errorOf(e));
     }
     this.ended = true;
     stream.close();
-    this.emit({ type: 'stopped', reason });
+    // A Cancel during the end of a file's decoding is still a Cancel.
+    this.emit({ type: 'stopped', reason: this.discarding ? 'requested' : reason });
     this.resolveDone();
   }
 

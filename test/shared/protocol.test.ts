@@ -23,6 +23,14 @@ describe('parseCommand', () => {
     assert.deepEqual(parseCommand(line({ id: 7, type: 'stop', extra: 1 })), { id: 7, type: 'stop' });
   });
 
+  it('takes stop with discard (Cancel) and ping (liveness)', () => {
+    assert.deepEqual(parseCommand(line({ id: 3, type: 'stop', discard: true })), { id: 3, type: 'stop', discard: true });
+    assert.deepEqual(parseCommand(line({ id: 3, type: 'stop', discard: false })), { id: 3, type: 'stop' });
+    rejects({ id: 3, type: 'stop', discard: 'yes' }, /"discard"/, 3);
+    assert.deepEqual(parseCommand(line({ id: 9, type: 'ping' })), { id: 9, type: 'ping' });
+    assert.deepEqual(parseEvent(line({ type: 'pong', re: 9 })), { type: 'pong', re: 9 });
+  });
+
   it('keeps the id of a command that is otherwise bad, so the error can answer it', () => {
     rejects({ id: 4, type: 'fly' }, /unknown command type "fly"/, 4);
     rejects({ id: 5, type: 'start', engine: { kind: 'vosk', model: '/m' } }, /source/, 5);

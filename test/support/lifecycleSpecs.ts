@@ -23,6 +23,7 @@ export const sessionSpec: TableSpec<SessionMachineState, SessionEvent, SessionEf
     ['granted', { type: 'granted' }],
     ['denied', { type: 'denied' }],
     ['stop', { type: 'stop' }],
+    ['stop (discard)', { type: 'stop', discard: true }],
     ['suspend', { type: 'suspend' }],
     ['resume', { type: 'resume' }],
     ['endUtterance', { type: 'endUtterance' }],
@@ -38,7 +39,7 @@ export const sessionSpec: TableSpec<SessionMachineState, SessionEvent, SessionEf
   ],
   transition: sessionTransition,
   describeState: (s) => (s.phase === 'failing' ? `failing${s.restart ? ' (restartable)' : ''}` : s.phase),
-  describeEffect: (f) => (f.type === 'finish' ? `finish(${f.reason})` : f.type),
+  describeEffect: (f) => (f.type === 'finish' ? `finish(${f.reason})` : f.type === 'sendStop' && f.discard ? 'sendStop(discard)' : f.type),
   same: (a, b) => a === b,
 };
 

@@ -84,6 +84,49 @@ function weights(featureDim: number): { W: Float32Array; B: Float32Array } {
   return { W, B };
 }
 
+/**
+ * The decode-cost knob: a side branch of `layers` wide MatMuls (one shared
+ * [W, W] weight, Tanh between, so values stay finite) over the frames
+ * [N, T, 80], reduced to one number and multiplied by zero before it is added
+ * to the logits. ONNX Runtime cannot fold it away (it depends on the input),
+ * so decoding costs in proportion to `layers` while the output is unchanged.
+ */
+export const COST_WIDTH = 1024;
+/**
+ * Decode CPU seconds per audio second one cost layer adds, offline and streaming alike, with
+ * numThreads 1 (Voxnote's setting on 2 cores): measured 0.0022–0.0024 at 8 and 32 layers. A
+ * starting point only: `npm run bench` measures the cost it actually gets.
+ */
+export const SHERPA_SECONDS_PER_COST_LAYER = 0.0023;
+/** Layers for a target decode cost in seconds per audio second (e.g. 0.02, 0.1, 0.3). */
+export const sherpaCostLayers = (secondsPerAudioSecond: number): number => Math.max(0, Math.round(secondsPerAudioSecond / SHERPA_SECONDS_PER_COST_LAYER));
+function costBranch(frames: string, layers: number): { nodes: onnx.INodeProto[]; initializers: onnx.ITensorProto[]; out: string } {
+  if (layers <= 0) return { nodes: [], initializers: [], out: '' };
+  // A fixed pseudo-random fill: the numbers do not matter, only that the work is real.
+  let seed = 12345;
+  const fill = (n: number, scale: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * scale);
+  const nodes: onnx.INodeProto[] = [
+    { opType: 'MatMul', input: [frames, 'cost_in'], output: ['cost_0m'] },
+    { opType: 'Tanh', input: ['cost_0m'], output: ['cost_0'] },
+  ];
+  for (let l = 1; l <= layers; l++) {
+    nodes.push({ opType: 'MatMul', input: [`cost_${l - 1}`, 'cost_w'], output: [`cost_${l}m`] }, { opType: 'Tanh', input: [`cost_${l}m`], output: [`cost_${l}`] });
+  }
+  nodes.push(
+    { opType: 'ReduceMean', input: [`cost_${layers}`], output: ['cost_mean'] },
+    { opType: 'Mul', input: ['cost_mean', 'cost_zero'], output: ['cost_out'] },
+  );
+  return {
+    nodes,
+    initializers: [
+      f32('cost_in', [NUM_BINS, COST_WIDTH], fill(NUM_BINS * COST_WIDTH, 0.1)),
+      f32('cost_w', [COST_WIDTH, COST_WIDTH], fill(COST_WIDTH * COST_WIDTH, 4 / Math.sqrt(COST_WIDTH))),
+      f32('cost_zero', [], new Float32Array([0])),
+    ],
+    out: 'cost_out',
+  };
+}
+
 function encode(graph: onnx.IGraphProto, metadata: Record<string, string>): Uint8Array {
   const model: onnx.IModelProto = {
     irVersion: 8,
@@ -98,18 +141,21 @@ function encode(graph: onnx.IGraphProto, metadata: Record<string, string>): Uint
 }
 
 /** Offline TDNN CTC: x [N, T, featureDim] -> log_probs [N, T, V] (doc §3). */
-export function offlineModelBytes(opts: { metadata?: Record<string, string>; featureDim?: number } = {}): Uint8Array {
+export function offlineModelBytes(opts: { metadata?: Record<string, string>; featureDim?: number; costLayers?: number } = {}): Uint8Array {
   const featureDim = opts.featureDim ?? NUM_BINS;
   const { W, B } = weights(featureDim);
+  const cost = costBranch('x', opts.costLayers ?? 0);
   return encode(
     {
       name: 'tone_tdnn',
       node: [
         { opType: 'MatMul', input: ['x', 'W'], output: ['xw'] },
-        { opType: 'Add', input: ['xw', 'B'], output: ['logits'] },
+        { opType: 'Add', input: ['xw', 'B'], output: [cost.out ? 'biased' : 'logits'] },
+        ...cost.nodes,
+        ...(cost.out ? [{ opType: 'Add', input: ['biased', cost.out], output: ['logits'] }] : []),
         { opType: 'LogSoftmax', input: ['logits'], output: ['log_probs'], attribute: [{ name: 'axis', type: ATTR.INT, i: -1 }] },
       ],
-      initializer: [f32('W', [featureDim, V], W), f32('B', [V], B)],
+      initializer: [f32('W', [featureDim, V], W), f32('B', [V], B), ...cost.initializers],
       input: [vi('x', DT.FLOAT, ['N', 'T', featureDim])],
       output: [vi('log_probs', DT.FLOAT, ['N', 'T', V])],
     },
@@ -132,8 +178,9 @@ export const STREAMING_METADATA: Readonly<Record<string, string>> = {
 };
 
 /** Streaming NeMo cache-aware CTC: Conv(kernel 4, stride 4) over [N, 80, T], caches passed through (doc §4). */
-export function streamingModelBytes(opts: { metadata?: Record<string, string> } = {}): Uint8Array {
+export function streamingModelBytes(opts: { metadata?: Record<string, string>; costLayers?: number } = {}): Uint8Array {
   const { W, B } = weights(NUM_BINS);
+  const cost = costBranch('frames', opts.costLayers ?? 0);
   const Wc = new Float32Array(V * NUM_BINS * 4);
   for (let k = 0; k < V; k++) for (let i = 0; i < NUM_BINS; i++) for (let j = 0; j < 4; j++) Wc[(k * NUM_BINS + i) * 4 + j] = W[i * V + k] / 4;
   const cache = (name: string) => vi(name, DT.FLOAT, ['N', 1, 1, 1]);
@@ -150,14 +197,21 @@ export function streamingModelBytes(opts: { metadata?: Record<string, string> } 
             { name: 'strides', type: ATTR.INTS, ints: [4] },
           ],
         },
-        { opType: 'Transpose', input: ['conv'], output: ['logits'], attribute: [{ name: 'perm', type: ATTR.INTS, ints: [0, 2, 1] }] },
+        { opType: 'Transpose', input: ['conv'], output: [cost.out ? 'convT' : 'logits'], attribute: [{ name: 'perm', type: ATTR.INTS, ints: [0, 2, 1] }] },
+        ...(cost.out
+          ? [
+              { opType: 'Transpose', input: ['audio_signal'], output: ['frames'], attribute: [{ name: 'perm', type: ATTR.INTS, ints: [0, 2, 1] }] },
+              ...cost.nodes,
+              { opType: 'Add', input: ['convT', cost.out], output: ['logits'] },
+            ]
+          : []),
         { opType: 'LogSoftmax', input: ['logits'], output: ['log_probs'], attribute: [{ name: 'axis', type: ATTR.INT, i: -1 }] },
         { opType: 'Div', input: ['length', 'four'], output: ['encoded_len'] },
         { opType: 'Identity', input: ['cache_last_channel'], output: ['cache_last_channel_next'] },
         { opType: 'Identity', input: ['cache_last_time'], output: ['cache_last_time_next'] },
         { opType: 'Identity', input: ['cache_last_channel_len'], output: ['cache_last_channel_len_next'] },
       ],
-      initializer: [f32('Wc', [V, NUM_BINS, 4], Wc), f32('Bc', [V], B), i64('four', 4n)],
+      initializer: [f32('Wc', [V, NUM_BINS, 4], Wc), f32('Bc', [V], B), i64('four', 4n), ...cost.initializers],
       input: [
         vi('audio_signal', DT.FLOAT, ['N', NUM_BINS, 'T']),
         vi('length', DT.INT64, ['N']),
@@ -186,6 +240,10 @@ export interface BuildOptions {
   manifest?: boolean;
   /** Add a Silero VAD model (offline only; default true there). */
   vad?: boolean;
+  /** Side-branch MatMul layers that cost decode time and change nothing (costLayersFor picks them for a target cost). */
+  costLayers?: number;
+  /** Extra metadata for the offline model (e.g. a Whisper-like segment limit). */
+  metadata?: Record<string, string>;
 }
 
 /** The repository: the nearest folder up with a package.json (this file also runs bundled, from dist/). */
@@ -205,7 +263,13 @@ export const SILERO_VAD = path.join(repoRoot(), 'models', 'vad', 'silero_vad_v5.
 /** Writes a sherpa tone model folder: model.onnx, tokens.txt, voxnote-model.json and, offline, silero_vad.onnx. */
 export function buildSherpaToneModel(dir: string, kind: SherpaToneKind, opts: BuildOptions = {}): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'model.onnx'), kind === 'offline' ? offlineModelBytes() : streamingModelBytes());
+  const costLayers = opts.costLayers;
+  fs.writeFileSync(
+    path.join(dir, 'model.onnx'),
+    kind === 'offline'
+      ? offlineModelBytes({ costLayers, metadata: opts.metadata && { vocab_size: String(V), model_type: 'tdnn', ...opts.metadata } })
+      : streamingModelBytes({ costLayers }),
+  );
   fs.writeFileSync(path.join(dir, 'tokens.txt'), TOKENS_TXT);
   const vad = kind === 'offline' && opts.vad !== false;
   if (vad) fs.copyFileSync(SILERO_VAD, path.join(dir, 'silero_vad.onnx'));

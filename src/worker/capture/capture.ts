@@ -8,6 +8,8 @@ export interface CaptureHandlers {
   onEnd(): void;
   /** Capture failed after it had started; no more data will come. */
   onError(error: VoxnoteError<ErrorCode>): void;
+  /** Resolves when the recognizer can take more: a source that can wait (a file read as fast as it decodes) waits for it. */
+  ready?(): Promise<void>;
 }
 
 export interface Capture {

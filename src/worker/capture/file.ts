@@ -158,10 +158,14 @@ class FileCapture implements Capture {
       if (realtime) {
         const wait = start + (sent + chunk.length) / OUTPUT_BYTES_PER_MS - performance.now();
         if (wait > 0) await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => {});
-      } else if ((sinceYield += chunk.length) >= YIELD_BYTES || performance.now() - lastYield >= YIELD_MS) {
-        await nextTurn();
-        sinceYield = 0;
-        lastYield = performance.now();
+      } else {
+        // Read no faster than the recognizer decodes: memory stays flat and progress is real.
+        await this.handlers.ready?.();
+        if ((sinceYield += chunk.length) >= YIELD_BYTES || performance.now() - lastYield >= YIELD_MS) {
+          await nextTurn();
+          sinceYield = 0;
+          lastYield = performance.now();
+        }
       }
       if (this.stopped) return false;
       this.handlers.onData(chunk);

@@ -51,6 +51,12 @@ export interface RecognitionStream {
   finish(): Promise<void>;
   /** Releases the stream at once (after finish, or on a failure); idempotent. */
   close(): void;
+  /** Engines that decode behind the audio: resolves when they can take more (files wait for it; live audio cannot). */
+  ready?(): Promise<void>;
+  /** Engines that decode behind the audio: session seconds decoded so far. */
+  decodedSeconds?(): number;
+  /** Engines that decode behind the audio: drops what is not decoded yet, so that finish() resolves at once (Cancel). */
+  discardPending?(): void;
 }
 
 /** A loaded model or a configured service connection, reusable across sessions. */

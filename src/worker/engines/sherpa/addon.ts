@@ -49,6 +49,8 @@ export interface OfflineStream {
 
 export interface OfflineRecognizer {
   createStream(): OfflineStream;
+  /** Replaces the config at run time (Whisper takes its model options from it on each decode). */
+  setConfig(config: object): void;
   decodeAsync(stream: OfflineStream): Promise<OfflineResult>;
 }
 

@@ -5,12 +5,14 @@
  */
 import * as path from 'path';
 import { VoxnoteError } from '../../../shared/errors';
-import { checkSherpaFolder, checkVadFile } from '../../../shared/sherpaModelFolder';
+import { checkSherpaFolder, checkVadFile, SherpaModel } from '../../../shared/sherpaModelFolder';
+import { SAMPLE_RATE } from '../../audio/format';
 import type { Engine, RecognitionStream, StreamOptions, StreamSink } from '../engine';
 import { loadSherpa, OfflineRecognizer, OnlineRecognizer, SherpaAddon } from './addon';
 import { offlineConfig, onlineConfig, vadConfig } from './config';
 import { StreamingStream } from './streamingStream';
-import { VadStream } from './vadStream';
+import { modelSegmentLimit } from './segmentLimit';
+import { DEFAULT_PARTIAL_SHARE, SegmentDecoder, VadStream } from './vadStream';
 
 export interface SherpaEngineOptions {
   /** Longest segment of a non-streaming model, in seconds (default 30). */
@@ -56,6 +58,8 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
     }
     return engine(modelDir, (opts, sink) => new StreamingStream(recognizer, opts, sink));
   }
+  // No decode gets more than the model decodes: Whisper keeps under 30 s and drops the rest.
+  const segmentSeconds = Math.min(maxSegmentSeconds, modelSegmentLimit(model) ?? Infinity);
   const vad = model.vad ?? BUNDLED_VAD;
   const vadCheck = checkVadFile(vad);
   if (!vadCheck.ok) throw new VoxnoteError('bad-model', vadCheck.message, vadCheck.hint);
@@ -65,17 +69,53 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
   } catch (e) {
     throw loadFailed(modelDir, e);
   }
+  const decode = segmentDecoder(recognizer, model);
   return engine(modelDir, (opts, sink) => {
     let detector;
     try {
-      // The buffer holds the longest segment and the look-back before it.
-      detector = new sherpa.Vad(vadConfig(vad, maxSegmentSeconds), maxSegmentSeconds + 10);
+      detector = new sherpa.Vad(vadConfig(vad, vadMaxSpeechSeconds(segmentSeconds)), vadMaxSpeechSeconds(segmentSeconds) + 10);
     } catch (e) {
       throw loadFailed(vad, e);
     }
-    return new VadStream(recognizer, detector, opts, sink, { maxSegmentSeconds, partialEverySeconds: 1 });
+    return new VadStream(decode, detector, opts, sink, { maxSegmentSeconds: segmentSeconds, partialShare: DEFAULT_PARTIAL_SHARE, maxBacklogSeconds: 2 * segmentSeconds });
   });
 }
+
+/**
+ * The VAD's own forced split only guards its buffer: VadStream cuts long
+ * speech itself, at a quiet point, well before it.
+ */
+const vadMaxSpeechSeconds = (segmentSeconds: number) => Math.max(60, 4 * segmentSeconds);
+
+/**
+ * One decode at a time on the recognizer, across sessions (a cancelled
+ * session's decode may still be running). Whisper partials get no tail
+ * padding: sherpa-onnx pads each decode with 10 s of silence by default so
+ * Whisper finds the end of text, which would make a 1 s partial cost an 11 s pass.
+ */
+function segmentDecoder(recognizer: OfflineRecognizer, model: SherpaModel): SegmentDecoder {
+  let lane: Promise<unknown> = Promise.resolve();
+  const base = offlineConfig(model) as { modelConfig: Record<string, object> };
+  const withTail = (tailPaddings: number) => ({ ...base, modelConfig: { ...base.modelConfig, whisper: { ...base.modelConfig.whisper, tailPaddings } } });
+  const tails = model.kind === 'whisper' ? { partial: withTail(PARTIAL_TAIL_FRAMES), final: withTail(-1) } : undefined;
+  let current: 'partial' | 'final' = 'final';
+  return (samples, purpose) => {
+    const run = lane.then(async () => {
+      if (tails && purpose !== current) {
+        recognizer.setConfig(tails[purpose]);
+        current = purpose;
+      }
+      const s = recognizer.createStream();
+      s.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
+      return recognizer.decodeAsync(s);
+    });
+    lane = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Whisper partials: the 50 frames (0.5 s) sherpa-onnx always leaves after the audio, no more. */
+const PARTIAL_TAIL_FRAMES = 50;
 
 function engine(key: string, open: (options: StreamOptions, sink: StreamSink) => RecognitionStream): Engine {
   return {
