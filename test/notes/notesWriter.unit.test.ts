@@ -9,6 +9,7 @@ import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { VoxnoteError } from '../../src/shared/errors';
 import { exportSubtitles, subtitlesFor } from '../../src/notes/notesExport';
+import { posixOnly } from '../support/platform';
 import { tempDir } from '../support/worker';
 
 const root = tempDir('notes');
@@ -214,7 +215,7 @@ describe('notes writer', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), HEADER_TEXT + '[00:00:01] **Me:** run\n\n');
   });
 
-  it('says the disk is full on ENOSPC and loses nothing once there is space', async () => {
+  it('says the disk is full on ENOSPC and loses nothing once there is space', posixOnly('a full disk is simulated with a link to /dev/full'), async () => {
     const dir = path.dirname(fresh());
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'Meeting.md');
