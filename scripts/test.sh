@@ -18,3 +18,6 @@ npx tsc -p src/webview
 # and the test-electron runner (needs internet), which node --test would run as tests.
 mapfile -t tests < <(find out/test -name '*.test.js' | sort)
 node --test --test-concurrency=1 --test-timeout=300000 "${tests[@]}"
+# The Windows lane: the tests meant to hold on Windows and the win32-x64 package's worker and CLI,
+# under Wine with Node for Windows (installs Wine when missing; about 5 minutes on 2 cores).
+bash scripts/test-windows.sh

@@ -89,6 +89,12 @@ const NATIVES = [
     why: 'microphone and system-audio capture (the only capture off Linux)',
     files: (t) => [native(`@picovoice/pvrecorder-node/lib/${PVRECORDER[t]}/pv_recorder.node`)],
   },
+  {
+    name: 'AudioTee',
+    why: 'system audio on macOS 14.2+ through a Core Audio process tap, no BlackHole (src/worker/capture/processTap.ts)',
+    // One universal (x86_64 + arm64) helper, ad-hoc signed; spawned, never loaded.
+    files: (t) => (t.startsWith('darwin-') ? [native('audiotee/bin/audiotee')] : []),
+  },
   { name: 'sherpa-onnx-node', why: "loads sherpa-onnx's addon", files: (_t, nm) => sherpaScripts(nm) },
   {
     name: 'sherpa-onnx',

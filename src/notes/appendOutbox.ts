@@ -11,6 +11,14 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
 
+/**
+ * Windows refuses to rename over or delete a file while any handle is open on
+ * it (EPERM, whatever the share mode Node opens with), so an editor or sync
+ * tool that saves by replacing the notes would fail mid-meeting: there the
+ * handle lives for one flush only.
+ */
+const KEEP_OPEN = process.platform !== 'win32';
+
 export class AppendOutbox {
   private pending: Buffer[] = [];
   private handle?: fs.FileHandle;
@@ -56,9 +64,10 @@ export class AppendOutbox {
       this.midBatch = written > separatorBytes && written < data.length;
       if (this.midBatch) this.pending.unshift(data.subarray(written));
       else if (written < data.length) this.pending.unshift(body);
-      throw e;
+      throw await folderInTheWay(this.file, e as NodeJS.ErrnoException);
     }
     this.midBatch = false;
+    if (!KEEP_OPEN) await this.close();
     if (!this.dirSynced) await this.syncDir();
   }
 
@@ -82,7 +91,7 @@ export class AppendOutbox {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       // The notes folder does not exist (yet, or any more).
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await makeFolder(path.dirname(this.file));
       fh = await fs.open(this.file, 'a+');
     }
     this.handle = fh;
@@ -114,4 +123,24 @@ export class AppendOutbox {
       // The file's data is synced; only its name's durability is left to the OS here.
     }
   }
+}
+
+/**
+ * mkdir -p. A file where a folder should be is ENOTDIR everywhere: Windows
+ * reports it as EEXIST (as POSIX does for the last part), which reads as
+ * "the file exists" rather than "part of its path is a file".
+ */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    await fs.mkdir(folder, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') (e as NodeJS.ErrnoException).code = 'ENOTDIR';
+    throw e;
+  }
+}
+
+/** A folder where the file should be is EISDIR everywhere (Wine opens it, then writing fails with EBADF). */
+async function folderInTheWay(file: string, e: NodeJS.ErrnoException): Promise<NodeJS.ErrnoException> {
+  if (e.code !== 'EISDIR' && (await fs.stat(file).then((s) => s.isDirectory(), () => false))) e.code = 'EISDIR';
+  return e;
 }

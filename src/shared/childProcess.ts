@@ -78,3 +78,26 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
     kill: () => void child.kill('SIGKILL'),
   };
 }
+
+/**
+ * Windows has no signals: a crashed process exits with an NTSTATUS or C runtime
+ * code, shown in hex with what it means (the numbers alone read as a program's
+ * own exit status).
+ */
+const WINDOWS_CRASHES: Readonly<Record<number, string>> = {
+  3: 'abort',
+  0xc0000005: 'access violation',
+  0xc000001d: 'illegal instruction',
+  0xc0000094: 'integer division by zero',
+  0xc00000fd: 'stack overflow',
+  0xc0000409: 'fail fast',
+  0x20474343: 'unhandled C++ exception',
+};
+
+/** How a process ended, for messages: "was killed by SIGABRT", "exited with code 0xC0000005 (access violation)". */
+export function describeExit({ code, signal }: ChildExit, platform: NodeJS.Platform = process.platform): string {
+  if (signal) return `was killed by ${signal}`;
+  const crash = platform === 'win32' && code !== null ? WINDOWS_CRASHES[code] : undefined;
+  if (!crash) return `exited with code ${code}`;
+  return code! > 255 ? `exited with code 0x${code!.toString(16).toUpperCase()} (${crash})` : `exited with code ${code} (${crash})`;
+}

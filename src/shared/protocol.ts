@@ -116,7 +116,8 @@ export type ErrorCode =
  */
 export type EventBody =
   | { type: 'ready'; engine: EngineKind; key: string; loadMs: number }
-  | { type: 'started'; source: SourceKind; backend: CaptureBackend | 'file'; device: string }
+  /** backend 'process-tap': macOS system audio through a Core Audio process tap (worker/capture/processTap.ts). */
+  | { type: 'started'; source: SourceKind; backend: CaptureBackend | 'file' | 'process-tap'; device: string }
   | { type: 'partial'; utteranceId: number; text: string }
   | {
       type: 'final';

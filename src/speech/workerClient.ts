@@ -7,7 +7,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'child_process';
 import { EventEmitter } from 'events';
-import { OwnedChild, spawnOwned } from '../shared/childProcess';
+import { describeExit, OwnedChild, spawnOwned } from '../shared/childProcess';
 import { VoxnoteError } from '../shared/errors';
 import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
 import { describeEngine } from '../shared/engines';
@@ -245,7 +245,7 @@ export class WorkerClient implements Disposable {
         fatal: true,
       };
     }
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const how = describeExit({ code, signal });
     // libvosk logs "ERROR (…)"; sherpa-onnx logs "file.cc:Function:line message" before it exits.
     const lastError = [...this.stderrTail].reverse().find((l) => /ERROR|error|abort|\.cc:\w+:\d+ /i.test(l));
     const detail = lastError ? ` Last engine message: ${lastError.trim()}` : '';

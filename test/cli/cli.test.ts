@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { ABORTED, escapeRegExp, linuxOnly, needsFfmpeg } from '../support/platform';
 import { buildToneModel, MODEL_FAULTS } from '../support/toneModel';
 import { CLI, tempDir, toneModel, toneWav } from '../support/worker';
 
@@ -91,16 +92,16 @@ describe('voxnote errors: non-zero exit and one line that says what to do', () =
     MODEL_FAULTS.find((f) => f.name.startsWith('HCLG start'))!.apply(dir);
     const r = voxnote(['transcribe', toneWav([0.3, 'yes', 0.5]).path, '--model', dir]);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /^voxnote: The speech engine crashed \(was killed by SIGABRT\) while loading the model/);
+    assert.match(oneLine(r), new RegExp(`^voxnote: The speech engine crashed \\(${escapeRegExp(ABORTED)}\\) while loading the model`));
   });
 
   it('a missing audio file', () => {
     const r = voxnote(['transcribe', '/nonexistent/x.wav', '--model', toneModel()]);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r), /^voxnote: .*\/nonexistent\/x\.wav/);
+    assert.match(oneLine(r), /^voxnote: .*[\\/]nonexistent[\\/]x\.wav/);
   });
 
-  it('an audio file neither the WAV reader nor ffmpeg can read', () => {
+  it('an audio file neither the WAV reader nor ffmpeg can read', needsFfmpeg(), () => {
     const file = path.join(tempDir('ogg'), 'talk.wav');
     fs.writeFileSync(file, Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]));
     const r = voxnote(['transcribe', file, '--model', toneModel()]);
@@ -120,7 +121,7 @@ describe('voxnote errors: non-zero exit and one line that says what to do', () =
     assert.match(oneLine(r), /--model DIR is required/);
   });
 
-  it('a missing capture tool', () => {
+  it('a missing capture tool', linuxOnly('parec and pw-record, the pulse back-end, are Linux tools'), () => {
     const bin = tempDir('bin');
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const r = voxnote(['listen', '--source', 'mic', '--backend', 'pulse', '--model', toneModel()], { PATH: bin });

@@ -30,6 +30,9 @@ test('every target stages koffi, libvosk, PvRecorder and sherpa-onnx for its own
       const [platform, arch] = target.split('-');
       for (const name of [`koffi/${platform}_${arch}/koffi.node`, 'dist/native/pv_recorder.node']) assert.ok(files.includes(name), `${target}: ${name}`);
       assert.ok(files.some((f) => /^dist\/native\/libvosk\.(so|dll|dylib)$/.test(f)), `${target}: libvosk`);
+      // macOS's system-audio helper (a universal Mach-O, so both Mac packages carry the same file), on macOS only.
+      assert.equal(files.includes('dist/native/audiotee'), platform === 'darwin', `${target}: audiotee`);
+      if (platform === 'darwin') assert.ok(fs.statSync(path.join(stage, 'dist/native/audiotee')).mode & 0o100, `${target}: audiotee stays executable`);
       const sherpa = files.filter((f) => f.startsWith(`${sherpaDir(target)}/`)).map((f) => path.basename(f));
       assert.deepEqual(sherpa, {
         'linux-x64': ['sherpa-onnx.node', 'libsherpa-onnx-c-api.so', 'libonnxruntime.so'],

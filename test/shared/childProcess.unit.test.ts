@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { spawnOwned } from '../../src/shared/childProcess';
+import { describeExit, spawnOwned } from '../../src/shared/childProcess';
+import { posixOnly } from '../support/platform';
 
 const node = (script: string) => spawnOwned(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
 const alive = (pid: number): boolean => {
@@ -27,7 +28,7 @@ describe('owned child processes', () => {
     assert.equal(owned.running, false);
   });
 
-  it('stop() kills a child that ignores being asked, once the grace period is over', async () => {
+  it('stop() kills a child that ignores being asked, once the grace period is over', posixOnly('on Windows a child cannot ignore being asked: any kill ends it at once (reported as SIGTERM)'), async () => {
     const owned = node('process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)');
     await firstLine(owned.child);
     const started = Date.now();
@@ -61,5 +62,16 @@ describe('owned child processes', () => {
     const deadline = Date.now() + 2000;
     while (alive(pid) && Date.now() < deadline) execFileSync('sleep', ['0.05']);
     assert.equal(alive(pid), false, `child ${pid} outlived its parent`);
+  });
+});
+
+describe('how a process ended, in words', () => {
+  it('names a signal, and a Windows crash code in hex with its meaning', () => {
+    assert.equal(describeExit({ code: null, signal: 'SIGABRT' }, 'linux'), 'was killed by SIGABRT');
+    assert.equal(describeExit({ code: 3, signal: null }, 'win32'), 'exited with code 3 (abort)');
+    assert.equal(describeExit({ code: 3221225477, signal: null }, 'win32'), 'exited with code 0xC0000005 (access violation)');
+    assert.equal(describeExit({ code: 541541187, signal: null }, 'win32'), 'exited with code 0x20474343 (unhandled C++ exception)');
+    assert.equal(describeExit({ code: 3, signal: null }, 'linux'), 'exited with code 3', 'a POSIX exit status is the program\'s own');
+    assert.equal(describeExit({ code: 1, signal: null }, 'win32'), 'exited with code 1');
   });
 });

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { VoxnoteError } from '../../src/shared/errors';
 import type { WorkerEvent } from '../../src/shared/protocol';
 import { buildToneModel, MODEL_FAULTS } from '../support/toneModel';
+import { ABORTED, escapeRegExp } from '../support/platform';
 import { TestWorker, tempDir, vosk } from '../support/worker';
 
 const crashingModel = (): string => {
@@ -70,7 +71,7 @@ describe('worker client: requests and replies by id (real worker)', () => {
     const start = { type: 'start', engine: vosk(model), source: { kind: 'file', path: '/nonexistent.wav' } } as const;
     await assert.rejects(w.client.request(start, 'started'), (e: VoxnoteError) => {
       assert.equal(e.code, 'worker-crashed');
-      assert.match(e.message, new RegExp(`crashed \\(was killed by SIGABRT\\) while loading the model at ${model}`));
+      assert.match(e.message, new RegExp(`crashed \\(${escapeRegExp(ABORTED)}\\) while loading the model at ${escapeRegExp(model)}`));
       return true;
     });
     assert.equal(w.client.alive, false);

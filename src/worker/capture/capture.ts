@@ -13,7 +13,7 @@ export interface CaptureHandlers {
 }
 
 export interface Capture {
-  readonly backend: CaptureBackend | 'file';
+  readonly backend: CaptureBackend | 'file' | 'process-tap';
   /** What is being captured, for people: a device name or a file path. */
   readonly device: string;
   /** Length of the input in seconds, when known (files). */

@@ -7,6 +7,7 @@ import { defaultBackend, type CaptureBackend, type MicSource, type Source } from
 import { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { openFileSource } from './file';
 import { openPortAudioCapture } from './portaudio';
+import { openProcessTapCapture, useProcessTap } from './processTap';
 import { openPulseCapture } from './pulse';
 import { openPvRecorderCapture } from './pvrecorder';
 import { watchCapture } from './watchdog';
@@ -21,6 +22,8 @@ const platformBackend = (): CaptureBackend => defaultBackend(process.platform);
 
 async function openLive(source: MicSource, handlers: CaptureHandlers): Promise<Capture> {
   if (source.backend) return BACKENDS[source.backend](source, handlers);
+  // macOS 14.2+: system audio with no device named needs no BlackHole.
+  if (source.kind === 'system' && !source.device && useProcessTap()) return openProcessTapCapture(handlers);
   try {
     return await BACKENDS[platformBackend()](source, handlers);
   } catch (e) {

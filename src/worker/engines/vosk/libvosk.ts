@@ -78,6 +78,31 @@ function load(): Api {
   return api;
 }
 
+/**
+ * Runs `open` with the model folder as the working directory, handing it ".".
+ * libvosk on Windows opens files through the ANSI code page, so a UTF-8 path
+ * with characters outside it (a profile folder such as "Zoë" or "日本") is not
+ * found; "." is ASCII everywhere. One code path on every platform, so every
+ * lane tests it. Safe because it is synchronous on the worker's only JS thread
+ * (nothing else resolves a relative path meanwhile) and libvosk reads every
+ * model file inside vosk_model_new. When the current directory is gone (a
+ * deleted folder on POSIX), it cannot be restored, so the path goes as is.
+ */
+function inFolder<T>(folder: string, open: (relative: string) => T): T {
+  let previous: string;
+  try {
+    previous = process.cwd();
+  } catch {
+    return open(folder);
+  }
+  process.chdir(folder);
+  try {
+    return open('.');
+  } finally {
+    process.chdir(previous);
+  }
+}
+
 export function setLogLevel(level: number): void {
   load().setLogLevel(level);
 }
@@ -87,7 +112,7 @@ export class VoskModel {
 
   /** Returns undefined when libvosk refuses the folder (it logs why on stderr). */
   static load(modelPath: string): VoskModel | undefined {
-    const handle = load().modelNew(modelPath);
+    const handle = inFolder(modelPath, (relative) => load().modelNew(relative));
     return handle ? new VoskModel(modelPath, handle) : undefined;
   }
 
