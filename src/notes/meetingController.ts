@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
+import { Emitter } from '../speech/lifecycle';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
@@ -96,7 +97,7 @@ export class MeetingController implements vscode.Disposable {
   private readonly slot = new MeetingSlot<Current>();
   private readonly record: MeetingResumeRecord;
   private shuttingDown?: Promise<void>;
-  private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
+  private readonly changed = new Emitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
 
