@@ -292,7 +292,8 @@ export class MeetingController implements vscode.Disposable {
       const header = { title: notesTitle(notesPath), startedAt, sources: c.tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
       const notes = this.openedNotes(c, notesPath, place);
       const writer = NotesWriter.create(notesPath, header, this.writerOptions(c, notes.document, place));
-      await this.record.save({ notesPath, uri: notes.uri, tracks: c.tracks });
+      // Without the record, a reload could not offer to resume: not a reason to lose the meeting.
+      await this.record.save({ notesPath, uri: notes.uri, tracks: c.tracks }).catch((e: Error) => this.deps.log.warn(`Meeting notes: not remembered for a resume: ${e.message}`));
       return this.ready(c, writer, engine);
     } catch (e) {
       this.deps.log.error(`Meeting notes: cannot start: ${(e as Error).message}`);
