@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { readMeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
 import { audioGoesTo } from '../shared/engines';
+import { Emitter } from '../speech/lifecycle';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { TranscriptStore } from '../transcript/transcriptStore';
 import type { ChosenEngine } from '../speech/vscode/engineChoice';
@@ -97,7 +98,7 @@ export class MeetingController implements vscode.Disposable {
   private readonly slot = new MeetingSlot<Current>();
   private readonly record: MeetingResumeRecord;
   private shuttingDown?: Promise<void>;
-  private readonly changed = new vscode.EventEmitter<'state' | 'level'>();
+  private readonly changed = new Emitter<'state' | 'level'>();
   /** 'state' for anything the status bar shows but levels, which come often. */
   readonly onDidChange = this.changed.event;
 
@@ -293,7 +294,8 @@ export class MeetingController implements vscode.Disposable {
       const header = { title: notesTitle(notesPath), startedAt, sources: c.tracks.map((t) => `${t.label} (${SOURCE_NAMES[t.kind]})`), model: engine.name };
       const notes = this.openedNotes(c, notesPath, place);
       const writer = NotesWriter.create(notesPath, header, this.writerOptions(c, notes.document, place));
-      await this.record.save({ notesPath, uri: notes.uri, tracks: c.tracks });
+      // Without the record, a reload could not offer to resume: not a reason to lose the meeting.
+      await this.record.save({ notesPath, uri: notes.uri, tracks: c.tracks }).catch((e: Error) => this.deps.log.warn(`Meeting notes: not remembered for a resume: ${e.message}`));
       return this.ready(c, writer, engine);
     } catch (e) {
       this.deps.log.error(`Meeting notes: cannot start: ${(e as Error).message}`);

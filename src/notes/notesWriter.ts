@@ -71,6 +71,8 @@ export class NotesWriter {
   private readonly written: string[] = [];
   /** Blocks queued, not yet on disk. */
   private unwritten: string[] = [];
+  /** Blocks of the write under way: not on disk yet either. */
+  private flushing: readonly string[] = [];
   private utterancesUnwritten = 0;
   /** Each resolves true once its write is on disk, false when the writer closed without it. */
   private waiting: Array<(written: boolean) => void> = [];
@@ -181,7 +183,7 @@ export class NotesWriter {
 
   /** Blocks kept in memory because they are not on disk yet. */
   get pendingBlocks(): readonly string[] {
-    return this.unwritten;
+    return [...this.flushing, ...this.unwritten];
   }
 
   /** The current write failure, while writing fails. */
@@ -258,11 +260,13 @@ export class NotesWriter {
       this.waiting = [];
       this.unwritten = [];
       this.utterancesUnwritten = 0;
+      this.flushing = blocks;
       try {
         // Each file keeps its own order; the two need not wait for each other.
         const flushes = await Promise.allSettled([this.notes.flush(), this.journal.flush()]);
         for (const f of flushes) if (f.status === 'rejected') throw f.reason;
       } catch (e) {
+        this.flushing = [];
         this.waiting = [...waiters, ...this.waiting];
         this.unwritten = [...blocks, ...this.unwritten];
         this.utterancesUnwritten += utterances;
@@ -270,6 +274,7 @@ export class NotesWriter {
         this.running = false;
         return;
       }
+      this.flushing = [];
       rememberBlocks(this.written, blocks);
       if (blocks.length) this.options.onWritten?.(blocks);
       if (this.failure) {

@@ -1,14 +1,15 @@
 /**
  * Model-based property test of the meeting's lifecycles (issue 15): random
  * interleavings of speech, pause, resume, Start Meeting, Stop, a worker crash,
- * a slow engine stop (0–8 s), a notes disk that refuses writes (and takes them
- * again) and a window reload, run against the real Meeting, MeetingTrack,
+ * a slow engine stop (0–8 s), dictation taking the microphone and giving it
+ * back, a notes disk that refuses writes (and takes them again) and a window reload, run against the real Meeting, MeetingTrack,
  * MeetingSlot and NotesWriter with fake speech lanes, a fake clock and notes in
  * memory. Invariants:
  * - at most one meeting at a time;
  * - every final the engine produced comes out of the meeting once, and is
  *   written to the notes exactly once or kept (never both, never neither);
- * - while a meeting runs, every source captures (or is on its way to);
+ * - while a meeting runs, every source captures (or is on its way to), unless
+ *   dictation holds the microphone;
  * - every worker started is stopped;
  * - Stop completes within 5 s.
  * A failure prints the shrunk sequence; the run prints how many runs and the
@@ -29,6 +30,7 @@ type Action =
   | { a: 'start'; openMs: number }
   | { a: 'stop' }
   | { a: 'crash'; track: 0 | 1 }
+  | { a: 'dictate'; on: boolean }
   | { a: 'slowStop'; ms: number }
   | { a: 'refuse'; on: boolean }
   | { a: 'reload' }
@@ -41,6 +43,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ a: fc.constant('start' as const), openMs: fc.constantFrom(0, 300, 1500) }), weight: 2 },
   fc.constant({ a: 'stop' as const }),
   fc.record({ a: fc.constant('crash' as const), track: fc.constantFrom(0 as const, 1 as const) }),
+  fc.record({ a: fc.constant('dictate' as const), on: fc.boolean() }),
   { arbitrary: fc.record({ a: fc.constant('slowStop' as const), ms: fc.integer({ min: 0, max: 8000 }) }), weight: 2 },
   fc.record({ a: fc.constant('refuse' as const), on: fc.boolean() }),
   fc.constant({ a: 'reload' as const }),
@@ -69,7 +72,9 @@ async function run(actions: Action[]): Promise<void> {
     if (m?.current === 'running') {
       for (const t of TRACKS) {
         const state = m.trackState(t.kind);
-        assert.ok(state && CAPTURING.has(state), `${when}: the meeting runs but ${t.kind} is ${state}`);
+        // Unless dictation holds the microphone.
+        const lent = t.kind === 'mic' && state === 'suspended';
+        assert.ok(state && (CAPTURING.has(state) || lent), `${when}: the meeting runs but ${t.kind} is ${state}`);
       }
     }
     for (const s of stops) {
@@ -103,6 +108,13 @@ async function run(actions: Action[]): Promise<void> {
       case 'stop':
         if (m) stop(m);
         break;
+      case 'dictate': {
+        // Dictation takes the meeting's microphone (on) or gives it back (off).
+        const session = world.speech.lanes.filter((l) => l.name === 'meeting mic').at(-1)?.session;
+        if (act.on) session?.lend();
+        else session?.giveBack();
+        break;
+      }
       case 'crash':
         world.speech.lanes.filter((l) => l.name === `meeting ${TRACKS[act.track].kind}`).at(-1)?.session?.crash();
         break;

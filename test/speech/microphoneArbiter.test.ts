@@ -101,7 +101,7 @@ describe('microphone arbiter: dictation during meeting notes (virtual PulseAudio
 
     assert.deepEqual(d.finals.map((f) => f.text), ['save file']);
     assert.deepEqual(lines(m.notes), ['**Me:** yes open', '**Others:** close run', '**Me:** no yes']);
-    assert.deepEqual(m.states.filter(([track]) => track === 'mic').map(([, s]) => s), ['starting', 'running', 'suspended', 'running', 'stopped']);
+    assert.deepEqual(m.states.filter(([track]) => track === 'mic').map(([, s]) => s), ['starting', 'running', 'suspended', 'running', 'stopping', 'stopped']);
   });
 
   it('Cancel leaves the microphone with the meeting: dictation ends without capturing', async () => {
@@ -119,7 +119,7 @@ describe('microphone arbiter: dictation during meeting notes (virtual PulseAudio
     m.session.dispose();
     await speech.shutdown();
     assert.deepEqual(lines(m.notes), ['**Me:** run file']);
-    assert.deepEqual(m.states, [['mic', 'starting'], ['mic', 'running'], ['mic', 'stopped']]);
+    assert.deepEqual(m.states, [['mic', 'starting'], ['mic', 'running'], ['mic', 'stopping'], ['mic', 'stopped']]);
   });
 
   it('dictation during a system-audio-only meeting just works: nothing to ask, both capture', async () => {

@@ -2,8 +2,8 @@
  * Speech lanes and sessions that behave like the real ones on a fake clock, for
  * the meeting's lifecycle tests: a session starts after a moment, hears what the
  * test makes it hear, stops as slowly as the test says (its utterance under way
- * comes out as a final first), and a crash restarts it after a backoff, as the
- * speech service does. Every worker a lane starts is counted, and every one it
+ * comes out as a final first), a crash restarts it after a backoff, and it lends
+ * the microphone to dictation and gets it back, as the speech service does. Every worker a lane starts is counted, and every one it
  * stops. No engine: the lifecycle is under test, not recognition.
  */
 import { Emitter } from '../../src/speech/lifecycle';
@@ -76,6 +76,20 @@ export class FakeSession implements SpeechSession {
     this.error.fire(Object.assign(new Error('The speech engine crashed.'), { code: 'worker-crashed', hint: 'Voxnote restarts it.', fatal: true, restarting: true }) as SpeechError);
     this.setState('restarting');
     this.begin(RESTART_MS);
+  }
+
+  /** Dictation takes the microphone: the utterance under way comes out, capture stops until it is given back. */
+  lend(): void {
+    if (this.current !== 'running') return;
+    this.flush();
+    this.setState('suspended');
+  }
+
+  /** Dictation is done with the microphone: capture starts again. */
+  giveBack(): void {
+    if (this.current !== 'suspended') return;
+    this.setState('starting');
+    this.begin(START_MS);
   }
 
   stop(): Promise<SpeechEnd> {
