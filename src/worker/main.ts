@@ -32,6 +32,8 @@ let loaded: { spec: EngineSpec; engine: Engine } | undefined;
 let session: Session | undefined;
 /** Commands run one at a time, in order: a `stop` must not overtake the `start` before it. */
 let queue: Promise<void> = Promise.resolve();
+/** A Cancel left a decode running in a native thread. */
+let abandoned = false;
 
 /**
  * Loads (or reuses) the engine for a spec; reports failures as fatal errors of
@@ -81,6 +83,9 @@ async function start(cmd: CommandOf<'start'>): Promise<void> {
 async function shutdown(): Promise<never> {
   await session?.stop();
   loaded?.engine.dispose();
+  // process.exit waits for a native decode still running (seconds at a real model's cost); every
+  // event is already written (synchronously), so after a Cancel the worker ends without waiting.
+  if (abandoned) process.kill(process.pid, 'SIGTERM');
   process.exit(0);
 }
 
@@ -119,6 +124,7 @@ function onLine(line: string): void {
   // Liveness and Cancel never wait behind a command in progress (a stop waiting for its last decodes).
   if (cmd.type === 'ping') return emit(cmd.id, { type: 'pong' });
   if (cmd.type === 'stop' && cmd.discard && session) {
+    abandoned = true;
     void session.stop(true);
     return;
   }
