@@ -34,6 +34,8 @@ let capturing: Recognition | undefined;
 const unfinished = new Set<Recognition>();
 /** Commands run one at a time, in order: a `stop` must not overtake the `start` before it. */
 let queue: Promise<void> = Promise.resolve();
+/** A Cancel left a decode running in a native thread. */
+let abandoned = false;
 
 /**
  * Loads (or reuses) the engine for a spec; reports failures as fatal errors of
@@ -86,6 +88,9 @@ async function start(cmd: CommandOf<'start'>): Promise<void> {
 async function shutdown(): Promise<never> {
   await Promise.all([...unfinished].map((r) => r.stop()));
   loaded?.engine.dispose();
+  // process.exit waits for a native decode still running (seconds at a real model's cost); every
+  // event is already written (synchronously), so after a Cancel the worker ends without waiting.
+  if (abandoned) process.kill(process.pid, 'SIGTERM');
   process.exit(0);
 }
 
@@ -133,7 +138,10 @@ function onLine(line: string): void {
   // Liveness and Cancel never wait behind a command in progress (a stop waiting for its last decodes).
   if (cmd.type === 'ping') return emit(cmd.id, { type: 'pong' });
   // A discard also cuts short the recognitions still finishing; the stop itself then runs in order.
-  if (cmd.type === 'stop' && cmd.discard) for (const r of unfinished) void r.stopCapture(true);
+  if (cmd.type === 'stop' && cmd.discard && unfinished.size) {
+    abandoned = true;
+    for (const r of unfinished) void r.stopCapture(true);
+  }
   queue = queue.then(() => handle(cmd)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
 }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import type { EventOf, WorkerEvent } from '../../src/shared/protocol';
-import { sherpaModel, vadWav } from '../support/sherpaWorker';
+import { sherpaModel, sherpaToneWav, vadWav } from '../support/sherpaWorker';
 import { sherpaCostLayers } from '../support/sherpaToneModel';
 import { buildToneModel, voskCostLayers } from '../support/toneModel';
 import { CLI, isType, tempDir, TestWorker, toneWav } from '../support/worker';
@@ -21,13 +21,16 @@ describe('costly models', () => {
     offline = sherpaModel('offline', { costLayers: sherpaCostLayers(0.3) });
   });
 
-  it('a costly sherpa model and a costly Vosk model decode exactly what the plain ones do', async () => {
+  it('costly sherpa models (offline, streaming) and a costly Vosk model decode exactly what the plain ones do', async () => {
     const vosk = path.join(tempDir('vosk-cost'), 'model');
     buildToneModel(vosk, { costLayers: voskCostLayers(0.1) });
+    const streaming = sherpaModel('streaming', { costLayers: sherpaCostLayers(0.1) });
     const tones = toneWav([0.5, 'yes', 0.3, 'open', 1, 'run', 0.3, 'file', 1]);
+    const sherpaTones = sherpaToneWav([0.5, 'hello', 0.3, 'no', 2, 'save', 0.3, 'stop', 2]);
     const speech = vadWav([['yes', 'no'], ['open', 'file']]);
     const runs: Array<[string, string, string[]]> = [
       [vosk, tones.path, ['yes open', 'run file']],
+      [streaming, sherpaTones.path, ['hello no', 'save stop']],
       [offline, speech.path, ['yes no', 'open file']],
     ];
     for (const [model, file, want] of runs) {
