@@ -9,6 +9,7 @@
  *   libvosk loop, and end of speech to final for Vosk and AssemblyAI's local mock
  *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
+ * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
@@ -26,6 +27,7 @@ import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
+import { serverBench } from './server';
 import { sherpaBench, sherpaDirect } from './sherpa';
 
 const DIST = __dirname;
@@ -194,6 +196,7 @@ async function main(): Promise<void> {
     ...(engine ? { engine } : {}),
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
+    ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };
