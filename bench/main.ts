@@ -10,6 +10,7 @@
  *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
+ * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
  * - notes: meeting-notes figures (bench/notes.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * - targets: a voice command's final → its effect, final → commit box (bench/targets.ts).
@@ -29,6 +30,7 @@ import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { notesBench } from './notes';
 import { costlyBench } from './costly';
+import { serverBench } from './server';
 import { sherpaBench, sherpaDirect } from './sherpa';
 import { targetsBench } from './targets';
 
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
     ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
+    ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
     ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),

@@ -6,7 +6,8 @@
  * person: the server refuses the missing key and the error offers "Set Server
  * API Key"; with it, the words land at the cursor while the status bar and the
  * panel name the host the audio goes to; the server failing (500s, resets) loses
- * and doubles no word. Then the key is looked for where it must never be.
+ * and doubles no word; meeting notes through the same server, under 429s with
+ * Retry-After, get every line once. Then the key is looked for where it must never be.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,11 +16,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { OpenAIStandIn, STAND_IN_MODEL } from '../support/openaiServer';
-import { workers } from '../support/processes';
-import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import { captureTools, workers } from '../support/processes';
+import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
 import { sherpaModel, vadWav } from '../support/sherpaWorker';
 import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { closeNotifications, fileIs, notification, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, closeNotifications, fileIs, notification, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const KEY = `sk-workbench-${Math.random().toString(36).slice(2)}`;
 const NOTES = 'Notes:\n';
@@ -32,7 +33,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('dictation through a speech server (loopback stand-in) in a real VS Code (code-server)', () => {
+describe('dictation and meeting notes through a speech server (loopback stand-in) in a real VS Code (code-server)', () => {
   let tmp: string;
   let audio: VirtualAudio;
   let standIn: OpenAIStandIn;
@@ -58,7 +59,7 @@ describe('dictation through a speech server (loopback stand-in) in a real VS Cod
     server = await startCodeServer({
       env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
       // User settings (application scope): no workspace can redirect audio. No model: the server needs none.
-      settings: { 'voxnote.engine.dictation': 'openai', 'voxnote.server.baseUrl': standIn.baseUrl, 'voxnote.server.model': STAND_IN_MODEL, 'voxnote.server.protocol': 'batch' },
+      settings: { 'voxnote.engine.dictation': 'openai', 'voxnote.engine.meetingNotes': 'openai', 'voxnote.server.baseUrl': standIn.baseUrl, 'voxnote.server.model': STAND_IN_MODEL, 'voxnote.server.protocol': 'batch' },
       tmpParent: tmp,
     });
     wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
@@ -90,10 +91,16 @@ describe('dictation through a speech server (loopback stand-in) in a real VS Cod
     assert.equal(await input.getAttribute('type'), 'password');
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
+    // Saved (and the input closed) before dictation starts again.
+    await notification(page, 'the key is saved');
     await closeNotifications(page);
 
     await wb.runCommand('Voxnote: Start Dictation');
-    await waitForItem(status(), /Listening/);
+    await waitForItem(status(), /Listening/).catch(async (e: Error) => {
+      const shown = await page.locator('.notification-toast').allInnerTexts();
+      const keys = standIn.requests.map((r) => (r.authorization === `Bearer ${KEY}` ? 'the key' : r.authorization ? 'another key' : 'no key'));
+      throw new Error(`${e.message}; notifications: ${JSON.stringify(shown)}; requests sent ${keys.join(', ')}`);
+    });
     const host = new URL(standIn.baseUrl).host;
     assert.equal(await status().locator('.codicon-cloud-upload').count(), 1, 'the status bar shows that audio leaves the worker');
     assert.match((await status().getAttribute('aria-label')) ?? '', new RegExp(`sending audio to ${host.replace('.', '\\.')}`));
@@ -120,6 +127,36 @@ describe('dictation through a speech server (loopback stand-in) in a real VS Cod
     await wb.runCommand('Voxnote: Stop Dictation');
     await waitForItem(status(), /^Voxnote$/);
     await panel.locator('#cloud').waitFor({ state: 'hidden' });
+  });
+
+  it('meeting notes through the server, which answers 429 with Retry-After: each line once, the status bar names the host', async () => {
+    standIn.faults = { apiKey: KEY, rateLimit: { count: 2, retryAfter: 1 } };
+    const notesFolder = path.join(path.dirname(notes), 'notes');
+    await runPickCommand(page, 'Voxnote: Start Meeting Notes', 'Voxnote: Start Meeting Notes');
+    await choose(page, 'Microphone only');
+    const meeting = voxnoteStatusItem(page, 'voxnote.meeting');
+    await waitForItem(meeting, new RegExp(new URL(standIn.baseUrl).host.replace('.', '\\.')));
+    // Speak once the meeting's worker records the microphone (the engine loads first).
+    for (const end = Date.now() + 20_000; !ours().some((w) => captureTools(w.pid).some((c) => c.argv.join(' ').includes(VIRTUAL.mic))) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    await speak([['save', 'run'], ['close', 'stop']]);
+    // Opening the notes beside moves the panel (its frame is new): the notes file is what counts.
+    const notesText = () => {
+      const [file] = fs.existsSync(notesFolder) ? fs.readdirSync(notesFolder).filter((f) => f.endsWith('.md')) : [];
+      return file ? fs.readFileSync(path.join(notesFolder, file), 'utf8') : '';
+    };
+    const until = async (done: (t: string) => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done(notesText()) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 200));
+      return notesText();
+    };
+    await until((t) => t.includes('close stop'), 40_000);
+    await wb.runCommand('Voxnote: Stop Meeting Notes');
+    // The notes end with a footer (its word count) once the meeting has stopped.
+    const text = await until((t) => /\*\*Words:\*\*/.test(t), 10_000);
+    const lines = text.split('\n').filter((l) => /save run|close stop/.test(l));
+    assert.equal(lines.length, 2, text);
+    assert.match(lines[0], /Me:?\** save run/);
+    assert.match(lines[1], /Me:?\** close stop/);
+    assert.ok(standIn.requests.some((r) => r.status === 429), 'the server did refuse');
   });
 
   it('the key is in no worker argument list or environment, and in no log file', async () => {

@@ -64,7 +64,7 @@ export class EngineChoice {
     const credential = await key?.get();
     const built = chosen.fromSettings(readSetting, credential);
     if ('problem' in built) return void this.deps.reportError({ code: 'bad-setting', ...built.problem });
-    if (key && !credential && chosen.credential?.required(built.spec as never)) {
+    if (key && !credential && chosen.credential?.required(built.spec)) {
       void vscode.window
         .showWarningMessage(`Voxnote: ${offer.purpose} is set to use ${chosen.label}, which needs ${key.credential.name}.`, SET_KEY, USE_LOCAL)
         .then(async (pick) => {
