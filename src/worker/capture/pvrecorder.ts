@@ -6,8 +6,9 @@
  *
  * The addon is loaded directly: the package's JS finds it relative to its own
  * folder, which a bundle does not have. Its read() blocks until a frame is
- * buffered (polling every 2 ms, giving up after ~1 s), so the loop sleeps most
- * of a frame before each read and the worker's event loop stays free.
+ * buffered (polling every 2 ms, giving up after ~1 s), so the loop reads only
+ * frames its clock says are recorded (frameClock.ts) and the worker's event
+ * loop stays free.
  * PvRecorder opens capture devices only: Windows loopback of an output is not
  * in its API, so system audio is an input that carries it (Stereo Mix, a
  * virtual cable, BlackHole; see systemAudio.ts).
@@ -18,12 +19,16 @@ import type { ErrorCode, MicSource } from '../../shared/protocol';
 import { VoxnoteError } from '../../shared/errors';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { isSystemAudioInput, systemAudioHelp } from '../../shared/systemAudio';
+import { FrameClock } from './frameClock';
 
 /** 50 ms frames: small enough for prompt partials, large enough to read rarely. */
 export const FRAME_SAMPLES = 800;
 const FRAME_MS = (FRAME_SAMPLES / 16000) * 1000;
-/** Frames PvRecorder buffers while the worker is busy recognizing: 2.5 s. */
-const BUFFERED_FRAMES = 50;
+const FRAME_SECONDS = FRAME_SAMPLES / 16000;
+/** Wake-ups read 100 ms, the recognizer's chunk: half the wake-ups of one per frame. */
+const FRAMES_PER_WAKE = 2;
+/** The default ring: 10 s (320 KB), so a slow decode or a busy machine loses nothing. */
+export const BUFFER_SECONDS = 10;
 
 /** pv_recorder_status_t */
 export const PV_STATUS = [
@@ -158,12 +163,27 @@ export function pvRecorderInputs(addon: PvRecorderAddon): { name: string; isDefa
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
+export interface PvRecorderOptions {
+  /** Seconds of audio PvRecorder keeps while the worker is busy recognizing; older audio is overwritten (and reported). */
+  bufferSeconds: number;
+}
+
+/**
+ * Opens PvRecorder capture. Each wake-up reads every frame recorded since the
+ * last (frameClock.ts), so after the engine held the worker it catches up in one
+ * read instead of a frame at a time; audio overwritten meanwhile is reported
+ * through onDropped.
+ */
+export function pvRecorderCapture(options: PvRecorderOptions): OpenCapture<MicSource> {
+  return (source, handlers) => openPvRecorder(source, handlers, Math.max(1, Math.round((options.bufferSeconds * 1000) / FRAME_MS)));
+}
+
+async function openPvRecorder(source: MicSource, handlers: CaptureHandlers, ringFrames: number): Promise<Capture> {
   const addon = loadPvRecorder();
   const plan = planPvRecorder(source, addon.get_available_devices());
   let init: { handle: bigint | number; status: number };
   try {
-    init = addon.init(FRAME_SAMPLES, plan.index, BUFFERED_FRAMES);
+    init = addon.init(FRAME_SAMPLES, plan.index, ringFrames);
   } catch (e) {
     throw new VoxnoteError('capture-failed', `PvRecorder could not open ${plan.device}: ${(e as Error).message}`, permissionHint(process.platform));
   }
@@ -177,22 +197,39 @@ export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, hand
   }
 
   let stopping = false;
+  const clock = new FrameClock(FRAME_MS, ringFrames, performance.now(), FRAMES_PER_WAKE);
+  const fail = (status: number): void => {
+    stopping = true;
+    handlers.onError(pvStatusError(status, 'read', device));
+  };
+  // The addon reads into a whole Int16Array only (no offset), so frames are copied out of this one.
+  const frame = new Int16Array(FRAME_SAMPLES);
   const loop = (async () => {
     while (!stopping) {
-      // Most of a frame passes here, so read() finds it buffered instead of blocking.
-      await sleep(FRAME_MS * 0.8);
+      await sleep(clock.sleepMs(performance.now()));
       if (stopping) return;
-      const pcm = new Int16Array(FRAME_SAMPLES);
-      const status = addon.read(handle, pcm);
+      const { frames, lost } = clock.plan(performance.now());
+      if (lost) handlers.onDropped?.(lost * FRAME_SECONDS);
+      const pcm = new Int16Array((frames + 1) * FRAME_SAMPLES);
+      let read = 0;
+      const readFrame = (probe: boolean): boolean => {
+        const t = performance.now();
+        const status = addon.read(handle, frame);
+        const now = performance.now();
+        // No frame for ~1 s: keep trying; the capture watchdog reports a stall with its own hint.
+        if (status === IO_ERROR) return false;
+        if (status !== 0) {
+          fail(status);
+          return false;
+        }
+        clock.read(now, now - t, probe);
+        pcm.set(frame, read++ * FRAME_SAMPLES);
+        return true;
+      };
+      for (let i = 0; i < frames && !stopping; i++) if (!readFrame(false)) break;
+      if (!stopping && clock.probeNow(performance.now())) readFrame(true);
       if (stopping) return;
-      // No frame for ~1 s: keep trying; the capture watchdog reports a stall with its own hint.
-      if (status === IO_ERROR) continue;
-      if (status !== 0) {
-        stopping = true;
-        handlers.onError(pvStatusError(status, 'read', device));
-        return;
-      }
-      handlers.onData(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      if (read) handlers.onData(Buffer.from(pcm.buffer, 0, read * FRAME_SAMPLES * 2));
     }
   })();
 
@@ -210,4 +247,6 @@ export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, hand
     },
   };
   return capture;
-};
+}
+
+export const openPvRecorderCapture: OpenCapture<MicSource> = pvRecorderCapture({ bufferSeconds: BUFFER_SECONDS });
