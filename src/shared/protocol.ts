@@ -68,6 +68,8 @@ export type EngineSpec =
       model: string;
       /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
       maxSegmentSeconds?: number;
+      /** Decode threads, from the host's one budget across workers (default: the cores less one, at most 4). */
+      threads?: number;
     }
   | AssemblyAIEngineSpec;
 
@@ -232,7 +234,13 @@ export function checkEngineSpec(v: unknown): EngineSpec {
     case 'sherpa': {
       if (!isString(e.model)) throw new ProtocolError('a sherpa engine needs a "model" folder');
       const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
-      return { kind: e.kind, model: e.model, ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}) };
+      const threads = optional(e, 'threads', (t): t is number => Number.isInteger(t) && (t as number) >= 1 && (t as number) <= 64, 'a whole number from 1 to 64');
+      return {
+        kind: e.kind,
+        model: e.model,
+        ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+      };
     }
     case 'assemblyai': {
       // An empty credential passes: the engine answers it with `credential-missing` and its next step.
