@@ -25,6 +25,7 @@ import { toneScript, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
+import { startupBench } from './startupCpu';
 import { notesBench } from './notes';
 import { sherpaBench, sherpaDirect } from './sherpa';
 
@@ -189,11 +190,13 @@ async function main(): Promise<void> {
   const engine = want('engine') ? { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } : undefined;
   const live = want('live') ? await liveBench(DIST, modelPath) : undefined;
   const sherpa = want('sherpa') ? await sherpaBench(DIST, work) : undefined;
+  const startup = want('startup') ? await startupBench(DIST, modelPath) : undefined;
   const results = {
     machine: { cpus: os.cpus().length, node: process.version },
     ...(engine ? { engine } : {}),
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
+    ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };
