@@ -17,7 +17,7 @@ import { SAMPLE_RATE } from '../src/worker/audio/format';
 import { processes } from '../test/support/processes';
 import { startVirtualAudio, VIRTUAL } from '../test/support/pulse';
 import { encodeWav } from '../test/support/toneAudio';
-import { speechScript } from './liveCpu';
+import { RawWorker, speechScript } from './liveCpu';
 
 const TICKS = 100; // USER_HZ on Linux
 const ROOT = path.resolve(__dirname, '..');
@@ -70,7 +70,7 @@ async function listenRun(dist: string, model: string, play: () => Promise<void>,
   child.stdout.on('data', (d: Buffer) => (lines += d.toString().split('\n').length - 1));
   child.stderr.on('data', () => undefined);
   const exited = new Promise((r) => child.once('exit', r));
-  void play();
+  void play().catch(() => undefined); // ended by the sound server stopping: the figures are taken
   const cpu = await treeCpu(child.pid!, exited);
   return { cpu, lines };
 }
@@ -79,9 +79,40 @@ async function listenRun(dist: string, model: string, play: () => Promise<void>,
 async function plainRun(dist: string, model: string, play: () => Promise<void>, seconds: number) {
   const child = spawn(process.execPath, [path.join(dist, 'bench.js'), 'plainlive', model, VIRTUAL.mic], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', r));
-  void play();
+  void play().catch(() => undefined); // ended by the sound server stopping: the figures are taken
   setTimeout(() => child.stdin!.end(), seconds * 1000);
   return { cpu: await treeCpu(child.pid!, exited) };
+}
+
+/**
+ * A warm worker (the model loaded), someone already speaking into the microphone:
+ * from the start command (the key) to the first partial, `runs` times.
+ */
+async function keyToFirstPartial(dist: string, model: string, play: () => Promise<void>, runs: number) {
+  const w = new RawWorker(path.join(dist, 'worker.js'));
+  const engine = { kind: 'vosk', model } as const;
+  const ms: number[] = [];
+  try {
+    const ready = w.until('ready');
+    w.send({ type: 'load', engine });
+    await ready;
+    void play().catch(() => undefined); // ended by the sound server stopping: the figures are taken
+    for (let i = 0; i < runs; i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      const first = w.until('partial');
+      const t0 = performance.now();
+      w.send({ type: 'start', engine, source: { kind: 'mic', device: VIRTUAL.mic, backend: 'pulse' }, options: { partials: true } });
+      await first;
+      ms.push(Math.round(performance.now() - t0));
+      const stopped = w.until('stopped');
+      w.send({ type: 'stop' });
+      await stopped;
+    }
+  } finally {
+    await w.close();
+  }
+  const s = [...ms].sort((a, b) => a - b);
+  return { runs: ms.length, p50Ms: s[Math.floor(s.length / 2)], maxMs: s[s.length - 1], target: 'p50 <= 300 ms' };
 }
 
 /** The Python interpreter itself (not a pyenv shim, whose start-up is not Python's), or undefined. */
@@ -96,7 +127,7 @@ async function pythonRun(exe: string, model: string, play: () => Promise<void>, 
   const script = path.join(ROOT, 'bench', 'python', 'plain_vosk_loop.py');
   const child = spawn(exe, [script, libvosk, model, VIRTUAL.mic, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', r));
-  void play();
+  void play().catch(() => undefined); // ended by the sound server stopping: the figures are taken
   return { cpu: await treeCpu(child.pid!, exited) };
 }
 
@@ -109,12 +140,14 @@ export async function startupBench(dist: string, model: string) {
   let listen: Awaited<ReturnType<typeof listenRun>>;
   let plain: Awaited<ReturnType<typeof plainRun>>;
   let py: Awaited<ReturnType<typeof pythonRun>> | undefined;
+  let firstPartial: Awaited<ReturnType<typeof keyToFirstPartial>>;
   const exe = python();
   try {
     const play = () => audio.play('mic', wav);
     listen = await listenRun(dist, model, play, seconds);
     plain = await plainRun(dist, model, play, seconds);
     py = exe ? await pythonRun(exe, model, play, seconds) : undefined;
+    firstPartial = await keyToFirstPartial(dist, model, play, 8);
   } finally {
     await audio.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -132,6 +165,7 @@ export async function startupBench(dist: string, model: string) {
     ratioToNodeLoop: ratio(plainLoop),
     ndjsonLines: listen.lines,
     target: 'ratioToPythonLoop <= 1.3',
+    keyToFirstPartialWarmWorker: firstPartial,
     note:
       'Whole process trees from spawn to exit, start-up included, the same 48 s of tone speech on the virtual microphone. ' +
       'The Python loop is the classic recipe with libvosk through ctypes and parec in place of PyAudio ' +
