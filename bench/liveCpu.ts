@@ -57,7 +57,7 @@ function writeWav(dir: string, script: ToneScript, name: string): string {
 }
 
 /** A worker spoken to over its protocol, as the host does. */
-class RawWorker {
+export class RawWorker {
   readonly child: ChildProcess;
   private readonly listeners = new Set<(e: WorkerEvent) => void>();
   private nextId = 1;

@@ -28,6 +28,7 @@ import { toneScript, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
+import { startupBench } from './startupCpu';
 import { notesBench } from './notes';
 import { costlyBench } from './costly';
 import { serverBench } from './server';
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
   const engine = want('engine') ? { overhead: overhead(modelPath), addedLatency: await latency(modelPath), memory: await memory(modelPath) } : undefined;
   const live = want('live') ? await liveBench(DIST, modelPath) : undefined;
   const sherpa = want('sherpa') ? await sherpaBench(DIST, work) : undefined;
+  const startup = want('startup') ? await startupBench(DIST, modelPath) : undefined;
   const results = {
     machine: { cpus: os.cpus().length, node: process.version },
     ...(engine ? { engine } : {}),
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
     ...(sherpa ? { sherpa } : {}),
     ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
     ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
+    ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
     ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),

@@ -196,6 +196,8 @@ export class DictationController implements vscode.Disposable {
     this.deps.log.error(`[${e.code}] ${e.message} ${e.hint}`);
     if (!e.fatal) {
       if (e.code === 'phrases-unsupported') void vscode.window.showInformationMessage(`Voxnote: ${e.message}`);
+      // Lost audio is never silent: the words said then are missing from the text.
+      if (e.code === 'audio-dropped') this.deps.reportError(e);
       return;
     }
     this.ghost.clear();

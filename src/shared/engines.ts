@@ -51,6 +51,8 @@ export type EngineSpec =
       model: string;
       /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
       maxSegmentSeconds?: number;
+      /** Decode threads, from the host's one budget across workers (default: the cores less one, at most 4). */
+      threads?: number;
     }
   | AssemblyAIEngineSpec
   | OpenAIEngineSpec;
@@ -136,7 +138,13 @@ export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
     check: (e) => {
       const model = modelFolder('sherpa')(e);
       const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
-      return { kind: 'sherpa', model, ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}) };
+      const threads = optional(e, 'threads', (t): t is number => Number.isInteger(t) && (t as number) >= 1 && (t as number) <= 64, 'a whole number from 1 to 64');
+      return {
+        kind: 'sherpa',
+        model,
+        ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+      };
     },
     label: (spec, name) => name ?? spec.model,
     describe: (spec) => `the model at ${spec.model}`,

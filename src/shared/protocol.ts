@@ -92,6 +92,7 @@ export type ErrorCode =
   | 'device-not-found'
   | 'capture-failed'
   | 'capture-stalled'
+  | 'audio-dropped'
   | 'file-not-found'
   | 'unsupported-audio'
   | 'busy'

@@ -11,11 +11,13 @@
  *   the microphone from the one arbiter (microphoneArbiter.ts).
  * No VS Code API here; src/speech/vscode/ binds it to the workbench.
  */
+import * as os from 'os';
 import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
 import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, WorkerSpeechSession } from './speechSession';
+import { ThreadLedger, threadBudget } from './threadBudget';
 import { WorkerClient, WorkerClientOptions } from './workerClient';
 
 export interface SpeechServiceOptions extends WorkerClientOptions {
@@ -27,6 +29,8 @@ export interface SpeechServiceOptions extends WorkerClientOptions {
   spawnWorker?: () => LaneWorker;
   /** Timers of the sessions' restart backoff; the system clock by default. */
   clock?: SessionClock;
+  /** The machine's cores, for the decode thread budget (default: what the OS says). */
+  cores?: number;
 }
 
 /** What a lane needs of a worker process. */
@@ -71,7 +75,7 @@ export class SpeechLane implements Disposable {
    * Rejects (VoxnoteError) when it cannot; a worker that crashes here is not started again.
    */
   async warm(engine: EngineSpec): Promise<void> {
-    await this.worker().request({ type: 'load', engine }, 'ready', LOAD_TIMEOUT_MS);
+    await this.worker().request({ type: 'load', engine: this.service.withThreads(this, engine) }, 'ready', LOAD_TIMEOUT_MS);
   }
 
   /**
@@ -94,7 +98,7 @@ export class SpeechLane implements Disposable {
       restartDefaults: this.service.restartDefaults,
       clock: this.service.clock,
     };
-    const session = new WorkerSpeechSession(host, request, token);
+    const session = new WorkerSpeechSession(host, { ...request, engine: this.service.withThreads(this, request.engine) }, token);
     if (session.state !== 'ended') {
       this.session = session;
       this.sessions.add(session);
@@ -144,6 +148,7 @@ export class SpeechService implements Disposable {
   private readonly inProgressChanged = new Emitter<boolean>();
   private inProgressNow = false;
   private laneCount = 0;
+  private readonly threads: ThreadLedger<SpeechLane>;
   /** A live session started or ended. */
   readonly onDidChangeSessions: Event<void> = this.sessionsChanged.event;
   /** Fires when `inProgress` changes. */
@@ -151,6 +156,7 @@ export class SpeechService implements Disposable {
 
   constructor(private readonly options: SpeechServiceOptions) {
     this.microphone = new MicrophoneArbiter(options.confirmMicrophoneHandover ?? (async () => false));
+    this.threads = new ThreadLedger(threadBudget(options.cores ?? os.availableParallelism()));
   }
 
   /** True while a session captures live audio (microphone or system audio), as VS Code's SpeechToTextInProgress. */
@@ -172,9 +178,10 @@ export class SpeechService implements Disposable {
   }
 
   /** A lane: one worker kept between its sessions. Disposing it ends its worker. */
-  createLane(name: string): SpeechLane {
+  createLane(name: string, options: { decodes?: boolean } = {}): SpeechLane {
     const lane = new SpeechLane(this, name);
     this.lanes.add(lane);
+    if (options.decodes ?? true) this.threads.register(lane);
     return lane;
   }
 
@@ -190,7 +197,7 @@ export class SpeechService implements Disposable {
   async listDevices(): Promise<DeviceList> {
     const running = [...this.lanes].find((l) => l.pid !== undefined);
     if (running) return running.listDevices();
-    const lane = this.createLane('devices');
+    const lane = this.createLane('devices', { decodes: false });
     try {
       return await lane.listDevices();
     } finally {
@@ -229,6 +236,16 @@ export class SpeechService implements Disposable {
   /** @internal for lanes */
   laneClosed(lane: SpeechLane): void {
     this.lanes.delete(lane);
+    this.threads.release(lane);
+  }
+
+  /**
+   * @internal for lanes: the spec with the lane's decode threads from the one
+   * budget (sherpa-onnx; libvosk decodes on one thread, a cloud engine on none).
+   */
+  withThreads(lane: SpeechLane, engine: EngineSpec): EngineSpec {
+    if (engine.kind !== 'sherpa') return engine;
+    return { ...engine, threads: this.threads.grant(lane) };
   }
 
   private changed(): void {

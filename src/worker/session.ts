@@ -5,6 +5,7 @@
  * chunking, level metering, utterance numbering, session time and progress.
  */
 import { VoxnoteError } from '../shared/errors';
+import { clockTime } from '../shared/time';
 import type { EventBody, RecognizerOptions, Source } from '../shared/protocol';
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
@@ -67,6 +68,9 @@ export class Recognition {
     try {
       this.capture = await openCapture(this.source, {
         onData: (pcm) => this.feed(pcm),
+        onDropped: (seconds) => {
+          if (!this.finishing) this.report(droppedAudioError(seconds, this.seconds, this.capture?.device ?? this.source.kind));
+        },
         onEnd: () => void this.finish('end-of-input'),
         onError: (error) => this.fail(error),
         ready: () => this.stream?.ready?.() ?? Promise.resolve(),
@@ -247,6 +251,17 @@ export class Recognition {
     void this.capture?.stop();
     void this.finish('error', flush);
   }
+}
+
+/** Capture lost audio because recognition fell behind: said plainly, with what to do (non-fatal: dictation goes on). */
+export function droppedAudioError(seconds: number, atSeconds: number, device: string): VoxnoteError<'audio-dropped'> {
+  const lost = seconds < 10 ? seconds.toFixed(1) : String(Math.round(seconds));
+  return new VoxnoteError(
+    'audio-dropped',
+    `${lost} s of audio from ${device} was lost at ${clockTime(atSeconds)}: recognition fell behind the recording, so words said then are missing.`,
+    'Choose a faster model (Voxnote: Test Model Speed says which run live here), or close programs that keep the processor busy.',
+    false,
+  );
 }
 
 function errorOf(e: unknown): EngineFailure {

@@ -57,6 +57,8 @@ export interface Naudiodon {
   create(options: { inOptions: Record<string, number | boolean> }): AudioIO;
 }
 
+/** PortAudio callback buffers naudiodon may hold while the worker decodes (about 10 s at 10 ms each). */
+const MAX_QUEUED_BUFFERS = 1000;
 /** How long stop() waits for PortAudio to close before giving up on it. */
 const QUIT_TIMEOUT_MS = 1000;
 
@@ -198,6 +200,9 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
           deviceId: p.deviceId,
           // Overflow notices are not fatal: dictation should go on.
           closeOnError: false,
+          // naudiodon queues 2 callback buffers by default, then blocks PortAudio's callback, which then drops audio:
+          // room for seconds of audio instead, so a long decode is caught up on (one read per queued buffer), not lost.
+          maxQueue: MAX_QUEUED_BUFFERS,
         },
       }),
     );

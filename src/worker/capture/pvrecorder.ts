@@ -6,24 +6,31 @@
  *
  * The addon is loaded directly: the package's JS finds it relative to its own
  * folder, which a bundle does not have. Its read() blocks until a frame is
- * buffered (polling every 2 ms, giving up after ~1 s), so the loop sleeps most
- * of a frame before each read and the worker's event loop stays free.
+ * buffered (polling every 2 ms, giving up after ~1 s), so reads run on a
+ * thread of their own (READER below) and the worker's event loop stays free.
  * PvRecorder opens capture devices only: Windows loopback of an output is not
  * in its API, so system audio is an input that carries it (Stereo Mix, a
  * virtual cable, BlackHole; see systemAudio.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { ErrorCode, MicSource } from '../../shared/protocol';
 import { VoxnoteError } from '../../shared/errors';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { isSystemAudioInput, systemAudioHelp } from '../../shared/systemAudio';
 
+
 /** 50 ms frames: small enough for prompt partials, large enough to read rarely. */
 export const FRAME_SAMPLES = 800;
 const FRAME_MS = (FRAME_SAMPLES / 16000) * 1000;
-/** Frames PvRecorder buffers while the worker is busy recognizing: 2.5 s. */
-const BUFFERED_FRAMES = 50;
+const FRAME_SECONDS = FRAME_SAMPLES / 16000;
+/** Frames posted together: 100 ms, the recognizer's chunk. */
+const BATCH_FRAMES = 2;
+/** PvRecorder's own ring, for when the reader thread itself is starved: 2.5 s. */
+const RING_FRAMES = 50;
+/** Audio held for a busy recognizer by default: 10 s (320 KB), so a slow decode or a busy machine loses nothing. */
+export const BACKLOG_SECONDS = 10;
 
 /** pv_recorder_status_t */
 export const PV_STATUS = [
@@ -63,6 +70,8 @@ export function pvRecorderAddonPath(platform = process.platform, arch = process.
 const REINSTALL_HINT = 'Reinstall Voxnote (its package for this platform carries the capture library), or report it with the message above.';
 
 let cached: PvRecorderAddon | undefined;
+/** The addon's file, for the reader thread to load it too (an N-API addon loads in any thread). */
+let loadedFrom: string | undefined;
 /** Loads the addon once. Throws VoxnoteError 'no-capture-tool' saying why it cannot. */
 export function loadPvRecorder(): PvRecorderAddon {
   if (cached) return cached;
@@ -75,6 +84,7 @@ export function loadPvRecorder(): PvRecorderAddon {
   }
   try {
     cached = require(file) as PvRecorderAddon;
+    loadedFrom = file;
   } catch (e) {
     throw new VoxnoteError('no-capture-tool', `PvRecorder's capture library failed to load: ${(e as Error).message}`, REINSTALL_HINT);
   }
@@ -156,14 +166,71 @@ export function pvRecorderInputs(addon: PvRecorderAddon): { name: string; isDefa
   return names.map((name) => ({ name, isDefault: name === defaultName }));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export interface PvRecorderOptions {
+  /** Seconds of audio held for the recognizer while it is busy; audio past that is dropped, and reported. */
+  backlogSeconds: number;
+}
 
-export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
+/** Shared between the threads: [stop, frames the recognizer has taken]. */
+const STOP = 0;
+const TAKEN = 1;
+
+/**
+ * The reader thread. read() blocks until a frame is recorded (polling every
+ * 2 ms), so it runs here, where a long decode on the worker's main thread
+ * cannot hold it: it reads every frame as it is recorded and posts them in
+ * 100 ms batches. Past the backlog the main thread may hold, frames are
+ * counted, not posted, and the count is posted once room is back. After a
+ * read that waited for its frame, it sleeps most of a frame (fewer polls).
+ */
+const READER = `
+const { parentPort, workerData } = require('worker_threads');
+const { addonPath, handle, frameSamples, batchFrames, maxBacklog, shared } = workerData;
+const addon = require(addonPath);
+const state = new Int32Array(shared);
+const frame = new Int16Array(frameSamples);
+const frameMs = (frameSamples / 16000) * 1000;
+let batch = new Int16Array(frameSamples * batchFrames);
+let inBatch = 0, posted = 0, dropped = 0;
+while (Atomics.load(state, ${STOP}) === 0) {
+  const t = performance.now();
+  const status = addon.read(handle, frame);
+  if (Atomics.load(state, ${STOP}) !== 0) break;
+  if (status === ${IO_ERROR}) continue; // no frame for ~1 s: the capture watchdog reports a stall
+  if (status !== 0) { parentPort.postMessage({ type: 'error', status }); break; }
+  if (posted + inBatch - Atomics.load(state, ${TAKEN}) >= maxBacklog) dropped++;
+  else {
+    if (dropped) { parentPort.postMessage({ type: 'dropped', frames: dropped }); dropped = 0; }
+    batch.set(frame, inBatch++ * frameSamples);
+    if (inBatch === batchFrames) {
+      parentPort.postMessage({ type: 'data', pcm: batch, frames: inBatch }, [batch.buffer]);
+      posted += inBatch;
+      inBatch = 0;
+      batch = new Int16Array(frameSamples * batchFrames);
+    }
+  }
+  if (performance.now() - t > 1) Atomics.wait(state, ${STOP}, 0, frameMs * 0.8);
+}
+`;
+
+type ReaderMessage = { type: 'data'; pcm: Int16Array; frames: number } | { type: 'dropped'; frames: number } | { type: 'error'; status: number };
+
+/**
+ * Opens PvRecorder capture. Recording goes on while the recognizer is busy
+ * (the reader thread), so after a long decode capture catches up at once; past
+ * `backlogSeconds` held, audio is dropped and reported through onDropped,
+ * never silently.
+ */
+export function pvRecorderCapture(options: PvRecorderOptions): OpenCapture<MicSource> {
+  return (source, handlers) => openPvRecorder(source, handlers, Math.max(1, Math.round((options.backlogSeconds * 1000) / FRAME_MS)));
+}
+
+async function openPvRecorder(source: MicSource, handlers: CaptureHandlers, maxBacklog: number): Promise<Capture> {
   const addon = loadPvRecorder();
   const plan = planPvRecorder(source, addon.get_available_devices());
   let init: { handle: bigint | number; status: number };
   try {
-    init = addon.init(FRAME_SAMPLES, plan.index, BUFFERED_FRAMES);
+    init = addon.init(FRAME_SAMPLES, plan.index, RING_FRAMES);
   } catch (e) {
     throw new VoxnoteError('capture-failed', `PvRecorder could not open ${plan.device}: ${(e as Error).message}`, permissionHint(process.platform));
   }
@@ -176,25 +243,32 @@ export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, hand
     throw pvStatusError(started, 'start', device);
   }
 
+  const shared = new SharedArrayBuffer(8);
+  const state = new Int32Array(shared);
+  const reader = new Worker(READER, {
+    eval: true,
+    workerData: { addonPath: loadedFrom!, handle, frameSamples: FRAME_SAMPLES, batchFrames: BATCH_FRAMES, maxBacklog, shared },
+  });
   let stopping = false;
-  const loop = (async () => {
-    while (!stopping) {
-      // Most of a frame passes here, so read() finds it buffered instead of blocking.
-      await sleep(FRAME_MS * 0.8);
-      if (stopping) return;
-      const pcm = new Int16Array(FRAME_SAMPLES);
-      const status = addon.read(handle, pcm);
-      if (stopping) return;
-      // No frame for ~1 s: keep trying; the capture watchdog reports a stall with its own hint.
-      if (status === IO_ERROR) continue;
-      if (status !== 0) {
-        stopping = true;
-        handlers.onError(pvStatusError(status, 'read', device));
-        return;
-      }
-      handlers.onData(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  reader.on('message', (m: ReaderMessage) => {
+    if (stopping) return;
+    if (m.type === 'data') {
+      handlers.onData(Buffer.from(m.pcm.buffer, m.pcm.byteOffset, m.pcm.byteLength));
+      // Taken once recognized: what is still queued here is the backlog the reader bounds.
+      Atomics.add(state, TAKEN, m.frames);
+    } else if (m.type === 'dropped') {
+      handlers.onDropped?.(m.frames * FRAME_SECONDS);
+    } else {
+      stopping = true;
+      handlers.onError(pvStatusError(m.status, 'read', device));
     }
-  })();
+  });
+  reader.on('error', (e) => {
+    if (stopping) return;
+    stopping = true;
+    handlers.onError(new VoxnoteError('capture-failed', `Recording from ${device} failed: ${e.message}`, REINSTALL_HINT));
+  });
+  const exited = new Promise<void>((resolve) => reader.once('exit', () => resolve()));
 
   let stopped: Promise<void> | undefined;
   const capture: Capture = {
@@ -202,12 +276,18 @@ export const openPvRecorderCapture: OpenCapture<MicSource> = async (source, hand
     device,
     stop() {
       stopping = true;
-      stopped ??= loop.then(() => {
+      stopped ??= (async () => {
+        Atomics.store(state, STOP, 1);
+        Atomics.notify(state, STOP);
+        // Ends a read waiting for a frame at once (PvRecorder's read returns once stopped).
         addon.stop(handle);
+        await exited;
         addon.delete(handle);
-      });
+      })();
       return stopped;
     },
   };
   return capture;
-};
+}
+
+export const openPvRecorderCapture: OpenCapture<MicSource> = pvRecorderCapture({ backlogSeconds: BACKLOG_SECONDS });

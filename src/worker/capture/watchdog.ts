@@ -42,6 +42,9 @@ export function watchCapture(handlers: CaptureHandlers, seconds = STALL_SECONDS)
         timer?.refresh();
         handlers.onData(pcm);
       },
+      onDropped(seconds) {
+        if (!done) handlers.onDropped?.(seconds);
+      },
       onEnd() {
         if (done) return;
         done = true;

@@ -13,7 +13,7 @@ type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => 
 
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
-  sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds }),
+  sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds, threads: spec.threads }),
   assemblyai: loadAssemblyAI,
   openai: loadOpenAI,
 };

@@ -10,10 +10,10 @@ export const ENDPOINT_RULES = { rule1MinTrailingSilence: 2.4, rule2MinTrailingSi
 export const VAD_WINDOW = 512;
 export const VAD_SETTINGS = { threshold: 0.5, minSilenceDuration: 0.5, minSpeechDuration: 0.25, windowSize: VAD_WINDOW };
 
-/** Decode threads: real models are compute-bound; one core is left for capture, the host and the editor. */
+/** Decode threads when the host gives none (a worker run on its own): one core is left for capture, the host and the editor. */
 const THREADS = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 
-function modelConfig(m: SherpaModel): object {
+function modelConfig(m: SherpaModel, threads = THREADS): object {
   const files: Record<string, string | number> = { ...m.files };
   // Language-aware kinds take the folder's language; sherpa-onnx detects it when empty.
   if (m.kind === 'whisper') Object.assign(files, { language: m.language ?? '', task: 'transcribe' });
@@ -21,7 +21,7 @@ function modelConfig(m: SherpaModel): object {
   return {
     [m.kind]: files,
     tokens: m.tokens,
-    numThreads: THREADS,
+    numThreads: threads,
     provider: 'cpu',
     debug: 0,
     ...(m.modelType ? { modelType: m.modelType } : {}),
@@ -30,13 +30,13 @@ function modelConfig(m: SherpaModel): object {
 
 const featConfig = (m: SherpaModel) => ({ sampleRate: SAMPLE_RATE, featureDim: m.featureDim });
 
-export function onlineConfig(m: SherpaModel): object {
-  return { featConfig: featConfig(m), modelConfig: modelConfig(m), decodingMethod: 'greedy_search', enableEndpoint: 1, ...ENDPOINT_RULES };
+export function onlineConfig(m: SherpaModel, threads?: number): object {
+  return { featConfig: featConfig(m), modelConfig: modelConfig(m, threads), decodingMethod: 'greedy_search', enableEndpoint: 1, ...ENDPOINT_RULES };
 }
 
-export function offlineConfig(m: SherpaModel): object {
+export function offlineConfig(m: SherpaModel, threads?: number): object {
   // greedy_search is the one method every kind has (CTC models end the process on others).
-  return { featConfig: featConfig(m), modelConfig: modelConfig(m), decodingMethod: 'greedy_search' };
+  return { featConfig: featConfig(m), modelConfig: modelConfig(m, threads), decodingMethod: 'greedy_search' };
 }
 
 export function vadConfig(model: string, maxSegmentSeconds: number): object {

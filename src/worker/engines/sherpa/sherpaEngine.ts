@@ -17,6 +17,8 @@ import { DEFAULT_PARTIAL_SHARE, SegmentDecoder, VadStream } from './vadStream';
 export interface SherpaEngineOptions {
   /** Longest segment of a non-streaming model, in seconds (default 30). */
   maxSegmentSeconds?: number;
+  /** Decode threads (the host's share of its budget; default: the cores less one, at most 4). */
+  threads?: number;
 }
 
 export const DEFAULT_MAX_SEGMENT_SECONDS = 30;
@@ -52,7 +54,7 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
   if (model.streaming) {
     let recognizer: OnlineRecognizer;
     try {
-      recognizer = new sherpa.OnlineRecognizer(onlineConfig(model));
+      recognizer = new sherpa.OnlineRecognizer(onlineConfig(model, options.threads));
     } catch (e) {
       throw loadFailed(modelDir, e);
     }
@@ -65,7 +67,7 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
   if (!vadCheck.ok) throw new VoxnoteError('bad-model', vadCheck.message, vadCheck.hint);
   let recognizer: OfflineRecognizer;
   try {
-    recognizer = await sherpa.OfflineRecognizer.createAsync(offlineConfig(model));
+    recognizer = await sherpa.OfflineRecognizer.createAsync(offlineConfig(model, options.threads));
   } catch (e) {
     throw loadFailed(modelDir, e);
   }
