@@ -26,7 +26,8 @@ export interface DictationBenchOptions {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-function stats(xs: number[]) {
+/** n, p50, p95 and max of millisecond samples, to 0.1 ms. */
+export function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   const at = (p: number) => round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
   return { n: s.length, p50Ms: at(50), p95Ms: at(95), maxMs: round(s[s.length - 1]) };

@@ -12,15 +12,11 @@ import { startVirtualAudio } from '../test/support/pulse';
 import { buildToneModel } from '../test/support/toneModel';
 import { toneWav } from '../test/support/worker';
 import { packageVoxnote, startCodeServer } from '../test/vscode/harness';
+import { stats } from './dictation';
 import { RESULT_PREFIX } from './dictationPlan';
 import { TARGETS_PLAN_ENV, type TargetsPlan } from './targetsPlan';
 
 const round = (x: number) => Math.round(x * 10) / 10;
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number) => round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
-  return { n: s.length, p50Ms: at(50), p95Ms: at(95), maxMs: round(s[s.length - 1]) };
-}
 
 const repeat = (times: number, words: string[]): Array<string | number> => {
   const items: Array<string | number> = [0.5];

@@ -25,14 +25,17 @@ export class TextInserter {
   constructor(private readonly options: () => FormatOptions) {}
 
   /** `visible`: the editor need not be the active one, and is shown if hidden (the transcript panel's Start aims at the editor active before it). */
-  async insert(words: string, target: EditorTarget | undefined, visible = false): Promise<Delivery> {
+  async insert(words: string, target: EditorTarget | undefined, visible = false, selections?: readonly vscode.Selection[]): Promise<Delivery> {
     const fallback = (reason: string): Delivery => ({ delivered: false, text: this.fallbackText(words), reason });
     if (!target) return fallback('no editor is open');
     if (target.document.isClosed) return fallback('the editor was closed');
     const active = vscode.window.activeTextEditor;
     let editor = active?.document === target.document || !visible ? active : vscode.window.visibleTextEditors.find((e) => e.document === target.document);
     // The panel covers it: shown beside, the focus left where it is.
-    if (visible && !editor) editor = await vscode.window.showTextDocument(target.document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+    if (visible && !editor) {
+      editor = await vscode.window.showTextDocument(target.document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+      if (selections?.length) editor.selections = [...selections];
+    }
     if (!editor || editor.document !== target.document) return fallback('the active editor changed while you spoke');
     if (vscode.workspace.fs.isWritableFileSystem(editor.document.uri.scheme) === false) {
       return fallback('the editor is read-only');

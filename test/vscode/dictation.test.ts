@@ -157,6 +157,7 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'media/walkthrough/microphone.md',
       'media/walkthrough/model.md',
       'media/walkthrough/pushToTalk.md',
+      'media/walkthrough/voiceCommands.md',
       'models/catalog.json',
       'models/vad/README.md',
       'models/vad/silero_vad_v5.onnx',

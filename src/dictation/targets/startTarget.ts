@@ -25,7 +25,7 @@ export interface StartOptions {
 export type TargetSpec =
   | { kind: 'editor' }
   /** The panel's Start: this editor, visible but not active. */
-  | { kind: 'document'; document: vscode.TextDocument }
+  | { kind: 'document'; document: vscode.TextDocument; selections?: readonly vscode.Selection[] }
   | { kind: 'terminal' }
   | { kind: 'commit' | 'chat' | 'input'; label: string }
   | { kind: 'webview'; label: string; tab?: vscode.Tab };
@@ -40,15 +40,15 @@ const LABELS: Record<'commit' | 'chat' | 'input', string> = { commit: 'commit me
 export class StartTargets implements vscode.Disposable {
   /** The input the palette was opened from, until it is used or the focus visibly moves. */
   private fromPalette?: { request: TargetRequest; at: number };
-  private lastEditor?: vscode.TextDocument;
+  private lastEditor?: vscode.TextEditor;
   private readonly disposables: vscode.Disposable[];
 
   constructor() {
-    this.lastEditor = vscode.window.activeTextEditor?.document;
+    this.lastEditor = vscode.window.activeTextEditor;
     const forget = () => (this.fromPalette = undefined);
     this.disposables = [
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (e) this.lastEditor = e.document;
+        if (e) this.lastEditor = e;
         forget();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
@@ -82,8 +82,9 @@ export class StartTargets implements vscode.Disposable {
         return { kind: 'webview', label: tab ? tab.label : 'webview input', tab };
       }
       case 'lastEditor': {
-        const doc = vscode.window.activeTextEditor?.document ?? this.lastEditor;
-        return doc && !doc.isClosed ? { kind: 'document', document: doc } : { kind: 'editor' };
+        const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+        // Its cursors, in case it has to be shown again (a hidden editor's own are gone).
+        return editor && !editor.document.isClosed ? { kind: 'document', document: editor.document, selections: editor.selections } : { kind: 'editor' };
       }
       default:
         return { kind: 'editor' };

@@ -18,7 +18,7 @@ import { SENDS, shapeFor, splitSendPhrase } from './targetText';
 
 /** Where one utterance is aimed, fixed when it begins. */
 export type Target =
-  | (EditorTarget & { visible?: boolean })
+  | (EditorTarget & { visible?: boolean; selections?: readonly vscode.Selection[] })
   | { kind: 'terminal'; terminal: vscode.Terminal }
   | { kind: 'commit' | 'chat' | 'input' | 'webview'; label: string };
 
@@ -63,7 +63,7 @@ export class TargetDelivery implements vscode.Disposable {
         return editor ? { kind: 'editor', document: editor.document } : undefined;
       }
       case 'document':
-        return { kind: 'editor', document: spec.document, visible: true };
+        return { kind: 'editor', document: spec.document, visible: true, selections: spec.selections };
       case 'terminal': {
         const terminal = vscode.window.activeTerminal;
         return terminal ? { kind: 'terminal', terminal } : undefined;
@@ -79,7 +79,7 @@ export class TargetDelivery implements vscode.Disposable {
     if (!target) return fallback(this.spec.kind === 'terminal' ? 'no terminal is open' : 'no editor is open');
     if (target.kind === 'editor') {
       const spoken = splitSendPhrase(words, this.deps.sendPhrase()).words;
-      return this.inserter.insert(spoken, target, target.visible);
+      return this.inserter.insert(spoken, target, target.visible, target.selections);
     }
     const gone = this.watch?.gone;
     if (gone) return fallback(gone);

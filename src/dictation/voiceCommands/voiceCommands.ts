@@ -49,6 +49,8 @@ export class VoiceCommands {
     if (match.kind === 'none') return false;
     const candidate = match.kind === 'command' ? match.candidate : await this.pick(match.candidates.map((c) => ({ label: c.entry.phrase, value: c, score: c.score })), `"${utterance}" could mean`);
     if (!candidate) return true;
+    // During dictation "open file handling is hard" is prose unless a file is named like that.
+    if (mode === 'dictation' && !(await this.namesSomething(candidate))) return false;
     this.deps.log.info(`Voice command: "${utterance}" → ${candidate.entry.phrase}`);
     vscode.window.setStatusBarMessage(`$(mic) Voxnote: ${describe(candidate)}`, STATUS_MS);
     try {
@@ -56,6 +58,15 @@ export class VoiceCommands {
     } catch (e) {
       void vscode.window.showErrorMessage(`Voxnote: the voice command "${candidate.entry.phrase}" failed: ${(e as Error).message ?? e}`);
     }
+    return true;
+  }
+
+  /** A name slot's words name a workspace file or a command title. */
+  private async namesSomething(c: Candidate<VoiceAction>): Promise<boolean> {
+    const action = c.entry.action;
+    if (action.kind !== 'builtin' || c.name === undefined) return true;
+    if (action.id === 'openFile') return pickByName(c.name, await this.files()).kind !== 'none';
+    if (action.id === 'runCommand') return pickByName(c.name, this.commandTitles()).kind !== 'none';
     return true;
   }
 
