@@ -1,7 +1,7 @@
 /**
  * The meeting-notes service: one track (a lane of the speech service) per source,
- * finals into the notes writer in the order they arrive, labelled by source,
- * stamped in meeting time; pause, resume, stop with the footer. The VS Code
+ * finals formatted (notesLineFormat.ts) into the notes writer in the order they
+ * start (lineOrder.ts), labelled by source, stamped in meeting time; pause, resume, stop with the footer. The VS Code
  * controller only wires commands, the status bar and the panel to it.
  * No VS Code API here.
  */
@@ -11,9 +11,11 @@ import type { RestartOptions } from '../speech/restartPolicy';
 import type { SpeechService } from '../speech/speechService';
 import type { EngineSpec, RecognizerOptions, Source } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
+import { LineOrder, type LineOrderTiming } from './lineOrder';
 import { MeetingClock } from './meetingClock';
 import { MeetingTrack, TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { resumedRemark } from './notesFormat';
+import { formatNotesLine, type NotesLineFormat } from './notesLineFormat';
 import type { NotesWriter } from './notesWriter';
 
 export interface MeetingSessionOptions {
@@ -32,6 +34,10 @@ export interface MeetingSessionOptions {
   restart?: Partial<RestartOptions>;
   /** Where each track's audio comes from at its n-th session; by default its device. */
   sourceFor?: (spec: TrackSpec, n: number) => Source;
+  /** How lines are formatted; as recognized when absent. */
+  lineFormat?: NotesLineFormat;
+  /** How long lines wait for their place in time order (tests shorten it). */
+  lineOrder?: LineOrderTiming;
 }
 
 export interface MeetingFinal extends TimedText {
@@ -62,10 +68,12 @@ export class MeetingSession implements Disposable {
   private readonly tracks: MeetingTrack[];
   private readonly emitter = new EventEmitter();
   private state: MeetingState = 'idle';
+  private readonly order: LineOrder<TimedText>;
 
   constructor(private readonly options: MeetingSessionOptions) {
     if (!options.tracks.length) throw new Error('a meeting needs at least one source');
     this.clock = options.clock ?? new MeetingClock();
+    this.order = new LineOrder({ timing: options.lineOrder, write: (u) => options.writer.append(u) });
     this.tracks = options.tracks.map((spec) => this.track(spec));
   }
 
@@ -106,6 +114,7 @@ export class MeetingSession implements Disposable {
     void this.options.writer.recordClock(this.clock.pause());
     this.setState('paused');
     await Promise.all(this.tracks.map((t) => t.pause()));
+    await this.order.flush();
   }
 
   resume(): void {
@@ -122,6 +131,7 @@ export class MeetingSession implements Disposable {
     this.clock.pause();
     this.setState('stopping');
     await Promise.all(this.tracks.map((t) => t.stop()));
+    await this.order.flush();
     await this.options.writer.finish(duration);
     this.setState('stopped');
   }
@@ -135,6 +145,7 @@ export class MeetingSession implements Disposable {
     if (this.state === 'stopping' || this.state === 'stopped') return;
     this.setState('stopping');
     await Promise.all(this.tracks.map((t) => t.stop()));
+    await this.order.flush();
     this.setState('stopped');
   }
 
@@ -164,6 +175,7 @@ export class MeetingSession implements Disposable {
   }
 
   dispose(): void {
+    this.order.dispose();
     this.tracks.forEach((t) => t.dispose());
     this.emitter.removeAllListeners();
   }
@@ -197,10 +209,20 @@ export class MeetingSession implements Disposable {
       restart: this.options.restart,
       recognizer: this.options.recognizer ?? {},
       sourceFor: this.options.sourceFor ?? deviceSource,
-      onFinal: (u) => this.emit('final', { ...u, track, written: this.options.writer.append(u) }),
-      onPartial: (text) => this.emit('partial', { track, label: spec.label, text }),
+      onFinal: (raw, words) => {
+        const format = this.options.lineFormat;
+        const u = format ? { ...raw, text: formatNotesLine(raw.text, words, format) } : raw;
+        this.emit('final', { ...u, track, written: this.order.final(track, u) });
+      },
+      onPartial: (text) => {
+        this.order.partial(track, text);
+        this.emit('partial', { track, label: spec.label, text });
+      },
       onLevel: (dbfs) => this.emit('level', { track, dbfs }),
-      onState: (state) => this.emit('trackState', { track, state }),
+      onState: (state) => {
+        if (state !== 'running') this.order.quiet(track);
+        this.emit('trackState', { track, state });
+      },
       onProblem: (problem) => this.emit('problem', { track, ...problem }),
     });
   }

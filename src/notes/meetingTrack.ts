@@ -12,7 +12,7 @@ import type { RestartOptions } from '../speech/restartPolicy';
 import type { SpeechEnd, SpeechSession } from '../speech/speechSession';
 import type { SpeechLane } from '../speech/speechService';
 import type { VoxnoteError } from '../shared/errors';
-import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source } from '../shared/protocol';
+import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source, Word } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { MeetingClock } from './meetingClock';
 
@@ -49,7 +49,8 @@ export interface TrackDeps {
   restart?: Partial<RestartOptions>;
   /** Where the audio comes from at the n-th capture of this track (tests stand files in for devices). */
   sourceFor: (spec: TrackSpec, n: number) => Source;
-  onFinal(u: TimedText): void;
+  /** A final in meeting time; `words` (when the engine gives them) keep session times, for the pauses between them. */
+  onFinal(u: TimedText, words?: readonly Word[]): void;
   onPartial(text: string): void;
   onLevel(dbfs: number): void;
   onState(state: TrackState): void;
@@ -97,7 +98,7 @@ export class MeetingTrack implements Disposable {
         this.offset = this.deps.clock.seconds();
         this.setState('running');
       }),
-      session.onFinal((e) => this.deps.onFinal({ start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label })),
+      session.onFinal((e) => this.deps.onFinal({ start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label }, e.words)),
       session.onPartial((e) => this.deps.onPartial(e.text)),
       session.onLevel((dbfs) => this.deps.onLevel(dbfs)),
       session.onStateChange((s) => {

@@ -35,6 +35,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   'notes.fileNameTemplate': 'YYYY-MM-DD HHmm Meeting.md',
   'notes.labels.mic': 'Me',
   'notes.labels.system': 'Others',
+  'notes.formatLines': true,
+  'notes.spokenPunctuation': false,
   'audio.backend': 'auto' as 'auto' | 'pulse' | 'portaudio' | 'pvrecorder',
   'pushToTalk.mode': 'auto' as PushToTalkMode,
   'pushToTalk.releaseTailMs': 300,

@@ -1,0 +1,145 @@
+/**
+ * Time order of a meeting's lines (lineOrder.ts): property-based over random
+ * overlapping utterances of two sources with recognizers answering late.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { byStart, LineOrder, releasable, type LineOrderTiming } from '../../src/notes/lineOrder';
+
+const TIMING: LineOrderTiming = { graceMs: 1000, maxHoldMs: 30_000 };
+
+interface Utterance {
+  source: 'mic' | 'system';
+  start: number;
+  end: number;
+}
+
+/** A fake clock whose timers the test fires in order. */
+class Clock {
+  now = 0;
+  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private ids = 0;
+  install(): void {
+    const self = this;
+    (globalThis as any).setTimeout = (fn: () => void, ms: number) => {
+      const id = ++self.ids;
+      self.timers.push({ at: self.now + Math.max(0, ms), fn, id });
+      return id;
+    };
+    (globalThis as any).clearTimeout = (id: number) => {
+      self.timers = self.timers.filter((t) => t.id !== id);
+    };
+  }
+  /** Runs every timer due before `t`, then sets the time to `t`. */
+  advance(t: number): void {
+    for (;;) {
+      const due = this.timers.filter((x) => x.at <= t).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((x) => x !== due);
+      this.now = Math.max(this.now, due.at);
+      due.fn();
+    }
+    this.now = Math.max(this.now, t);
+  }
+}
+
+/** One source's utterances, not overlapping each other (one recognizer per source). */
+const sourceUtterances = (source: Utterance['source']) =>
+  fc.array(fc.tuple(fc.integer({ min: 200, max: 6000 }), fc.integer({ min: 300, max: 8000 })), { maxLength: 8 }).map((pairs) => {
+    let t = 0;
+    return pairs.map(([gap, length]) => {
+      const u = { source, start: t + gap, end: t + gap + length };
+      t = u.end;
+      return u;
+    });
+  });
+
+/**
+ * Events as one recognizer sends them, one after the other: a first partial
+ * `partialLag` after speech starts (under the grace) but not before the previous
+ * utterance's final, the final `finalLag` after speech ends.
+ */
+function events(us: Utterance[], partialLag: number, finalLag: number) {
+  let last = -Infinity;
+  return us.flatMap((u) => {
+    const partial = Math.max(u.start + partialLag, last + 50);
+    last = Math.max(u.end + finalLag, partial + 1);
+    return [
+      { at: partial, kind: 'partial' as const, u },
+      { at: last, kind: 'final' as const, u },
+    ];
+  });
+}
+
+describe('LineOrder', () => {
+  it('writes lines of two sources in start order, whichever recognizer answers first (property)', async () => {
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          sourceUtterances('mic'),
+          sourceUtterances('system'),
+          fc.integer({ min: 100, max: 900 }),
+          fc.integer({ min: 300, max: 3000 }),
+          fc.integer({ min: 100, max: 900 }),
+          fc.integer({ min: 300, max: 3000 }),
+          async (mic, system, micPartial, micFinal, sysPartial, sysFinal) => {
+            const clock = new Clock();
+            clock.install();
+            const written: Utterance[] = [];
+            const order = new LineOrder<Utterance>({ timing: TIMING, now: () => clock.now, write: async (u) => void written.push(u) });
+            // A final comes no sooner after speech ends than the first partial after it starts, as with Vosk and VAD engines.
+            const evs = [...events(mic, micPartial, Math.max(micFinal, micPartial)), ...events(system, sysPartial, Math.max(sysFinal, sysPartial))].sort(
+              (a, b) => a.at - b.at,
+            );
+            for (const e of evs) {
+              clock.advance(e.at);
+              if (e.kind === 'partial') order.partial(e.u.source, 'words');
+              else void order.final(e.u.source, e.u);
+            }
+            clock.advance(clock.now + 60_000);
+            order.dispose();
+            assert.equal(written.length, mic.length + system.length, 'every line written');
+            const starts = written.map((u) => u.start);
+            assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'in start order');
+          },
+        ),
+        { numRuns: 300 },
+      );
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
+  });
+
+  it('holds a line no longer than maxHoldMs while the other source speaks on', () => {
+    const line = { source: 'mic', line: { start: 1 }, at: 0 };
+    const speaking = (s: string) => new Map([[s, Infinity]]);
+    assert.equal(releasable([line], speaking('system'), 29_999, TIMING), 0);
+    assert.equal(releasable([line], speaking('system'), 30_000, TIMING), 1);
+    assert.equal(releasable([line], speaking('mic'), 1000, TIMING), 1, 'its own source speaking again does not hold it');
+    assert.equal(releasable([line], new Map(), 999, TIMING), 0, 'grace first');
+    assert.equal(releasable([line], new Map([['system', 500]]), 1499, TIMING), 0, 'the other source quiet for less than the grace');
+    assert.equal(releasable([line], new Map([['system', 500]]), 1500, TIMING), 1);
+  });
+
+  it('keeps a source’s own lines in arrival order when they start at the same time', () => {
+    const held = [0, 1, 2].map((i) => ({ source: 'mic', line: { start: 5, i }, at: i }));
+    assert.deepEqual(byStart(held).map((h) => h.line.i), [0, 1, 2]);
+  });
+
+  it('flush writes everything held at once, in start order, and each promise resolves once written', async () => {
+    const written: number[] = [];
+    const order = new LineOrder<{ start: number }>({ timing: TIMING, write: async (u) => void written.push(u.start) });
+    order.partial('system', 'still talking');
+    const a = order.final('mic', { start: 9 });
+    const b = order.final('mic', { start: 12 });
+    assert.deepEqual(written, []);
+    await order.flush();
+    await Promise.all([a, b]);
+    assert.deepEqual(written, [9, 12]);
+    order.dispose();
+  });
+});
