@@ -101,6 +101,13 @@ export function readMeetingSettings(): MeetingSettings {
   };
 }
 
+/** Where Summarize Meeting sends a transcript when VS Code has no chat model (user settings only: it decides where text goes). */
+export function readSummarySettings(): { baseUrl: string; model: string } {
+  const c = section();
+  const user = <K extends 'summary.baseUrl' | 'summary.model'>(key: K): string => (c.inspect<string>(key)?.globalValue ?? SETTING_DEFAULTS[key]).trim();
+  return { baseUrl: user('summary.baseUrl'), model: user('summary.model') };
+}
+
 /** Which engine a purpose uses: the local model unless the person chose the cloud. */
 export type EngineSetting = 'local' | 'assemblyai';
 export type EnginePurpose = 'dictation' | 'meetingNotes';

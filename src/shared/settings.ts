@@ -52,6 +52,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   'engine.dictation': 'local' as 'local' | 'assemblyai',
   'engine.meetingNotes': 'local' as 'local' | 'assemblyai',
   'assemblyai.streamingUrl': '',
+  'summary.baseUrl': '',
+  'summary.model': '',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
