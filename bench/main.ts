@@ -9,7 +9,8 @@
  *   libvosk loop, and end of speech to final for Vosk and AssemblyAI's local mock
  *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
- * - notes: meeting-notes figures (bench/notes.ts).
+ * - notes: meeting-notes figures (bench/notes.ts); order: the time-order hold at real time (also with notes).
+ * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
  * Audio and model are the synthetic tone model's (no real model can be had here).
@@ -25,7 +26,8 @@ import { toneScript, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
-import { notesBench } from './notes';
+import { lineOrderBench, notesBench } from './notes';
+import { summaryBench } from './summary';
 import { sherpaBench, sherpaDirect } from './sherpa';
 
 const DIST = __dirname;
@@ -195,6 +197,8 @@ async function main(): Promise<void> {
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
+    ...(want('notes') || want('order') ? { notesTimeOrder: await lineOrderBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
+    ...(want('summary') ? { summary: await summaryBench() } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
   };
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');

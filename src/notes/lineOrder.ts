@@ -6,15 +6,18 @@
  * of the other source, and the file, its journal and the reconciliation with an
  * open document all keep one order.
  *
- * When a line can go:
- * - it has waited `graceMs` since it arrived, and every other source has been
+ * When a line can go: for every other source, either
+ * - that source's last final ended after this line started: a recognizer's
+ *   utterances follow one another, so all it says next starts later; or
+ * - the line has waited `graceMs` since it arrived and that source has been
  *   quiet (no partial since its last final) for `graceMs`: a source that had
  *   just begun to speak, or began right after its last final, has then sent its
  *   first partial (a recognizer's first partial comes well within a second of
- *   speech it can hear); a source speaking now started before now, maybe before
- *   this line; or
- * - it has waited `maxHoldMs` (a source that speaks on and on, or music, must
- *   not hold the notes back for ever: then it goes in arrival order).
+ *   speech it can hear); a source speaking now started before now, maybe
+ *   before this line.
+ * And whatever the sources do, a line goes once it has waited `maxHoldMs` (a
+ * source that speaks on and on, or music, must not hold the notes back for
+ * ever: then it goes in arrival order).
  * Lines go in start order, so one that must wait holds back the lines after it.
  * Stop, pause and the window closing release everything at once.
  *
@@ -43,25 +46,31 @@ export function byStart<T extends { start: number }>(held: readonly HeldLine<T>[
   return held.map((h, i) => ({ h, i })).sort((a, b) => a.h.line.start - b.h.line.start || a.i - b.i).map(({ h }) => h);
 }
 
-/** Each source that spoke: since when it is quiet (ms), or Infinity while it speaks. */
-export type QuietSince = ReadonlyMap<string, number>;
+export interface SourceState {
+  /** Wall-clock ms since when it is quiet, or Infinity while it speaks. */
+  quietSince: number;
+  /** Where its last final ended, in the lines' time: it says nothing more that starts before. */
+  doneUntil: number;
+}
 
 /** How many of `sorted` (byStart) can be written now. */
-export function releasable<T>(sorted: readonly HeldLine<T>[], quiet: QuietSince, now: number, t: LineOrderTiming): number {
+export function releasable<T extends { start: number }>(sorted: readonly HeldLine<T>[], sources: ReadonlyMap<string, SourceState>, now: number, t: LineOrderTiming): number {
   let n = 0;
   for (const h of sorted) {
     const waited = now - h.at;
-    const othersQuiet = [...quiet].every(([s, since]) => s === h.source || now - since >= t.graceMs);
-    if (waited < t.maxHoldMs && (waited < t.graceMs || !othersQuiet)) break;
+    const settled = [...sources].every(
+      ([s, state]) => s === h.source || h.line.start <= state.doneUntil || (waited >= t.graceMs && now - state.quietSince >= t.graceMs),
+    );
+    if (waited < t.maxHoldMs && !settled) break;
     n++;
   }
   return n;
 }
 
 /** When the rule may answer differently without an event: a grace or hold running out. */
-export function nextCheck<T>(sorted: readonly HeldLine<T>[], quiet: QuietSince, now: number, t: LineOrderTiming): number | undefined {
+export function nextCheck<T>(sorted: readonly HeldLine<T>[], sources: ReadonlyMap<string, SourceState>, now: number, t: LineOrderTiming): number | undefined {
   if (!sorted.length) return undefined;
-  const times = [...sorted.flatMap((h) => [h.at + t.graceMs, h.at + t.maxHoldMs]), ...[...quiet.values()].map((since) => since + t.graceMs)];
+  const times = [...sorted.flatMap((h) => [h.at + t.graceMs, h.at + t.maxHoldMs]), ...[...sources.values()].map((s) => s.quietSince + t.graceMs)];
   const later = times.filter((x) => x > now && x !== Infinity);
   return later.length ? Math.min(...later) : undefined;
 }
@@ -73,10 +82,10 @@ export interface LineOrderOptions<T> {
   write(line: T): Promise<void>;
 }
 
-export class LineOrder<T extends { start: number }> implements Disposable {
+export class LineOrder<T extends { start: number; end: number }> implements Disposable {
   private held: HeldLine<T>[] = [];
   private readonly waiting = new Map<T, { resolve: () => void; reject: (e: unknown) => void }>();
-  private readonly quietSince = new Map<string, number>();
+  private readonly sources = new Map<string, SourceState>();
   private timer?: NodeJS.Timeout;
   private readonly timing: LineOrderTiming;
   private readonly now: () => number;
@@ -88,20 +97,23 @@ export class LineOrder<T extends { start: number }> implements Disposable {
 
   /** A source's partial: non-empty while it speaks. */
   partial(source: string, text: string): void {
-    if (text.trim() !== '') this.quietSince.set(source, Infinity);
+    if (text.trim() !== '') this.source(source).quietSince = Infinity;
     else this.quiet(source);
   }
 
   /** A source stopped speaking without a final (its capture paused, stopped or failed). */
   quiet(source: string): void {
-    if (this.quietSince.get(source) !== Infinity) return;
-    this.quietSince.set(source, this.now());
+    const state = this.source(source);
+    if (state.quietSince !== Infinity) return;
+    state.quietSince = this.now();
     this.check();
   }
 
   /** A source's final; resolves once it is written, in its place. */
   final(source: string, line: T): Promise<void> {
-    this.quietSince.set(source, this.now());
+    const state = this.source(source);
+    state.quietSince = this.now();
+    state.doneUntil = Math.max(state.doneUntil, line.end);
     this.held.push({ source, line, at: this.now() });
     const written = new Promise<void>((resolve, reject) => this.waiting.set(line, { resolve, reject }));
     this.check();
@@ -122,10 +134,16 @@ export class LineOrder<T extends { start: number }> implements Disposable {
     this.held = byStart(this.held);
     const now = this.now();
     // A write that fails rejects that line's promise; the writer reports why.
-    this.release(releasable(this.held, this.quietSince, now, this.timing)).catch(() => undefined);
+    this.release(releasable(this.held, this.sources, now, this.timing)).catch(() => undefined);
     clearTimeout(this.timer);
-    const next = nextCheck(this.held, this.quietSince, now, this.timing);
+    const next = nextCheck(this.held, this.sources, now, this.timing);
     this.timer = next === undefined ? undefined : setTimeout(() => this.check(), next - now);
+  }
+
+  private source(name: string): SourceState {
+    let state = this.sources.get(name);
+    if (!state) this.sources.set(name, (state = { quietSince: -Infinity, doneUntil: -Infinity }));
+    return state;
   }
 
   private release(n: number): Promise<void> {

@@ -116,13 +116,15 @@ describe('LineOrder', () => {
 
   it('holds a line no longer than maxHoldMs while the other source speaks on', () => {
     const line = { source: 'mic', line: { start: 1 }, at: 0 };
-    const speaking = (s: string) => new Map([[s, Infinity]]);
+    const state = (quietSince: number, doneUntil = 0) => ({ quietSince, doneUntil });
+    const speaking = (s: string) => new Map([[s, state(Infinity)]]);
     assert.equal(releasable([line], speaking('system'), 29_999, TIMING), 0);
     assert.equal(releasable([line], speaking('system'), 30_000, TIMING), 1);
     assert.equal(releasable([line], speaking('mic'), 1000, TIMING), 1, 'its own source speaking again does not hold it');
-    assert.equal(releasable([line], new Map(), 999, TIMING), 0, 'grace first');
-    assert.equal(releasable([line], new Map([['system', 500]]), 1499, TIMING), 0, 'the other source quiet for less than the grace');
-    assert.equal(releasable([line], new Map([['system', 500]]), 1500, TIMING), 1);
+    assert.equal(releasable([line], new Map([['system', state(-Infinity)]]), 999, TIMING), 0, 'grace first');
+    assert.equal(releasable([line], new Map([['system', state(500)]]), 1499, TIMING), 0, 'the other source quiet for less than the grace');
+    assert.equal(releasable([line], new Map([['system', state(500)]]), 1500, TIMING), 1);
+    assert.equal(releasable([line], new Map([['system', state(Infinity, 1)]]), 0, TIMING), 1, 'at once when the other source’s last final ended after it started');
   });
 
   it('keeps a source’s own lines in arrival order when they start at the same time', () => {
@@ -132,10 +134,10 @@ describe('LineOrder', () => {
 
   it('flush writes everything held at once, in start order, and each promise resolves once written', async () => {
     const written: number[] = [];
-    const order = new LineOrder<{ start: number }>({ timing: TIMING, write: async (u) => void written.push(u.start) });
+    const order = new LineOrder<{ start: number; end: number }>({ timing: TIMING, write: async (u) => void written.push(u.start) });
     order.partial('system', 'still talking');
-    const a = order.final('mic', { start: 9 });
-    const b = order.final('mic', { start: 12 });
+    const a = order.final('mic', { start: 9, end: 10 });
+    const b = order.final('mic', { start: 12, end: 13 });
     assert.deepEqual(written, []);
     await order.flush();
     await Promise.all([a, b]);
