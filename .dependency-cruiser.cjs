@@ -16,7 +16,7 @@ const VSCODE_LAYER = [
   '^src/ui/',
   '^src/dictation/(dictationController|ghostText|insertion)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
-  '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles|summaryCommand|notesEditCommands)\\.ts$',
+  '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles|notesLineSettings|summaryCommand|notesEditCommands)\\.ts$',
   '^src/speech/vscode/',
   '^src/notify/',
 ];

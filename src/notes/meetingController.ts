@@ -23,7 +23,7 @@ import { utteranceBlock } from './notesFormat';
 import { Journal, journalPathFor, readJournal } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
-import { SENTENCE_PAUSE_SECONDS } from './notesLineFormat';
+import { notesLineFormat } from './notesLineSettings';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
@@ -258,7 +258,7 @@ export class MeetingController implements vscode.Disposable {
   }
 
   private begin(o: { writer: NotesWriter; notesPath: string; place: NotesPlace; tracks: TrackSpec[]; engine: ChosenEngine; document: NotesDocumentMirror; clock?: MeetingClock }): Meeting {
-    const { lineFormat } = readMeetingSettings();
+    const lineFormat = notesLineFormat();
     const session = new MeetingSession({
       speech: this.deps.speech,
       engine: o.engine.engine,
@@ -268,7 +268,7 @@ export class MeetingController implements vscode.Disposable {
       resumed: !!o.clock,
       // Word times give the pauses that end sentences inside a line.
       recognizer: lineFormat ? { words: true } : {},
-      lineFormat: lineFormat && { format: lineFormat, sentencePause: SENTENCE_PAUSE_SECONDS },
+      lineFormat,
     });
     const m: Meeting = {
       session,

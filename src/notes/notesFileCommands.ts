@@ -17,6 +17,7 @@ import { notify } from '../notify/nextSteps';
 import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
+import { notesLineFormat } from './notesLineSettings';
 import { createTranscriptionNotes } from './notesPath';
 
 /** What ffmpeg commonly reads (the worker reads WAV itself). */
@@ -90,6 +91,7 @@ async function transcribeInto(
           modelName: engine.name,
           audioPath: audio,
           notesPath,
+          lineFormat: notesLineFormat(),
           signal: abort.signal,
           writer: { onError: errorWithHint, storage: location.storage },
           onProgress: ({ percent }) => {

@@ -75,7 +75,8 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   async function send(): Promise<void> {
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Send and Summarize' }).click();
     const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow/ });
-    await allow.first().click({ timeout: 5000 }).catch(() => undefined);
+    const asked = await allow.first().click({ timeout: 5000 }).then(() => true, () => false);
+    console.log(`VS Code asked for language-model access: ${asked ? "yes, allowed" : "no"}`);
   }
 
   before(async () => {
@@ -129,6 +130,52 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     for (const l of lines) assert.ok(sent[0].text.includes(l), `the model read: ${l}`);
     assert.equal(endpoint.requests.length, 0, 'the endpoint not chosen, nothing sent there');
     await notification(page, 'written into 2025-01-31 1405 Meeting.md');
+    await closeNotifications(page);
+  });
+
+  it('Insert Action Item as TODO puts it at the cursor as a comment of the file’s language, linking to the line in the notes', async () => {
+    const code = path.join(path.dirname(notesFolder), 'app.ts');
+    fs.writeFileSync(code, 'function f() {\n  return 1;\n}\n');
+    await wb.openFile('app.ts');
+    await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('F1');
+    await choose(page, 'Voxnote: Insert Action Item as TODO', { next: 'Voxnote: Insert Action Item as TODO' });
+    await choose(page, '2025-01-31 1405 Meeting', { next: 'Voxnote: Insert Action Item as TODO' });
+    await choose(page, 'Send the budget');
+    await page.keyboard.press('Control+S');
+    const notesText = fs.readFileSync(path.join(notesFolder, '2025-01-31 1405 Meeting.md'), 'utf8');
+    const line = notesText.split('\n').indexOf('- [ ] Send the budget (owner: Ana, due: Friday)') + 1;
+    assert.ok(line > 0);
+    await waitUntil('the TODO in app.ts', () => fs.readFileSync(code, 'utf8').includes('TODO'));
+    assert.equal(
+      fs.readFileSync(code, 'utf8'),
+      `function f() {\n  // TODO(Ana): Send the budget (due: Friday), from notes/2025-01-31 1405 Meeting.md#L${line}\n  return 1;\n}\n`,
+    );
+  });
+
+  it('Rename Speaker renames a label on every line, in the sources and in the word counts', async () => {
+    const file = path.join(notesFolder, '2025-01-31 1405 Meeting.md');
+    await wb.openFile(path.basename(file));
+    await page.locator('.tab.active', { hasText: path.basename(file) }).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('F1');
+    await choose(page, 'Voxnote: Rename Speaker', { next: 'Voxnote: Rename Speaker' });
+    await choose(page, 'Others', { next: 'Voxnote: Rename Others' });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Bea');
+    await page.keyboard.press('Enter');
+    const text = await waitUntil('the rename on disk', () => {
+      const t = fs.readFileSync(file, 'utf8');
+      return t.includes('**Bea:**') && t;
+    });
+    assert.doesNotMatch(text, /Others/);
+    assert.equal(text.match(/\*\*Bea:\*\* /g)?.length, 6, 'every line of that speaker');
+    assert.equal(text.match(/\*\*Me:\*\* /g)?.length, 6, 'the other speaker untouched');
+    assert.match(text, /- \*\*Sources:\*\* Me \(microphone\), Bea \(system audio\)\n/);
+    assert.match(text, /- \*\*Words:\*\* Me 10, Bea 10\n/);
     await closeNotifications(page);
   });
 
