@@ -10,7 +10,6 @@ import { after, describe, it } from 'node:test';
 import { buildSpeakerToneModel, voice } from '../support/speakerToneModel';
 import { tempDir } from '../support/worker';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sherpa = require('sherpa-onnx-node') as {
   SpeakerEmbeddingExtractor: new (c: { model: string; numThreads: number; debug: number }) => {
     dim: number;
