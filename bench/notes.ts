@@ -16,7 +16,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { DEFAULT_FORMAT_OPTIONS } from '../src/dictation/formatter';
-import { MeetingSession } from '../src/notes/meetingSession';
+import { MeetingSession, type MeetingSessionOptions } from '../src/notes/meetingSession';
 import { SENTENCE_PAUSE_SECONDS } from '../src/notes/notesLineFormat';
 import { SpeechService } from '../src/speech/speechService';
 import { UTTERANCE_LINE } from '../src/notes/notesFormat';
@@ -49,6 +49,36 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+/** A two-source meeting of tone files into `notesPath`, and a promise for both files played to their end. */
+function fileMeeting(o: {
+  workerPath: string;
+  modelPath: string;
+  notesPath: string;
+  files: { mic: string; system: string };
+  /** Played at real pace (meeting time is wall time) rather than at full speed. */
+  realtime?: boolean;
+  extra: Partial<MeetingSessionOptions>;
+}): { session: MeetingSession; writer: NotesWriter; ended: Promise<void> } {
+  const writer = NotesWriter.create(o.notesPath, { title: 'Bench meeting', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
+  const session = new MeetingSession({
+    speech: new SpeechService({ workerPath: o.workerPath }),
+    engine: { kind: 'vosk', model: o.modelPath },
+    writer,
+    tracks: [
+      { kind: 'mic', label: 'Me' },
+      { kind: 'system', label: 'Others' },
+    ],
+    sourceFor: (spec) => ({ kind: 'file', path: o.files[spec.kind === 'mic' ? 'mic' : 'system'], ...(o.realtime ? { realtime: true } : {}) }),
+    ...o.extra,
+  });
+  const ended = new Promise<void>((resolve) =>
+    session.onTrackState(() => {
+      if (session.trackState('mic') === 'ended' && session.trackState('system') === 'ended') resolve();
+    }),
+  );
+  return { session, writer, ended };
+}
+
 export async function notesBench(workerPath: string, modelPath: string, hours = 3) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-notes-bench-'));
   try {
@@ -56,18 +86,12 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     const mic = longToneWav(path.join(work, 'mic.wav'), [['yes', 'open', 'file'], ['save'], ['run', 'close']], hours * 3600, 0.5);
     const system = longToneWav(path.join(work, 'system.wav'), [['no', 'yes'], ['close', 'file', 'open'], ['run']], hours * 3600, 3);
     const notesPath = path.join(work, 'Meeting.md');
-    const writer = NotesWriter.create(notesPath, { title: 'Bench meeting', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
-    const speech = new SpeechService({ workerPath });
-    const session = new MeetingSession({
-      speech,
-      engine: { kind: 'vosk', model: modelPath },
-      writer,
-      tracks: [
-        { kind: 'mic', label: 'Me' },
-        { kind: 'system', label: 'Others' },
-      ],
-      sourceFor: (spec) => ({ kind: 'file', path: spec.kind === 'mic' ? mic.path : system.path }),
-      lineOrder: { graceMs: 0, maxHoldMs: 0 },
+    const { session, writer, ended } = fileMeeting({
+      workerPath,
+      modelPath,
+      notesPath,
+      files: { mic: mic.path, system: system.path },
+      extra: { lineOrder: { graceMs: 0, maxHoldMs: 0 } },
     });
 
     const toDisk: number[] = [];
@@ -91,11 +115,6 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
       if (u.pending) store.setPending([u.id], false);
       if (finals === WARM_FINALS) warm = rss();
     });
-    const ended = new Promise<void>((resolve) =>
-      session.onTrackState(() => {
-        if (session.trackState('mic') === 'ended' && session.trackState('system') === 'ended') resolve();
-      }),
-    );
     const t0 = performance.now();
     session.start();
     await ended;
@@ -161,19 +180,16 @@ export async function lineOrderBench(workerPath: string, modelPath: string, seco
     const mic = longToneWav(path.join(work, 'mic.wav'), [['yes', 'open', 'file', 'save'], ['run'], ['close', 'no']], seconds, 0.5);
     const system = longToneWav(path.join(work, 'system.wav'), [['no'], ['close', 'file', 'open', 'run'], ['yes', 'save']], seconds, 1.7);
     const notesPath = path.join(work, 'Meeting.md');
-    const writer = NotesWriter.create(notesPath, { title: 'Order bench', startedAt: new Date(), sources: ['Me (microphone)', 'Others (system audio)'], model: 'tone' });
-    const speech = new SpeechService({ workerPath });
-    const session = new MeetingSession({
-      speech,
-      engine: { kind: 'vosk', model: modelPath },
-      writer,
-      tracks: [
-        { kind: 'mic', label: 'Me' },
-        { kind: 'system', label: 'Others' },
-      ],
-      sourceFor: (spec) => ({ kind: 'file', path: spec.kind === 'mic' ? mic.path : system.path, realtime: true }),
-      recognizer: { words: true },
-      lineFormat: { format: { ...DEFAULT_FORMAT_OPTIONS, spokenPunctuation: false }, sentencePause: SENTENCE_PAUSE_SECONDS },
+    const { session, writer, ended } = fileMeeting({
+      workerPath,
+      modelPath,
+      notesPath,
+      files: { mic: mic.path, system: system.path },
+      realtime: true,
+      extra: {
+        recognizer: { words: true },
+        lineFormat: { format: { ...DEFAULT_FORMAT_OPTIONS, spokenPunctuation: false }, sentencePause: SENTENCE_PAUSE_SECONDS },
+      },
     });
     const toDisk: number[] = [];
     let arrivedOutOfOrder = 0;
@@ -184,11 +200,6 @@ export async function lineOrderBench(workerPath: string, modelPath: string, seco
       lastStart = Math.max(lastStart, f.start);
       void f.written.then(() => toDisk.push(performance.now() - t));
     });
-    const ended = new Promise<void>((resolve) =>
-      session.onTrackState(() => {
-        if (session.trackState('mic') === 'ended' && session.trackState('system') === 'ended') resolve();
-      }),
-    );
     session.start();
     await ended;
     await session.stop();
