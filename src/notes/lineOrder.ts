@@ -76,6 +76,8 @@ export function nextCheck<T>(sorted: readonly HeldLine<T>[], sources: ReadonlyMa
 }
 
 export interface LineOrderOptions<T> {
+  /** Every source, known before it first speaks (one not yet heard may be starting to). */
+  sources: readonly string[];
   timing?: LineOrderTiming;
   now?: () => number;
   /** Writes a line; resolves once it is on disk. */
@@ -93,6 +95,7 @@ export class LineOrder<T extends { start: number; end: number }> implements Disp
   constructor(private readonly options: LineOrderOptions<T>) {
     this.timing = options.timing ?? LINE_ORDER_TIMING;
     this.now = options.now ?? Date.now;
+    for (const s of options.sources) this.source(s);
   }
 
   /** A source's partial: non-empty while it speaks. */

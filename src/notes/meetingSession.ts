@@ -73,7 +73,7 @@ export class MeetingSession implements Disposable {
   constructor(private readonly options: MeetingSessionOptions) {
     if (!options.tracks.length) throw new Error('a meeting needs at least one source');
     this.clock = options.clock ?? new MeetingClock();
-    this.order = new LineOrder({ timing: options.lineOrder, write: (u) => options.writer.append(u) });
+    this.order = new LineOrder({ sources: options.tracks.map((t) => t.kind), timing: options.lineOrder, write: (u) => options.writer.append(u) });
     this.tracks = options.tracks.map((spec) => this.track(spec));
   }
 

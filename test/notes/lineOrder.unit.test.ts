@@ -44,6 +44,18 @@ class Clock {
   }
 }
 
+/** Runs `fn` with a Clock standing in for setTimeout/clearTimeout. */
+async function withClock(fn: (clock: Clock) => Promise<void>): Promise<void> {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  try {
+    await fn(new Clock());
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+}
+
 /** One source's utterances, not overlapping each other (one recognizer per source). */
 const sourceUtterances = (source: Utterance['source']) =>
   fc.array(fc.tuple(fc.integer({ min: 200, max: 6000 }), fc.integer({ min: 300, max: 8000 })), { maxLength: 8 }).map((pairs) => {
@@ -74,9 +86,7 @@ function events(us: Utterance[], partialLag: number, finalLag: number) {
 
 describe('LineOrder', () => {
   it('writes lines of two sources in start order, whichever recognizer answers first (property)', async () => {
-    const realSet = globalThis.setTimeout;
-    const realClear = globalThis.clearTimeout;
-    try {
+    await withClock(async () => {
       await fc.assert(
         fc.asyncProperty(
           sourceUtterances('mic'),
@@ -89,7 +99,7 @@ describe('LineOrder', () => {
             const clock = new Clock();
             clock.install();
             const written: Utterance[] = [];
-            const order = new LineOrder<Utterance>({ timing: TIMING, now: () => clock.now, write: async (u) => void written.push(u) });
+            const order = new LineOrder<Utterance>({ sources: ['mic', 'system'], timing: TIMING, now: () => clock.now, write: async (u) => void written.push(u) });
             // A final comes no sooner after speech ends than the first partial after it starts, as with Vosk and VAD engines.
             const evs = [...events(mic, micPartial, Math.max(micFinal, micPartial)), ...events(system, sysPartial, Math.max(sysFinal, sysPartial))].sort(
               (a, b) => a.at - b.at,
@@ -108,10 +118,30 @@ describe('LineOrder', () => {
         ),
         { numRuns: 300 },
       );
-    } finally {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    }
+    });
+  });
+
+  it('a source not heard yet holds a line for the grace: its first utterance may have started earlier', async () => {
+    await withClock(async (clock) => {
+      clock.install();
+      const written: string[] = [];
+      const order = new LineOrder<{ start: number; end: number; who: string }>({
+        sources: ['mic', 'system'],
+        timing: TIMING,
+        now: () => clock.now,
+        write: async (u) => void written.push(u.who),
+      });
+      // Others start at 0 and are slow to show a partial; Me says something short at 100-300.
+      clock.advance(400);
+      void order.final('mic', { start: 100, end: 300, who: 'me' });
+      clock.advance(800);
+      order.partial('system', 'words');
+      clock.advance(2000);
+      void order.final('system', { start: 0, end: 1800, who: 'others' });
+      clock.advance(10_000);
+      order.dispose();
+      assert.deepEqual(written, ['others', 'me']);
+    });
   });
 
   it('holds a line no longer than maxHoldMs while the other source speaks on', () => {
@@ -134,7 +164,7 @@ describe('LineOrder', () => {
 
   it('flush writes everything held at once, in start order, and each promise resolves once written', async () => {
     const written: number[] = [];
-    const order = new LineOrder<{ start: number; end: number }>({ timing: TIMING, write: async (u) => void written.push(u.start) });
+    const order = new LineOrder<{ start: number; end: number }>({ sources: ['mic', 'system'], timing: TIMING, write: async (u) => void written.push(u.start) });
     order.partial('system', 'still talking');
     const a = order.final('mic', { start: 9, end: 10 });
     const b = order.final('mic', { start: 12, end: 13 });
