@@ -145,6 +145,8 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     await page.keyboard.press('F1');
     await choose(page, 'Voxnote: Insert Action Item as TODO', { next: 'Voxnote: Insert Action Item as TODO' });
     await choose(page, '2025-01-31 1405 Meeting', { next: 'Voxnote: Insert Action Item as TODO' });
+    // The items' pick has the notes pick's title: typing before it shows sends keys to the editor.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Send the budget' }).first().waitFor({ timeout: 15_000 });
     await choose(page, 'Send the budget');
     await page.keyboard.press('Control+S');
     const notesText = fs.readFileSync(path.join(notesFolder, '2025-01-31 1405 Meeting.md'), 'utf8');
