@@ -11,7 +11,8 @@
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
  * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
- * - notes: meeting-notes figures (bench/notes.ts).
+ * - notes: meeting-notes figures (bench/notes.ts); order: the time-order hold at real time (also with notes).
+ * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * - targets: a voice command's final → its effect, final → commit box (bench/targets.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
@@ -29,9 +30,10 @@ import { buildToneModel } from '../test/support/toneModel';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { startupBench } from './startupCpu';
-import { notesBench } from './notes';
 import { costlyBench } from './costly';
+import { lineOrderBench, notesBench } from './notes';
 import { serverBench } from './server';
+import { summaryBench } from './summary';
 import { sherpaBench, sherpaDirect } from './sherpa';
 import { targetsBench } from './targets';
 
@@ -206,6 +208,8 @@ async function main(): Promise<void> {
     ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
+    ...(want('notes') || want('order') ? { notesTimeOrder: await lineOrderBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
+    ...(want('summary') ? { summary: await summaryBench() } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
     ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),
   };

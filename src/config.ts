@@ -40,16 +40,18 @@ export function readDictationSettings(): DictationSettings {
     releaseTailMs: read(c, 'pushToTalk.releaseTailMs'),
     ghostText: read(c, 'editor.ghostText'),
     phrases: [...read(c, 'phrases')],
-    format: {
-      spacing: read(c, 'format.spacing'),
-      capitalize: read(c, 'format.capitalize'),
-      spokenPunctuation: read(c, 'format.spokenPunctuation'),
-      numbersAsDigits: read(c, 'format.numbersAsDigits'),
-      numbersMinimum: read(c, 'format.numbersMinimum'),
-      commands: read(c, 'format.commands'),
-    },
+    format: readFormat(c),
   };
 }
+
+const readFormat = (c: vscode.WorkspaceConfiguration): FormatOptions => ({
+  spacing: read(c, 'format.spacing'),
+  capitalize: read(c, 'format.capitalize'),
+  spokenPunctuation: read(c, 'format.spokenPunctuation'),
+  numbersAsDigits: read(c, 'format.numbersAsDigits'),
+  numbersMinimum: read(c, 'format.numbersMinimum'),
+  commands: read(c, 'format.commands'),
+});
 
 export interface MeetingSettings {
   /** voxnote.notes.folder as it applies here (notes/notesFiles.ts meetingNotesLocation resolves it). */
@@ -61,6 +63,8 @@ export interface MeetingSettings {
   /** Device per source; the system default when undefined. */
   devices: Record<TrackKind, string | undefined>;
   backend: CaptureBackend | undefined;
+  /** Dictation's formatting for the lines (spoken punctuation per voxnote.notes.spokenPunctuation); undefined: lines as recognized. */
+  lineFormat: FormatOptions | undefined;
 }
 
 /**
@@ -94,7 +98,15 @@ export function readMeetingSettings(): MeetingSettings {
       system: read(c, 'systemAudio.device').trim() || undefined,
     },
     backend: captureBackend(c),
+    lineFormat: read(c, 'notes.formatLines') ? { ...readFormat(c), spokenPunctuation: read(c, 'notes.spokenPunctuation') } : undefined,
   };
+}
+
+/** Where Summarize Meeting sends a transcript when VS Code has no chat model (user settings only: it decides where text goes). */
+export function readSummarySettings(): { baseUrl: string; model: string } {
+  const c = section();
+  const user = <K extends 'summary.baseUrl' | 'summary.model'>(key: K): string => (c.inspect<string>(key)?.globalValue ?? SETTING_DEFAULTS[key]).trim();
+  return { baseUrl: user('summary.baseUrl'), model: user('summary.model') };
 }
 
 /** Which engine a purpose uses: the local model unless the person chose another engine's setting value (shared/engines.ts). */

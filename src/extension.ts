@@ -29,6 +29,8 @@ import { ModelStore } from './models/modelStore';
 import { MeetingController } from './notes/meetingController';
 import type { SubtitleFormat } from './notes/notesExport';
 import { cancelTranscriptions, exportNotesSubtitles, type RunningTranscription, transcribeAudioFile } from './notes/notesFileCommands';
+import { actionItemToIssue, actionItemToTodo, renameSpeaker } from './notes/notesEditCommands';
+import { summarizeMeeting } from './notes/summaryCommand';
 import { registerMeetingCommands } from './ui/meetingCommands';
 import { MeetingStatusBar } from './ui/meetingStatusBar';
 import { FirstRun } from './ui/firstRun';
@@ -159,6 +161,10 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     command('voxnote.exportSubtitles', (uri?: vscode.Uri, format?: SubtitleFormat) =>
       exportNotesSubtitles(meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined, format),
     ),
+    command('voxnote.summarizeMeeting', (uri?: vscode.Uri) => summarizeMeeting({ runningNotes: () => meeting.notesUri, log }, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.renameSpeaker', (uri?: vscode.Uri) => renameSpeaker(() => meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.actionItemToTodo', () => actionItemToTodo(() => meeting.notesUri)),
+    command('voxnote.actionItemToIssue', () => actionItemToIssue(() => meeting.notesUri)),
     command('voxnote.showError', () => {
       const error = store.state.error;
       if (error) reportError({ code: '', ...error });

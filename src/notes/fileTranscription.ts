@@ -16,6 +16,7 @@ import type { EngineSpec, ErrorCode } from '../shared/protocol';
 import { clockTime } from '../shared/time';
 import type { TimedText } from '../shared/transcriptFormat';
 import { inspectAudio, isRawPath } from '../shared/wav';
+import { formatNotesLine, type NotesLineFormat } from './notesLineFormat';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export interface FileTranscriptionProgress {
@@ -39,6 +40,8 @@ export interface FileTranscriptionOptions {
   modelName?: string;
   /** Label for every line; none by default (one unnamed source). */
   speaker?: string;
+  /** How lines are formatted, as a meeting's; as recognized when absent. */
+  lineFormat?: NotesLineFormat;
   signal?: AbortSignal;
   onProgress?: (progress: FileTranscriptionProgress) => void;
   /** Each final as it is recognized, with a promise for its line being on disk. */
@@ -82,7 +85,8 @@ export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileT
     engine: o.engine,
     purpose: 'transcription',
     source: { kind: 'file', path: o.audioPath },
-    options: { partials: false, levels: false },
+    // Word times give the pauses that end sentences inside a line.
+    options: { partials: false, levels: false, ...(o.lineFormat ? { words: true } : {}) },
   });
   session.onStarted(() => {
     begun = beginNotes(o).then((w) => {
@@ -93,7 +97,8 @@ export async function transcribeFile(o: FileTranscriptionOptions): Promise<FileT
     });
   });
   session.onFinal((e) => {
-    const u: TimedText = { start: e.start, end: e.end, text: e.text, ...(o.speaker ? { speaker: o.speaker } : {}) };
+    const text = o.lineFormat ? formatNotesLine(e.text, e.words, o.lineFormat) : e.text;
+    const u: TimedText = { start: e.start, end: e.end, text, ...(o.speaker ? { speaker: o.speaker } : {}) };
     result.finals++;
     result.seconds = Math.max(result.seconds, e.end);
     if (writer) append(u);

@@ -1,7 +1,8 @@
 /**
  * A meeting being noted: one track (a lane of the speech service) per source,
- * finals into the notes writer in the order they arrive, labelled by source,
- * stamped in meeting time; pause, resume, stop with the footer. The VS Code
+ * finals formatted (notesLineFormat.ts) into the notes writer in the order they
+ * start (lineOrder.ts), labelled by source, stamped in meeting time; pause,
+ * resume, stop with the footer. The VS Code
  * controller only wires commands, the status bar and the panel to it.
  *
  * The runner of meetingLifecycle.ts: it holds the phase, performs the effects
@@ -9,6 +10,8 @@
  * Every final comes out with `written`: true once it is on disk, false when it
  * is kept instead (the disk refused it until the notes closed, or it came after
  * the footer), so the caller keeps exactly the finals the notes lack.
+ * Lines held for their place in time order all go when the tracks have paused,
+ * and before the footer or the close (the `flushLines` effect).
  * No VS Code API here.
  */
 import { Emitter, type Disposable } from '../speech/lifecycle';
@@ -16,10 +19,12 @@ import type { RestartOptions } from '../speech/restartPolicy';
 import type { VoxnoteError } from '../shared/errors';
 import type { EngineSpec, RecognizerOptions, Source } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
+import { LineOrder, type LineOrderTiming } from './lineOrder';
 import { MeetingClock } from './meetingClock';
 import { meetingTransition, STOP_BOUNDS, type MeetingEffect, type MeetingEvent, type MeetingPhase } from './meetingLifecycle';
-import { MeetingTrack, type TrackKind, type TrackLane, type TrackProblem, type TrackSpec, type TrackState } from './meetingTrack';
+import { MeetingTrack, type TrackFinal, type TrackKind, type TrackLane, type TrackProblem, type TrackSpec, type TrackState } from './meetingTrack';
 import { resumedRemark } from './notesFormat';
+import { formatNotesLine, type NotesLineFormat } from './notesLineFormat';
 import type { NotesWriter } from './notesWriter';
 
 /** What opening a meeting yields: its notes, engine and sources. */
@@ -50,6 +55,10 @@ export interface MeetingOptions {
   /** Where each track's audio comes from at its n-th session; by default its device. */
   sourceFor?: (spec: TrackSpec, n: number) => Source;
   timers?: MeetingTimers;
+  /** How lines are formatted; as recognized when absent. */
+  lineFormat?: NotesLineFormat;
+  /** How long lines wait for their place in time order (tests shorten it). */
+  lineOrder?: LineOrderTiming;
 }
 
 export interface MeetingFinal extends TimedText {
@@ -93,6 +102,8 @@ export class Meeting implements Disposable {
   private phase: MeetingPhase = 'opening';
   private setup?: MeetingSetup;
   private tracks: MeetingTrack[] = [];
+  /** Made with the tracks: their finals wait in it for their place in time order. */
+  private order?: LineOrder<TimedText, boolean>;
   private readonly timers: MeetingTimers;
   private readonly pending = new Set<unknown>();
   private pausing: Promise<unknown> = Promise.resolve();
@@ -213,6 +224,7 @@ export class Meeting implements Disposable {
       .then(() => Promise.all(this.tracks.map((t) => t.stop())))
       .then(() => {
         this.tracks.forEach((t) => t.dispose());
+        this.order?.dispose();
         for (const e of Object.values(this.emitters)) e.dispose();
       });
   }
@@ -223,8 +235,10 @@ export class Meeting implements Disposable {
   }
 
   /** The tracks, made when the meeting first captures or warms up (never for notes given up while opening). */
-  private ensureTracks({ tracks, engine, clock }: Required<MeetingSetup>): MeetingTrack[] {
-    if (!this.tracks.length) this.tracks = tracks.map((spec) => this.track(spec, engine, clock));
+  private ensureTracks({ tracks, engine, clock, writer }: Required<MeetingSetup>): MeetingTrack[] {
+    if (this.tracks.length) return this.tracks;
+    this.order = new LineOrder({ sources: tracks.map((t) => t.kind), timing: this.options.lineOrder, timers: this.timers, write: (u) => writer.append(u) });
+    this.tracks = tracks.map((spec) => this.track(spec, engine, clock));
     return this.tracks;
   }
 
@@ -267,7 +281,8 @@ export class Meeting implements Disposable {
       case 'warmTracks':
         return this.ensureTracks(setup as Required<MeetingSetup>).forEach((t) => t.warm());
       case 'pauseTracks':
-        this.pausing = Promise.all(this.tracks.map((t) => t.pause()));
+        // Paused, every source is quiet: what waited for its place goes now.
+        this.pausing = Promise.all(this.tracks.map((t) => t.pause())).then(() => this.order?.flush());
         return;
       case 'pauseClock':
         return void writer.recordClock(clock.pause());
@@ -279,6 +294,9 @@ export class Meeting implements Disposable {
         return;
       case 'stopTracks':
         return void Promise.all(this.tracks.map((t) => t.stop())).then(() => this.send('tracksStopped'));
+      case 'flushLines':
+        // Appended now, so they reach the disk before the footer or the close queued next.
+        return void this.order?.flush();
       case 'finishNotes':
         return void writer.finish(this.duration).then((done) => done && this.send('finished'));
       case 'closeNotes':
@@ -295,10 +313,11 @@ export class Meeting implements Disposable {
     return this.tracks.find((t) => t.kind === kind);
   }
 
-  /** Into the notes while they take lines; kept (written: false) once they are finishing. */
-  private onTrackFinal(track: TrackKind, u: TimedText): void {
-    const writer = this.setup?.writer;
-    const written = writer && WRITING.has(this.phase) ? writer.append(u) : Promise.resolve(false);
+  /** Formatted, into the notes in time order while they take lines; kept (written: false) once they are finishing. */
+  private onTrackFinal(track: TrackKind, { line, words }: TrackFinal): void {
+    const format = this.options.lineFormat;
+    const u = format ? { ...line, text: formatNotesLine(line.text, words, format) } : line;
+    const written = this.order && WRITING.has(this.phase) ? this.order.final(track, u) : Promise.resolve(false);
     void written.then((ok) => ok || this.kept++);
     this.emitters.final.fire({ ...u, track, written });
   }
@@ -315,9 +334,16 @@ export class Meeting implements Disposable {
       sourceFor: this.options.sourceFor ?? deviceSource,
     });
     t.onFinal((u) => this.onTrackFinal(track, u));
-    t.onPartial((text) => this.emitters.partial.fire({ track, label: spec.label, text }));
+    t.onPartial((text) => {
+      this.order?.partial(track, text);
+      this.emitters.partial.fire({ track, label: spec.label, text });
+    });
     t.onLevel((dbfs) => this.emitters.level.fire({ track, dbfs }));
-    t.onState((state) => this.emitters.trackState.fire({ track, state }));
+    t.onState((state) => {
+      // A source not capturing says nothing that starts before its last final ended.
+      if (state !== 'running') this.order?.quiet(track);
+      this.emitters.trackState.fire({ track, state });
+    });
     t.onProblem((problem) => this.emitters.problem.fire({ track, ...problem }));
     return t;
   }

@@ -28,6 +28,7 @@ import { utteranceBlock } from './notesFormat';
 import { Journal, readJournal } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
+import { notesLineFormat } from './notesLineSettings';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
@@ -253,8 +254,10 @@ export class MeetingController implements vscode.Disposable {
 
   /** A meeting in the slot at once; `open` gets its notes ready (undefined when the person gave up). */
   private create(tracks: TrackSpec[], open: (c: Current) => Promise<MeetingSetup | undefined>): Current {
+    const lineFormat = notesLineFormat();
     const c: Current = {
-      meeting: new Meeting({ speech: this.deps.speech }, () => open(c)),
+      // Word times give the pauses that end sentences inside a line.
+      meeting: new Meeting({ speech: this.deps.speech, lineFormat, recognizer: lineFormat ? { words: true } : {} }, () => open(c)),
       tracks,
       levels: new Map(),
       unwritten: new Set(),

@@ -59,6 +59,8 @@ export type MeetingEffect =
   /** The clock stops for good: the duration is taken. */
   | 'stopClock'
   | 'stopTracks'
+  /** The lines held for their place in time order (lineOrder.ts) go to the notes now. */
+  | 'flushLines'
   | 'finishNotes'
   | 'closeNotes'
   | 'timeTracks'
@@ -94,7 +96,8 @@ export interface MeetingTransition {
 export function meetingTransition(phase: MeetingPhase, event: MeetingEvent): MeetingTransition {
   const to = (next: MeetingPhase, ...effects: MeetingEffect[]): MeetingTransition => ({ phase: next, effects });
   const same = to(phase);
-  const finish = to('finishing', 'finishNotes', 'timeFinish');
+  // The tracks' last finals are out: every held line goes before the footer.
+  const finish = to('finishing', 'flushLines', 'finishNotes', 'timeFinish');
   switch (phase) {
     case 'opening':
       switch (event) {
@@ -152,7 +155,7 @@ export function meetingTransition(phase: MeetingPhase, event: MeetingEvent): Mee
       if (event === 'closed' || event === 'closeLate') return to('stopped');
       return event === 'start' ? to(phase, 'show') : same;
     case 'interrupting':
-      if (event === 'tracksStopped' || event === 'tracksLate') return to('closing', 'closeNotes', 'timeClose');
+      if (event === 'tracksStopped' || event === 'tracksLate') return to('closing', 'flushLines', 'closeNotes', 'timeClose');
       return same;
     case 'stopped':
       // Notes that opened after the meeting was given up are closed, not left open.

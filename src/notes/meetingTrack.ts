@@ -14,7 +14,7 @@ import { DisposableStore, Emitter, type Disposable } from '../speech/lifecycle';
 import type { RestartOptions } from '../speech/restartPolicy';
 import type { SessionRequest, SpeechEnd, SpeechSession } from '../speech/speechSession';
 import type { VoxnoteError } from '../shared/errors';
-import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source } from '../shared/protocol';
+import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source, Word } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { MeetingClock } from './meetingClock';
 import { trackTransition, type TrackEffect, type TrackEvent, type TrackPhase } from './trackLifecycle';
@@ -37,6 +37,12 @@ export interface TrackProblem {
   hint: string;
   /** True when the track recovers by itself (a restarted worker or capture). */
   restarting: boolean;
+}
+
+/** A final in meeting time; `words` (when the engine gives them) keep session times, for the pauses between them. */
+export interface TrackFinal {
+  line: TimedText;
+  words?: readonly Word[];
 }
 
 /** What a track needs of its lane of the speech service (SpeechLane). */
@@ -77,14 +83,14 @@ export class MeetingTrack implements Disposable {
   private offset = 0;
   private captures = 0;
   private readonly emitters = {
-    final: new Emitter<TimedText>(),
+    final: new Emitter<TrackFinal>(),
     partial: new Emitter<string>(),
     level: new Emitter<number>(),
     state: new Emitter<TrackState>(),
     problem: new Emitter<TrackProblem>(),
   };
   private readonly waiters = new Set<{ until: (p: TrackPhase) => boolean; resolve: () => void }>();
-  /** Each final, in meeting seconds, labelled. */
+  /** Each final, in meeting seconds, labelled, with its words. */
   readonly onFinal = this.emitters.final.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onLevel = this.emitters.level.event;
@@ -194,7 +200,9 @@ export class MeetingTrack implements Disposable {
     const mine = (listener: () => void) => () => this.session === session && listener();
     this.sessionSubscriptions.add(session.onStarted(mine(() => this.send('started'))));
     this.sessionSubscriptions.add(
-      session.onFinal((e) => this.emitters.final.fire({ start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label })),
+      session.onFinal((e) =>
+        this.emitters.final.fire({ line: { start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label }, words: e.words }),
+      ),
     );
     this.sessionSubscriptions.add(session.onPartial((e) => this.emitters.partial.fire(e.text)));
     this.sessionSubscriptions.add(session.onLevel((dbfs) => this.emitters.level.fire(dbfs)));

@@ -17,6 +17,7 @@ import { notify } from '../notify/nextSteps';
 import { exportableUtterances, exportSubtitles, SubtitleFormat } from './notesExport';
 import { journalPathFor } from './notesJournal';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
+import { notesLineFormat } from './notesLineSettings';
 import { createTranscriptionNotes } from './notesPath';
 
 /** What ffmpeg commonly reads (the worker reads WAV itself). */
@@ -90,6 +91,7 @@ async function transcribeInto(
           modelName: engine.name,
           audioPath: audio,
           notesPath,
+          lineFormat: notesLineFormat(),
           signal: abort.signal,
           writer: { onError: errorWithHint, storage: location.storage },
           onProgress: ({ percent }) => {
@@ -151,8 +153,7 @@ async function firstNotesFile(candidates: Array<vscode.Uri | undefined>): Promis
  * picks from the notes folder. What it was given is checked before anything is asked.
  */
 export async function exportNotesSubtitles(meetingNotes: vscode.Uri | undefined, uri?: vscode.Uri, format?: SubtitleFormat): Promise<void> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const notes = uri ?? (await firstNotesFile([active, meetingNotes])) ?? (await pickNotes());
+  const notes = await notesToUse(meetingNotes, uri, 'Voxnote: Export Meeting Notes as Subtitles', 'Export');
   if (!notes) return;
   const where = locationOf(notes);
   if (!(await isNotesFile(notes))) {
@@ -208,7 +209,13 @@ async function notesIn(location: NotesLocation): Promise<Array<{ uri: vscode.Uri
   return found.sort((a, b) => b.modified - a.modified);
 }
 
-async function pickNotes(): Promise<vscode.Uri | undefined> {
+/** The given notes, else the active editor's, else the meeting's under way, else one the user picks. */
+export async function notesToUse(meetingNotes: vscode.Uri | undefined, uri: vscode.Uri | undefined, title: string, openLabel: string): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return uri ?? (await firstNotesFile([active, meetingNotes])) ?? (await pickNotes(title, openLabel));
+}
+
+async function pickNotes(title: string, openLabel: string): Promise<vscode.Uri | undefined> {
   const location = meetingNotesLocation(readMeetingSettings().folderSetting);
   const notes = await notesIn(location);
   const browse = { label: '$(folder-opened) Choose a File…', uri: undefined };
@@ -217,12 +224,12 @@ async function pickNotes(): Promise<vscode.Uri | undefined> {
     browse,
   ];
   const pick = notes.length
-    ? await vscode.window.showQuickPick(items, { title: 'Voxnote: Export Meeting Notes as Subtitles', placeHolder: `Meeting notes in ${location.folder}, newest first` })
+    ? await vscode.window.showQuickPick(items, { title, placeHolder: `Meeting notes in ${location.folder}, newest first` })
     : browse;
   if (pick !== browse) return pick?.uri;
   const picked = await vscode.window.showOpenDialog({
-    title: 'Voxnote: Export Meeting Notes as Subtitles',
-    openLabel: 'Export',
+    title,
+    openLabel,
     canSelectMany: false,
     defaultUri: (await location.storage.folderState(location.folder)) === 'ok' ? location.uri(location.folder) : undefined,
     filters: { 'Meeting notes': ['md'] },

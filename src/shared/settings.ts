@@ -38,6 +38,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   'notes.fileNameTemplate': 'YYYY-MM-DD HHmm Meeting.md',
   'notes.labels.mic': 'Me',
   'notes.labels.system': 'Others',
+  'notes.formatLines': true,
+  'notes.spokenPunctuation': false,
   'audio.backend': 'auto' as 'auto' | 'pulse' | 'portaudio' | 'pvrecorder',
   'pushToTalk.mode': 'auto' as PushToTalkMode,
   'pushToTalk.releaseTailMs': 300,
@@ -60,6 +62,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   voiceCommands: Object.freeze({}) as Readonly<Record<string, unknown>>,
   sendPhrase: 'over and out',
   'escape.action': 'stop' as 'stop' | 'discard',
+  'summary.baseUrl': '',
+  'summary.model': '',
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

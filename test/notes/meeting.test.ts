@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Meeting, type MeetingFinal } from '../../src/notes/meeting';
+import { DEFAULT_FORMAT_OPTIONS } from '../../src/dictation/formatter';
+import { Meeting, type MeetingFinal, type MeetingOptions } from '../../src/notes/meeting';
+import { SENTENCE_PAUSE_SECONDS } from '../../src/notes/notesLineFormat';
 import type { TrackKind, TrackProblem, TrackSpec } from '../../src/notes/meetingTrack';
 import { parseJournal, journalPathFor } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
@@ -43,9 +45,15 @@ interface Run {
   ended: Promise<void>;
 }
 
-function run(notesPath: string, modelPath: string, tracks: TrackSpec[], sourceFor: (spec: TrackSpec, n: number) => Source): Run {
+function run(
+  notesPath: string,
+  modelPath: string,
+  tracks: TrackSpec[],
+  sourceFor: (spec: TrackSpec, n: number) => Source,
+  extra: Partial<MeetingOptions> = {},
+): Run {
   const writer = NotesWriter.create(notesPath, HEADER);
-  const session = new Meeting({ speech, sourceFor, restart: { initialBackoffMs: 100 } }, async () => ({ engine: vosk(modelPath), tracks, writer }));
+  const session = new Meeting({ speech, sourceFor, restart: { initialBackoffMs: 100 }, ...extra }, async () => ({ engine: vosk(modelPath), tracks, writer }));
   const finals: MeetingFinal[] = [];
   const problems: Run['problems'] = [];
   session.onFinal((f) => finals.push(f));
@@ -94,6 +102,39 @@ describe('meeting (real worker, files in real time for the devices)', () => {
     assert.deepEqual(r.problems, []);
   });
 
+  it('formats lines as dictation and places them by start time when the later-starting utterance ends first', async () => {
+    // Me speaks first and long; Others starts later, speaks briefly and is recognized first.
+    const mic = toneWav([0.5, 'open', 0.35, 'file', 0.35, 'save', 0.35, 'run', 0.35, 'close', 3]);
+    const system = toneWav([1.2, 'yes', 4.3]);
+    const notes = path.join(dir, 'Overlap.md');
+    const r = run(notes, model, TRACKS, (spec) => realtime(spec.kind === 'mic' ? mic.path : system.path), {
+      lineFormat: { format: { ...DEFAULT_FORMAT_OPTIONS, spokenPunctuation: false }, sentencePause: SENTENCE_PAUSE_SECONDS },
+      recognizer: { words: true },
+    });
+    await r.ended;
+    await r.session.stop();
+    r.session.dispose();
+    assert.deepEqual(
+      r.finals.map((f) => f.track),
+      ['system', 'mic'],
+      'the recognizers answered in the order the utterances ended',
+    );
+    assert.deepEqual(
+      lines(notes).map(([, label, text]) => [label, text]),
+      [
+        ['Me', 'Open file save run close.'],
+        ['Others', 'Yes.'],
+      ],
+      'the file has them in the order they started, formatted',
+    );
+    const journal = parseJournal(fs.readFileSync(journalPathFor(notes), 'utf8'));
+    assert.deepEqual(
+      journal.utterances.map((u) => u.text),
+      ['Open file save run close.', 'Yes.'],
+      'the journal in the same order as the file',
+    );
+  });
+
   it('keeps every final through two kill -9 of a worker mid-meeting, restarting it and appending to the same file', async () => {
     // Each session of the microphone track plays the next file; the first two are killed mid-way.
     const micFiles = [
@@ -137,8 +178,9 @@ describe('meeting (real worker, files in real time for the devices)', () => {
 
     const written = lines(notes);
     const texts = written.map(([, , text]) => text);
-    assert.deepEqual(texts, r.finals.map((f) => f.text), 'every final emitted is in the file, in order, once');
-    for (const emitted of beforeKill) assert.deepEqual(texts.slice(0, emitted.length), emitted);
+    const byStart = r.finals.map((f, i) => ({ f, i })).sort((a, b) => a.f.start - b.f.start || a.i - b.i);
+    assert.deepEqual(texts, byStart.map(({ f }) => f.text), 'every final emitted is in the file, in start order, once');
+    for (const emitted of beforeKill) for (const t of emitted) assert.ok(texts.includes(t), `${t}, emitted before a kill, is in the file`);
     const mine = written.filter(([, label]) => label === 'Me').map(([, , text]) => text);
     assert.deepEqual(mine.slice(0, 1), ['yes']);
     assert.ok(mine.includes('close'), `the restarted track goes on: ${mine}`);

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LINE_ORDER_TIMING } from '../../src/notes/lineOrder';
 import { MeetingClock } from '../../src/notes/meetingClock';
 import { STOP_BOUNDS } from '../../src/notes/meetingLifecycle';
 import { MeetingSlot } from '../../src/notes/meetingSlot';
@@ -52,7 +53,8 @@ describe('issue 15 regressions: the meeting and its tracks', () => {
     const [mic] = world.speech.lanes;
     mic.session!.hear('before');
     mic.session!.endUtterance();
-    await world.advance(100);
+    // Past the time order's grace (the other source is quiet): the line is on disk before the disk refuses.
+    await world.advance(LINE_ORDER_TIMING.graceMs + 100);
     world.storage.refusing = true;
     mic.session!.hear('during');
     mic.session!.endUtterance();

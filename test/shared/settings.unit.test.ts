@@ -91,7 +91,10 @@ describe('settings defaults', () => {
       labels: { mic: packageDefault('notes.labels.mic'), system: packageDefault('notes.labels.system') },
       devices: { mic: undefined, system: undefined },
       backend: undefined,
+      // voxnote.notes.formatLines is on by default: dictation's formatting, spoken punctuation per the notes setting.
+      lineFormat: { ...DEFAULT_FORMAT_OPTIONS, spokenPunctuation: packageDefault('notes.spokenPunctuation') },
     });
+    assert.deepEqual(config.readSummarySettings(), { baseUrl: packageDefault('summary.baseUrl'), model: packageDefault('summary.model') });
     assert.equal(config.preloadModel(), packageDefault('preloadModel'));
     assert.equal(config.partialLength(), packageDefault('statusBar.partialLength'));
     assert.equal(config.maxModelBytes(), (packageDefault('model.maxUnpackedGB') as number) * 1024 ** 3);

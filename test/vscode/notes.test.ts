@@ -178,7 +178,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
 
       assert.deepEqual(
         await lines.evaluateAll((items) => items.map((li) => `${li.querySelector('.speaker')?.textContent} ${li.querySelector('span')?.textContent}`)),
-        ['Me: yes open', 'Others: close file'],
+        ['Me: Yes open.', 'Others: Close file.'],
       );
       assert.ok([...partials].some((p) => /^Me: yes/.test(p)), `the mic's partial in the panel: ${[...partials].join(' | ')}`);
       assert.ok([...partials].some((p) => /^Others: close/.test(p)), `the system audio's partial in the panel: ${[...partials].join(' | ')}`);
@@ -223,7 +223,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       await notified(page, 'the meeting notes are complete');
       const disk = fs.readFileSync(notesFile, 'utf8');
       assert.ok(!disk.includes(AGENDA), 'the typing is not saved yet');
-      assert.match(disk, /\*\*Others:\*\* run yes open\n\n---\n/, 'the last line and the footer are on disk');
+      assert.match(disk, /\*\*Others:\*\* Run yes open\.\n\n---\n/, 'the last line and the footer are on disk');
 
       await notesTab().click();
       await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
@@ -248,7 +248,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       const lines = text.split('\n').filter((l) => LINE.test(l));
       assert.deepEqual(
         lines.map((l) => l.replace(LINE, '')),
-        ['**Me:** yes open', '**Others:** close file', '**Me:** no save run', '**Others:** run yes open'],
+        ['**Me:** Yes open.', '**Others:** Close file.', '**Me:** No save run.', '**Others:** Run yes open.'],
         text,
       );
       const times = lines.map(seconds);
@@ -260,7 +260,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       const journal = parseJournal(fs.readFileSync(path.join(notesFolder, `.${path.basename(notesFile)}.voxnote.jsonl`), 'utf8'));
       assert.ok(journal.end, 'the journal records the end');
       const u = journal.utterances;
-      assert.deepEqual(u.map((x) => `${x.speaker}: ${x.text}`), ['Me: yes open', 'Others: close file', 'Me: no save run', 'Others: run yes open']);
+      assert.deepEqual(u.map((x) => `${x.speaker}: ${x.text}`), ['Me: Yes open.', 'Others: Close file.', 'Me: No save run.', 'Others: Run yes open.']);
       assert.ok(u[0].start < u[1].start && u[1].end < u[2].start && u[2].start < u[3].start, JSON.stringify(u));
       assert.ok(u[3].start < u[2].end, 'in phase 2 the sources overlap, each heard by its own recognizer');
       console.log(`# typed, stopped, saved in ${ms(t0)}`);
@@ -274,7 +274,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       await bothCapturing();
       const file = path.join(notesFolder, await waitUntil('a second notes file', () => notesFiles().find((f) => f !== path.basename(notesFile))));
       await audio.play('mic', toneWav([0.3, 'save', 0.35, 'file', 1.5], { sampleRate: 48000 }).path);
-      await waitUntil('the first line on disk', () => fs.readFileSync(file, 'utf8').includes('**Me:** save file'));
+      await waitUntil('the first line on disk', () => fs.readFileSync(file, 'utf8').includes('**Me:** Save file.'));
       const oldWorkers = ourWorkers().map((w) => w.pid);
 
       await page.reload();
@@ -287,7 +287,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       await waitForItem(item, /^\d\d:\d\d:\d\d\s+Me\s+Others$/);
       await bothCapturing();
       await audio.play('system', toneWav([0.3, 'no', 0.35, 'run', 1.5], { sampleRate: 48000 }).path);
-      await waitUntil('the line after the reload', () => fs.readFileSync(file, 'utf8').includes('**Others:** no run'));
+      await waitUntil('the line after the reload', () => fs.readFileSync(file, 'utf8').includes('**Others:** No run.'));
       assert.equal(notesFiles().length, 2, 'resumed into the same file, no new one');
       console.log(`# reloaded and resumed in ${ms(t0)}`);
     });
@@ -302,17 +302,17 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       await waitUntil('a new system audio worker', () => ourWorkers().every((w) => w.pid !== system.pid) && ourWorkers().length === 2);
       await bothCapturing();
       await audio.play('system', toneWav([0.3, 'run', 0.35, 'open', 1.5], { sampleRate: 48000 }).path);
-      await waitUntil('the line after the restart', () => fs.readFileSync(file, 'utf8').includes('**Others:** run open'));
+      await waitUntil('the line after the restart', () => fs.readFileSync(file, 'utf8').includes('**Others:** Run open.'));
       await wb.runCommand('Voxnote: Stop Meeting Notes');
       await waitForItem(item, /^$/);
 
       const text = fs.readFileSync(file, 'utf8');
       const lines = text.split('\n').filter((l) => LINE.test(l) || l.startsWith('_Resumed at'));
       assert.equal(lines.length, 4, text);
-      assert.match(lines[0], /\*\*Me:\*\* save file$/);
+      assert.match(lines[0], /\*\*Me:\*\* Save file\.$/);
       assert.match(lines[1], /^_Resumed at \d\d:\d\d:\d\d after an interruption; speech during the interruption is not in these notes\._$/);
-      assert.match(lines[2], /\*\*Others:\*\* no run$/);
-      assert.match(lines[3], /\*\*Others:\*\* run open$/);
+      assert.match(lines[2], /\*\*Others:\*\* No run\.$/);
+      assert.match(lines[3], /\*\*Others:\*\* Run open\.$/);
       assert.match(text, /- \*\*Words:\*\* Me 2, Others 4\n\n$/);
       assert.equal(notesFiles().length, 2, 'still the same file');
       console.log(`# recovered from kill -9 in ${ms(t0)}`);
@@ -346,7 +346,7 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
       const added = notesFiles().filter((f) => !before.includes(f));
       assert.equal(added.length, 1, `one new notes file: ${added.join(', ')}`);
       const text = fs.readFileSync(path.join(notesFolder, added[0]), 'utf8');
-      assert.match(text, /^# .+\n\n- \*\*Date:\*\* .+\n- \*\*Sources:\*\* Me \(microphone\)\n- \*\*Model:\*\* model\n\n\[\d\d:\d\d:\d\d\] \*\*Me:\*\* open file\n\n---\n/);
+      assert.match(text, /^# .+\n\n- \*\*Date:\*\* .+\n- \*\*Sources:\*\* Me \(microphone\)\n- \*\*Model:\*\* model\n\n\[\d\d:\d\d:\d\d\] \*\*Me:\*\* Open file\.\n\n---\n/);
       assert.match(text, /- \*\*Words:\*\* Me 2\n\n$/);
       console.log(`# write failure kept and recovered in ${ms(t0)}`);
     });

@@ -34,7 +34,7 @@ function assertNotes(file: string, recording: string): void {
   const name = path.basename(recording);
   assert.match(text, new RegExp(`^# ${name.replace('.', '\\.')}\\n\\n- \\*\\*Date:\\*\\* .+\\n- \\*\\*Sources:\\*\\* ${name.replace('.', '\\.')}\\n- \\*\\*Model:\\*\\* model\\n\\n`));
   // One unnamed source: no labels. "close" starts at 2.1 s.
-  assert.deepEqual(text.split('\n').filter((l) => l.startsWith('[')), ['[00:00:00] yes open', '[00:00:02] close file']);
+  assert.deepEqual(text.split('\n').filter((l) => l.startsWith('[')), ['[00:00:00] Yes open.', '[00:00:02] Close file.']);
   assert.match(text, /\n---\n\n- \*\*Duration:\*\* 00:00:0\d\n- \*\*Words:\*\* 4\n\n$/);
 }
 
@@ -51,11 +51,11 @@ suite('Voxnote meeting notes from files, in the real extension host', () => {
     const base = notes.slice(0, -'.md'.length);
     await vscode.commands.executeCommand('voxnote.exportSubtitles', vscode.Uri.file(notes), 'srt');
     const srt = fs.readFileSync(`${base}.srt`, 'utf8');
-    assert.match(srt, /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nyes open\n\n2\n00:00:02,\d{3} --> 00:00:0\d,\d{3}\nclose file\n\n$/);
+    assert.match(srt, /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nYes open\.\n\n2\n00:00:02,\d{3} --> 00:00:0\d,\d{3}\nClose file\.\n\n$/);
     // With no file given, the active editor's notes.
     await vscode.commands.executeCommand('voxnote.exportSubtitles', undefined, 'vtt');
     const vtt = fs.readFileSync(`${base}.vtt`, 'utf8');
-    assert.match(vtt, /^WEBVTT\n\n00:00:00\.\d{3} --> 00:00:0\d\.\d{3}\nyes open\n\n00:00:02\.\d{3} --> 00:00:0\d\.\d{3}\nclose file\n\n$/);
+    assert.match(vtt, /^WEBVTT\n\n00:00:00\.\d{3} --> 00:00:0\d\.\d{3}\nYes open\.\n\n00:00:02\.\d{3} --> 00:00:0\d\.\d{3}\nClose file\.\n\n$/);
   });
 
   test('Export given a file Voxnote did not write: refused before anything is asked, nothing written', async () => {
