@@ -6,12 +6,11 @@
  * Commands are never logged: a `start` can carry a credential.
  */
 import type { ChildProcessWithoutNullStreams } from 'child_process';
-import { EventEmitter } from 'events';
 import { describeExit, OwnedChild, spawnOwned } from '../shared/childProcess';
 import { VoxnoteError } from '../shared/errors';
 import { Command, EngineSpec, encode, EventOf, parseEvent, WorkerEvent } from '../shared/protocol';
 import { describeEngine } from '../shared/engines';
-import type { Disposable } from './lifecycle';
+import { Emitter, type Disposable } from './lifecycle';
 import { readLines } from './lineReader';
 
 /** A command as a caller writes it: the client gives it its id. */
@@ -50,7 +49,8 @@ const SHUTDOWN_GRACE_MS = 2000;
 export class WorkerClient implements Disposable {
   private readonly owned: OwnedChild;
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly events = new EventEmitter();
+  private readonly events = new Emitter<WorkerEvent>();
+  private readonly exits = new Emitter<WorkerExit>();
   private readonly stderrTail: string[] = [];
   /** What the worker was doing, for crash messages. */
   private phase: 'idle' | 'loading' | 'recognizing' = 'idle';
@@ -91,7 +91,7 @@ export class WorkerClient implements Disposable {
       // Exit code 0 is the worker leaving cleanly, e.g. after its stdin closed.
       this.exitInfo = { code, signal, expected: this.leaving || code === 0 };
       if (!this.exitInfo.expected) this.dispatch(this.crashEvent(code, signal));
-      this.events.emit('exit', this.exitInfo);
+      this.exits.fire(this.exitInfo);
       return this.exitInfo;
     });
   }
@@ -157,13 +157,11 @@ export class WorkerClient implements Disposable {
   }
 
   onEvent(listener: (event: WorkerEvent) => void): Disposable {
-    this.events.on('event', listener);
-    return { dispose: () => this.events.off('event', listener) };
+    return this.events.event(listener);
   }
 
   onExit(listener: (exit: WorkerExit) => void): Disposable {
-    this.events.on('exit', listener);
-    return { dispose: () => this.events.off('exit', listener) };
+    return this.exits.event(listener);
   }
 
   /** Asks the worker to flush and exit; kills it if it does not within a grace period. */
@@ -227,7 +225,7 @@ export class WorkerClient implements Disposable {
   }
 
   private dispatch(event: WorkerEvent): void {
-    this.events.emit('event', event);
+    this.events.fire(event);
   }
 
   private engineName(): string {

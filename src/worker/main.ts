@@ -7,9 +7,11 @@
 import { isDeepStrictEqual } from 'util';
 import * as readline from 'readline';
 import { VoxnoteError } from '../shared/errors';
-import { Command, CommandOf, encode, EngineSpec, EventBody, parseCommand, ProtocolError } from '../shared/protocol';
+import { Command, CommandOf, encode, EngineSpec, EventBody, parseCommand, ProtocolError, type Source } from '../shared/protocol';
 import { listDevices } from './capture/devices';
+import type { CaptureHandlers } from './capture/capture';
 import { openCapture } from './capture/open';
+import { CaptureRelay } from './captureRelay';
 import type { Engine } from './engines/engine';
 import { loadEngine } from './engines/registry';
 import { openProtocolOut } from './protocolOut';
@@ -32,6 +34,16 @@ let loaded: { spec: EngineSpec; engine: Engine } | undefined;
 /** The recognition capturing now; those stopped earlier may still be finishing their last final beside it. */
 let capturing: Recognition | undefined;
 const unfinished = new Set<Recognition>();
+/** A live capture kept open after a stop, for a start that follows at once (captureRelay.ts). */
+let parked: CaptureRelay | undefined;
+/** The live capture of each recognition, and every one not closed yet. */
+const relays = new WeakMap<Recognition, CaptureRelay>();
+const openRelays = new Set<CaptureRelay>();
+
+function closeRelay(relay: CaptureRelay): Promise<void> {
+  openRelays.delete(relay);
+  return relay.close();
+}
 /** Commands run one at a time, in order: a `stop` must not overtake the `start` before it. */
 let queue: Promise<void> = Promise.resolve();
 /** A Cancel left a decode running in a native thread. */
@@ -64,7 +76,37 @@ async function ensureEngine(re: number, spec: EngineSpec, announce: boolean): Pr
   return engine;
 }
 
-async function start(cmd: CommandOf<'start'>): Promise<void> {
+function closeParked(): Promise<void> {
+  const relay = parked;
+  parked = undefined;
+  return relay ? closeRelay(relay) : Promise.resolve();
+}
+
+/** Opens the capture of a start that arrived at `arrivedAt`: the parked one when it is the same source. */
+async function captureFor(current: Recognition, source: Source, handlers: CaptureHandlers, arrivedAt: number) {
+  if (source.kind === 'file') return openCapture(source, handlers);
+  let relay: CaptureRelay;
+  if (parked && isDeepStrictEqual(parked.source, source)) {
+    relay = parked;
+    parked = undefined;
+    relay.adopt(handlers, arrivedAt);
+  } else {
+    await closeParked();
+    relay = await CaptureRelay.open(source, handlers, openCapture);
+    openRelays.add(relay);
+  }
+  relays.set(current, relay);
+  if (trace) void firstAudio(relay, arrivedAt);
+  return relay;
+}
+
+/** VOXNOTE_TRACE: from the start's arrival to the first audio it fed, for `npm run bench`. */
+async function firstAudio(relay: CaptureRelay, arrivedAt: number): Promise<void> {
+  while (relay.firstAudioAt === undefined && !relay.parked) await new Promise((r) => setTimeout(r, 2));
+  if (relay.firstAudioAt !== undefined) process.stderr.write(`voxnote-trace-first-audio ${(performance.timeOrigin + relay.firstAudioAt).toFixed(1)} ${(performance.timeOrigin + arrivedAt).toFixed(1)}\n`);
+}
+
+async function start(cmd: CommandOf<'start'>, arrivedAt: number): Promise<void> {
   if (capturing) return error(cmd.id, { code: 'busy', message: 'A session is already running.', hint: 'Send "stop" first.', fatal: false });
   const engine = await ensureEngine(cmd.id, cmd.engine, false);
   if (!engine) return;
@@ -74,9 +116,12 @@ async function start(cmd: CommandOf<'start'>): Promise<void> {
   void current.done.then(() => {
     unfinished.delete(current);
     if (capturing === current) capturing = undefined;
+    // Its capture, unless a start continued it: closed now that its last final is out.
+    const relay = relays.get(current);
+    if (relay?.parked) void (parked === relay ? closeParked() : closeRelay(relay));
   });
   try {
-    await current.open(engine, openCapture);
+    await current.open(engine, (source, handlers) => captureFor(current, source, handlers, arrivedAt));
   } catch (e) {
     unfinished.delete(current);
     capturing = undefined;
@@ -87,6 +132,8 @@ async function start(cmd: CommandOf<'start'>): Promise<void> {
 
 async function shutdown(): Promise<never> {
   await Promise.all([...unfinished].map((r) => r.stop()));
+  parked = undefined;
+  await Promise.all([...openRelays].map(closeRelay));
   loaded?.engine.dispose();
   // process.exit waits for a native decode still running (seconds at a real model's cost); every
   // event is already written (synchronously), so after a Cancel the worker ends without waiting.
@@ -94,13 +141,13 @@ async function shutdown(): Promise<never> {
   process.exit(0);
 }
 
-async function handle(cmd: Command): Promise<void> {
+async function handle(cmd: Command, arrivedAt: number): Promise<void> {
   switch (cmd.type) {
     case 'load':
       await ensureEngine(cmd.id, cmd.engine, true);
       return;
     case 'start':
-      return start(cmd);
+      return start(cmd, arrivedAt);
     case 'stop': {
       const current = capturing;
       if (!current) {
@@ -109,9 +156,18 @@ async function handle(cmd: Command): Promise<void> {
         return error(cmd.id, { code: 'not-running', message: 'Nothing to stop: no session is running.', hint: 'Send "start" first.', fatal: false });
       }
       capturing = undefined;
-      // The next command (a start) waits only for the capture to close, not for the engine's last
-      // final, which can take seconds (a cloud's Termination); that final still comes, then `stopped`.
-      return current.stopCapture(cmd.discard);
+      // The next command (a start) waits neither for the engine's last final, which can take
+      // seconds (a cloud's Termination), nor for a capture to close: a live capture is parked
+      // until that final is out, and a start of the same source meanwhile continues it.
+      await current.stopCapture(cmd.discard);
+      const relay = relays.get(current);
+      // Not after a discard (nothing follows a Cancel), nor when the recognition finished meanwhile.
+      if (!cmd.discard && relay?.parked && openRelays.has(relay)) {
+        const previous = parked;
+        parked = relay;
+        if (previous) await closeRelay(previous);
+      }
+      return;
     }
     case 'endUtterance':
       if (!capturing) return error(cmd.id, { code: 'not-running', message: 'No session is running.', hint: 'Send "start" first.', fatal: false });
@@ -142,7 +198,8 @@ function onLine(line: string): void {
     abandoned = true;
     for (const r of unfinished) void r.stopCapture(true);
   }
-  queue = queue.then(() => handle(cmd)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
+  const arrivedAt = performance.now();
+  queue = queue.then(() => handle(cmd, arrivedAt)).catch((e: Error) => error(cmd.id, { code: 'internal', message: e.message, hint: 'Restart Voxnote.', fatal: false }));
 }
 
 // Ctrl+C in a terminal reaches the whole process group: the parent decides when the worker ends (a CLI keeps what was decoded).
