@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type ChatStandIn, meetingLines, startChatStandIn } from '../support/chatStandIn';
 import { packageVoxnote, prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
@@ -43,19 +43,32 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   const modelRequests = (): Array<{ at: number; text: string }> =>
     fs.existsSync(lmLog) ? fs.readFileSync(lmLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 
-  /** A notes file Voxnote wrote (its journal beside it), with these transcript lines. */
-  function notes(name: string, lines: string[]): string {
-    const file = path.join(notesFolder, `${name}.md`);
-    fs.writeFileSync(file, HEADER(name) + lines.map((l) => `${l}\n\n`).join('') + FOOTER);
+  /**
+   * The notes files Voxnote wrote (each with its journal beside it), by name: their
+   * transcript lines. All are written before the workbench starts: quick open (Ctrl+P)
+   * on this loaded machine did not find a file created after its first use.
+   */
+  const NOTES: Record<string, string[]> = {
+    '2025-01-31 1405 Meeting': meetingLines(12),
+    'Long Meeting': meetingLines(900),
+    'Model refuses': ['[00:00:01] **Me:** Please refuse to summarize this.', '[00:00:04] **Others:** Fine.'],
+    'Model fails': ['[00:00:01] **Me:** Please fail now.', '[00:00:04] **Others:** Fine.'],
+    'Endpoint Meeting': meetingLines(6),
+  };
+  const notesFile = (name: keyof typeof NOTES): string => path.join(notesFolder, `${name}.md`);
+  function writeNotes(name: string, lines: string[]): void {
+    fs.writeFileSync(notesFile(name), HEADER(name) + lines.map((l) => `${l}\n\n`).join('') + FOOTER);
     fs.writeFileSync(path.join(notesFolder, `.${name}.md.voxnote.jsonl`), JSON.stringify({ t: 'start', v: 1, at: Date.now(), title: name, sources: ['Me (microphone)'], model: 'tone' }) + '\n');
-    return file;
   }
+  const APP_TS = 'function f() {\n  return 1;\n}\n';
 
-  async function waitUntil<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  /** Polls `probe` (running `meanwhile` between polls) until it gives something truthy. */
+  async function waitUntil<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000, meanwhile?: () => Promise<void>): Promise<T> {
     for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
       const value = probe();
       if (value) return value;
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await meanwhile?.();
     }
   }
 
@@ -71,13 +84,20 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     return (await dialog.innerText()).replace(/\s+/g, ' ');
   }
 
-  /** Agrees to send; then allows VS Code's language-model access when it asks (the first time only). */
-  async function send(): Promise<void> {
+  /**
+   * Agrees to send; allows VS Code's language-model access whenever it asks (the first
+   * time only), until `sent` says the transcript reached the model or the endpoint.
+   */
+  async function send(sent: () => boolean): Promise<void> {
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Send and Summarize' }).click();
-    const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow/ });
-    const asked = await allow.first().click({ timeout: 5000 }).then(() => true, () => false);
-    console.log(`VS Code asked for language-model access: ${asked ? "yes, allowed" : "no"}`);
+    const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow/ }).first();
+    let asked = false;
+    await waitUntil('the transcript sent (after any language-model access prompt)', () => sent() || undefined, 30_000, async () => {
+      if (await allow.isVisible()) asked = await allow.click({ timeout: 2000 }).then(() => true, () => asked);
+    });
+    console.log(`VS Code asked for language-model access: ${asked ? 'yes, allowed' : 'no'}`);
   }
+  const modelGotMore = (count = modelRequests().length) => () => modelRequests().length > count;
 
   before(async () => {
     prerequisites();
@@ -86,6 +106,8 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     notesFolder = path.join(workspace, 'notes');
     fs.mkdirSync(notesFolder, { recursive: true });
     lmLog = path.join(tmp, 'lm-requests.jsonl');
+    for (const [name, lines] of Object.entries(NOTES)) writeNotes(name, lines);
+    fs.writeFileSync(path.join(workspace, 'app.ts'), APP_TS);
     endpoint = await startChatStandIn();
     const vsix = [await packageVoxnote(tmp), packageChatModel(tmp)];
     server = await startCodeServer({
@@ -99,6 +121,17 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     await wb.waitReady();
   });
 
+  // A failed step can leave a quick pick or a modal dialog open, which would take every
+  // later test's keystrokes: close them, so one failure stays one failure.
+  afterEach(async () => {
+    const open = page?.locator('.quick-input-widget:visible, .monaco-dialog-box:visible');
+    for (let i = 0; open && i < 3 && (await open.count()); i++) {
+      await page.keyboard.press('Escape');
+      await sleep(200);
+    }
+    if (page) await closeNotifications(page);
+  });
+
   after(async () => {
     await wb?.dispose();
     await server?.dispose();
@@ -107,14 +140,14 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   });
 
   it('the chat model gets the transcript only after the command and the notice, and the sections land in the file', async () => {
-    const lines = meetingLines(12);
-    const file = notes('2025-01-31 1405 Meeting', lines);
+    const lines = NOTES['2025-01-31 1405 Meeting'];
+    const file = notesFile('2025-01-31 1405 Meeting');
     const before = fs.readFileSync(file, 'utf8');
     const notice = await summarize(file, 'Tone Chat');
     assert.match(notice, /Summarize 2025-01-31 1405 Meeting\.md\? Its transcript \(12 lines\) is sent to the language model Tone Chat \(voxnote-test\) through VS Code\./);
     assert.deepEqual(modelRequests(), [], 'nothing sent before the person agrees');
     assert.equal(endpoint.requests.length, 0);
-    await send();
+    await send(modelGotMore(0));
     const text = await waitUntil('the summary in the file', () => {
       const t = fs.readFileSync(file, 'utf8');
       return t.includes('## Action items') && t;
@@ -135,7 +168,7 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
 
   it('Insert Action Item as TODO puts it at the cursor as a comment of the file’s language, linking to the line in the notes', async () => {
     const code = path.join(path.dirname(notesFolder), 'app.ts');
-    fs.writeFileSync(code, 'function f() {\n  return 1;\n}\n');
+    assert.equal(fs.readFileSync(code, 'utf8'), APP_TS);
     await wb.openFile('app.ts');
     await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: 15_000 });
     await page.locator('.monaco-editor .view-lines').first().click();
@@ -160,7 +193,7 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   });
 
   it('Rename Speaker renames a label on every line, in the sources and in the word counts', async () => {
-    const file = path.join(notesFolder, '2025-01-31 1405 Meeting.md');
+    const file = notesFile('2025-01-31 1405 Meeting');
     await wb.openFile(path.basename(file));
     await page.locator('.tab.active', { hasText: path.basename(file) }).waitFor({ timeout: 15_000 });
     await page.keyboard.press('F1');
@@ -182,10 +215,10 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   });
 
   it('an hour-long meeting goes to the model in parts, then combined', async () => {
-    const file = notes('Long Meeting', meetingLines(900));
+    const file = notesFile('Long Meeting');
     const sentBefore = modelRequests().length;
     await summarize(file, 'Tone Chat');
-    await send();
+    await send(modelGotMore(sentBefore));
     await waitUntil('the summary in the file', () => fs.readFileSync(file, 'utf8').includes('The meeting, the combined parts.'), 60_000);
     const sent = modelRequests().slice(sentBefore);
     const parts = sent.filter((r) => /Part \d+ of \d+/.test(r.text));
@@ -194,15 +227,15 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
     await closeNotifications(page);
   });
 
-  for (const [what, line, message] of [
-    ['refuses', '[00:00:01] **Me:** Please refuse to summarize this.', /did not answer with a summary; it said: "I'm sorry, I can't help with that\."/],
-    ['fails', '[00:00:01] **Me:** Please fail now.', /Tone Chat \(voxnote-test\) through VS Code did not summarize: .*The notes are unchanged/],
+  for (const [what, message] of [
+    ['refuses', /did not answer with a summary; it said: "I'm sorry, I can't help with that\."/],
+    ['fails', /Tone Chat \(voxnote-test\) through VS Code did not summarize: .*The notes are unchanged/],
   ] as const) {
     it(`a model that ${what} gives a clear message and leaves the notes untouched`, async () => {
-      const file = notes(`Model ${what}`, [line, '[00:00:04] **Others:** Fine.']);
+      const file = notesFile(`Model ${what}`);
       const before = fs.readFileSync(file, 'utf8');
       await summarize(file, 'Tone Chat');
-      await send();
+      await send(modelGotMore());
       await notification(page, 'The notes are unchanged');
       const center = await page.locator('.notifications-center').innerText();
       assert.match(center.replace(/\s+/g, ' '), message);
@@ -214,11 +247,11 @@ describe('Summarize Meeting in a real VS Code (code-server): a LanguageModelChat
   }
 
   it('the local endpoint (voxnote.summary.baseUrl): named in the notice, sent only after it, sections in the file', async () => {
-    const file = notes('Endpoint Meeting', meetingLines(6));
+    const file = notesFile('Endpoint Meeting');
     const notice = await summarize(file, 'stand-in-model');
     assert.match(notice, /is sent to stand-in-model at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions\./);
     assert.equal(endpoint.requests.length, 0, 'nothing sent before the person agrees');
-    await send();
+    await send(() => endpoint.requests.length > 0);
     await waitUntil('the summary in the file', () => fs.readFileSync(file, 'utf8').includes('## Action items'));
     assert.equal(endpoint.requests.length, 1);
     assert.equal(endpoint.requests[0].model, 'stand-in-model');
