@@ -79,7 +79,7 @@ export class ServerTranscriber {
         ...(this.language ? { language: this.language } : {}),
         ...(this.prompt ? { prompt: this.prompt } : {}),
       },
-      { timeout: BASE_TIMEOUT_MS + 2000 * seconds, signal: this.signal },
+      { timeout: Math.ceil(BASE_TIMEOUT_MS + 2000 * seconds), signal: this.signal },
     );
     return (typeof result === 'string' ? result : result.text).trim();
   }
