@@ -416,10 +416,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         // keystroke picks whatever was on top before filtering caught up.
         const wanted = text.toLowerCase();
         const first = page.locator('.quick-input-widget .monaco-list-row').first();
-        for (const until = Date.now() + timeoutMs; ; ) {
+        // A file search that answered before a new file was indexed (a loaded machine) is asked again by retyping.
+        for (let until = Date.now() + timeoutMs, retypeAt = Date.now() + 3000; ; ) {
           const label = await first.getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
           if (label?.toLowerCase().includes(wanted)) break;
           if (Date.now() > until) throw new Error(`quick pick never offered "${text}" first (top: ${label})`);
+          if (Date.now() > retypeAt) {
+            retypeAt = Date.now() + 3000;
+            await input.fill('');
+            await page.keyboard.type(text);
+          }
           await sleep(50);
         }
         await page.keyboard.press('Enter');
