@@ -411,6 +411,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         await page.keyboard.press(open);
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible', timeout: timeoutMs });
+        // The command palette's ">" (F1) stays when the text is typed again.
+        const prefix = await input.inputValue();
         await page.keyboard.type(text);
         // Enter only once the filtered list shows the wanted entry first, or the
         // keystroke picks whatever was on top before filtering caught up.
@@ -423,7 +425,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
           if (Date.now() > until) throw new Error(`quick pick never offered "${text}" first (top: ${label})`);
           if (Date.now() > retypeAt) {
             retypeAt = Date.now() + 3000;
-            await input.fill('');
+            await input.fill(prefix);
             await page.keyboard.type(text);
           }
           await sleep(50);
