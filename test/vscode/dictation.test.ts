@@ -143,6 +143,7 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'dist/native/sherpa-onnx-linux-x64/sherpa-onnx.node',
       ...sherpaJs,
       'LICENSE.txt',
+      'dist/cli.js',
       'dist/extension.js',
       'dist/native/libportaudio.so.2',
       'dist/native/libvosk.so',
