@@ -99,7 +99,7 @@ describe('Restricted Mode: the workspace cannot choose the model or write outsid
     const written = async (): Promise<string | undefined> => {
       for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
         const md = fs.existsSync(inside) ? fs.readdirSync(inside).find((f) => f.endsWith('.md')) : undefined;
-        if (md && /\*\*Me:\*\* run file/.test(fs.readFileSync(path.join(inside, md), 'utf8'))) return md;
+        if (md && /\*\*Me:\*\* Run file\./.test(fs.readFileSync(path.join(inside, md), 'utf8'))) return md;
       }
       return undefined;
     };

@@ -148,14 +148,14 @@ describe('dictation and meeting notes through a speech server (loopback stand-in
       for (const end = Date.now() + ms; !done(notesText()) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 200));
       return notesText();
     };
-    await until((t) => t.includes('close stop'), 40_000);
+    await until((t) => t.includes('Close stop.'), 40_000);
     await wb.runCommand('Voxnote: Stop Meeting Notes');
     // The notes end with a footer (its word count) once the meeting has stopped.
     const text = await until((t) => /\*\*Words:\*\*/.test(t), 10_000);
-    const lines = text.split('\n').filter((l) => /save run|close stop/.test(l));
+    const lines = text.split('\n').filter((l) => /Save run|Close stop/.test(l));
     assert.equal(lines.length, 2, text);
-    assert.match(lines[0], /Me:?\** save run/);
-    assert.match(lines[1], /Me:?\** close stop/);
+    assert.match(lines[0], /Me:?\** Save run\./);
+    assert.match(lines[1], /Me:?\** Close stop\./);
     assert.ok(standIn.requests.some((r) => r.status === 429), 'the server did refuse');
   });
 
