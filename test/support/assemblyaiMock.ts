@@ -37,6 +37,9 @@ export interface MockConnection {
   received: Received[];
   /** How the mock ended it: a close code, 'dropped' (no close frame), or undefined while open / closed by the client. */
   endedBy?: number | 'dropped';
+  /** When the client's Terminate arrived, and when the mock answered Termination (Date.now()). */
+  terminateAt?: number;
+  terminationAt?: number;
 }
 
 export interface MockOptions {
@@ -191,6 +194,8 @@ export class AssemblyAIMock {
   private drop?: { afterWords: number; downMs: number };
   private downUntil = 0;
   private refuseCount = 0;
+  /** How long the answer to Terminate takes (the real service takes 0.5 to 7 s to finish a session). */
+  terminationDelayMs = 0;
 
   private constructor(private readonly options: MockOptions) {
     const { key, cert } = selfSignedCertificate();
@@ -272,9 +277,15 @@ export class AssemblyAIMock {
       conn.received.push({ type: 'json', message });
       if (message.type === 'ForceEndpoint') listener.endTurn();
       if (message.type === 'Terminate') {
-        listener.endTurn();
-        send({ type: 'Termination', audio_duration_seconds: listener.audioSeconds, session_duration_seconds: (Date.now() - started) / 1000 });
-        end(1000, '');
+        conn.terminateAt = Date.now();
+        const answer = () => {
+          listener.endTurn();
+          conn.terminationAt = Date.now();
+          send({ type: 'Termination', audio_duration_seconds: listener.audioSeconds, session_duration_seconds: (Date.now() - started) / 1000 });
+          end(1000, '');
+        };
+        if (this.terminationDelayMs > 0) setTimeout(answer, this.terminationDelayMs);
+        else answer();
       }
     });
     if (this.options.sendBegin !== false) send({ type: 'Begin', id: `mock-${this.connections.length}`, expires_at: Math.floor(Date.now() / 1000) + 3600 });
