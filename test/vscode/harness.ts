@@ -425,7 +425,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
           if (Date.now() > until) throw new Error(`quick pick never offered "${text}" first (top: ${label})`);
           if (Date.now() > retypeAt) {
             retypeAt = Date.now() + 3000;
-            await input.fill(prefix);
+            // Something took the focus and closed the pick (an editor or walkthrough opening as the extension activates): open it again.
+            if (!(await input.isVisible())) {
+              await page.keyboard.press(open);
+              await input.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+            }
+            await input.fill(prefix, { timeout: 2000 }).catch(() => undefined);
             await page.keyboard.type(text);
           }
           await sleep(50);
