@@ -189,7 +189,16 @@ describe('notes writer', () => {
     assert.deepEqual(writer.pendingBlocks, ['[00:00:02] **Others:** no\n\n', '[00:00:03] **Others:** open\n\n', '[00:00:04] **Others:** close\n\n', '[00:00:05] **Others:** file\n\n']);
 
     fs.rmdirSync(file);
-    fs.renameSync(`${file}.moved`, file);
+    // On Windows the removed folder stays "delete pending" while the writer's retry still holds it open: rename once it is gone.
+    for (let tries = 0; ; tries++) {
+      try {
+        fs.renameSync(`${file}.moved`, file);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EPERM' || tries >= 100) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     await Promise.all(pending);
     assert.equal(recovered, 1);
     assert.equal(writer.error, undefined);
