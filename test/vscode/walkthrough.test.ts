@@ -38,7 +38,9 @@ describe('the walkthrough at first activation (item 8)', () => {
     const vsix = await packageVoxnote(tmp);
     server = await startCodeServer({
       // The model a person configured; the walkthrough opens as on a first install (VS Code's default).
-      machineSettings: { 'voxnote.model.path': model, 'workbench.welcomePage.walkthroughs.openOnInstall': true },
+      // No preview editors: when Voxnote activates first (a loaded machine), the walkthrough must stay a tab
+      // of its own rather than be replaced by notes.md opening in its group.
+      machineSettings: { 'voxnote.model.path': model, 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'workbench.editor.enablePreview': false },
       vsix: [vsix],
       tmpParent: tmp,
     });
@@ -57,7 +59,9 @@ describe('the walkthrough at first activation (item 8)', () => {
     await wb.openFile('notes.md');
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
-    await page.getByText('Get Started with Voxnote').first().waitFor({ timeout: 30_000 });
+    // Its page, or (when Voxnote activated before notes.md opened, on a loaded machine) its tab behind notes.md.
+    const walkthrough = page.getByText('Get Started with Voxnote').first().or(page.locator('.tab', { hasText: 'Welcome' }).first());
+    await walkthrough.first().waitFor({ timeout: 30_000 });
     // Let the walkthrough finish rendering: a focus it takes would be taken by now.
     await sleep(1500);
     await page.keyboard.type('still here');
@@ -68,6 +72,8 @@ describe('the walkthrough at first activation (item 8)', () => {
   });
 
   it('its "Get a speech model" step is ticked: the configured model works', async () => {
+    const welcome = page.locator('.tab', { hasText: 'Welcome' }).first();
+    if (!(await page.locator('.getting-started-step').first().isVisible()) && (await welcome.count())) await welcome.click();
     let icon = '';
     for (const until = Date.now() + 10_000; !/step-checked/.test(icon) && Date.now() < until; await sleep(200)) icon = (await stepIcon('Get a speech model')) ?? '';
     assert.match(icon, /step-checked/, `Get a speech model: ${icon}`);
