@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { MicSource } from '../../src/shared/protocol';
 import type { OpenCapture } from '../../src/worker/capture/capture';
 import type { VoxnoteError } from '../../src/shared/errors';
+import { pcm16MonoWavHeader } from '../../src/shared/wav';
 
 const run = promisify(execFile);
 
@@ -202,20 +203,7 @@ export function writeToneWav(file: string): void {
     const on = TONE.bursts.some(([a, b]) => t >= a && t < b);
     data.writeInt16LE(on ? Math.round(TONE.amplitude * 32767 * Math.sin(2 * Math.PI * TONE.hz * t)) : 0, i * 2);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
-  fs.writeFileSync(file, Buffer.concat([h, data]));
+  fs.writeFileSync(file, Buffer.concat([pcm16MonoWavHeader(rate, data.length), data]));
 }
 
 export interface ToneAnalysis {
