@@ -72,3 +72,25 @@ export function voice(hz: number, seconds: number, seed = 0): Float32Array {
   }
   return a;
 }
+
+/** A turn of a voice track: a voice's tone for `seconds`, or silence (hz 0). */
+export interface Turn {
+  hz: number;
+  seconds: number;
+}
+
+/** The samples of turns in a row, and where each voice's turn is (seconds). */
+export function voiceTrack(turns: readonly Turn[]): { samples: Float32Array; spoken: Array<{ hz: number; start: number; end: number }> } {
+  const samples = new Float32Array(turns.reduce((n, t) => n + Math.round(16000 * t.seconds), 0));
+  const spoken: Array<{ hz: number; start: number; end: number }> = [];
+  let at = 0;
+  turns.forEach((t, i) => {
+    const n = Math.round(16000 * t.seconds);
+    if (t.hz) {
+      samples.set(voice(t.hz, t.seconds, i % 4), at);
+      spoken.push({ hz: t.hz, start: at / 16000, end: (at + n) / 16000 });
+    }
+    at += n;
+  });
+  return { samples, spoken };
+}
