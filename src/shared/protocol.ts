@@ -45,6 +45,20 @@ export interface RecognizerOptions {
   partials?: boolean;
   /** Emit `level` events (default true for live sources, false for fast files). */
   levels?: boolean;
+  /** Who spoke: each `final` gets a `speaker` label; with a segmentation model, a `speakers` correction before `stopped`. */
+  diarization?: DiarizationOptions;
+}
+
+/** Speaker diarization models (sherpa-onnx): files, checked by the worker before loading. */
+export interface DiarizationOptions {
+  /** A speaker-embedding model (.onnx: 3D-Speaker, WeSpeaker or NeMo). */
+  embeddingModel: string;
+  /** A pyannote segmentation model (.onnx): the whole session re-clustered at its end. */
+  segmentationModel?: string;
+  /** Cosine similarity at or above which an utterance joins a speaker (0–1; default 0.5). */
+  threshold?: number;
+  /** How many people speak, when known: the re-clustering finds exactly that many (else it goes by `threshold`). */
+  speakers?: number;
 }
 
 export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol } from './engines';
@@ -130,7 +144,11 @@ export type EventBody =
       source: SourceKind;
       words?: Word[];
       alternatives?: Alternative[];
+      /** With `diarization`: "Speaker 1", "Speaker 2"… from the utterance's voice (incremental clustering). */
+      speaker?: string;
     }
+  /** With a segmentation model, before `stopped`: the session re-clustered; finals whose speaker changes. */
+  | { type: 'speakers'; labels: Array<{ utteranceId: number; speaker: string }> }
   | { type: 'level'; dbfs: number; source: SourceKind }
   | { type: 'progress'; seconds: number; totalSeconds: number }
   | { type: 'devices'; devices: DeviceInfo[]; problems: string[] }
@@ -198,6 +216,15 @@ function checkOptions(v: unknown): RecognizerOptions {
   if (options.phrases !== undefined && !(Array.isArray(options.phrases) && options.phrases.every(isString))) {
     throw new ProtocolError('"phrases" must be a list of strings');
   }
+  const d = options.diarization;
+  if (d !== undefined) {
+    if (typeof d !== 'object' || d === null || !isString(d.embeddingModel)) throw new ProtocolError('"diarization" needs an "embeddingModel" path');
+    if (d.segmentationModel !== undefined && !isString(d.segmentationModel)) throw new ProtocolError('"segmentationModel" must be a path');
+    if (d.threshold !== undefined && !(typeof d.threshold === 'number' && d.threshold >= 0 && d.threshold <= 1)) {
+      throw new ProtocolError('"threshold" must be a number from 0 to 1');
+    }
+    if (d.speakers !== undefined && !(Number.isSafeInteger(d.speakers) && d.speakers > 0)) throw new ProtocolError('"speakers" must be a positive integer');
+  }
   return options;
 }
 
@@ -230,7 +257,7 @@ export function parseCommand(line: string): Command {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEvent['type']>([
-  'ready', 'started', 'partial', 'final', 'level', 'progress', 'devices', 'error', 'stopped', 'pong',
+  'ready', 'started', 'partial', 'final', 'speakers', 'level', 'progress', 'devices', 'error', 'stopped', 'pong',
 ]);
 
 /** Host side: one stdout line to an event. The worker is ours, so only the tag and `re` are checked. */

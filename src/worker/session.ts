@@ -12,6 +12,7 @@ import { levelDbfs } from './audio/level';
 import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
 import { Capture, CaptureHandlers } from './capture/capture';
 import type { Engine, EngineFailure, EngineFinal, RecognitionStream, StreamSink } from './engines/engine';
+import { TrackDiarizer } from './diarization/trackDiarizer';
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2;
 
@@ -40,6 +41,8 @@ export class Recognition {
   private sinkMs = 0;
   private readonly partials: boolean;
   private readonly levels: boolean;
+  /** Who spoke, when the options name diarization models. */
+  private speakers?: TrackDiarizer;
   private resolveDone!: () => void;
   /** Settles once the session has emitted `stopped`. */
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
@@ -65,6 +68,15 @@ export class Recognition {
       this.sink(),
     );
     this.stream = stream;
+    if (options.diarization) {
+      try {
+        this.speakers = new TrackDiarizer(options.diarization);
+      } catch (e) {
+        // A model that would not load costs the labels, not the transcript.
+        if (!(e instanceof VoxnoteError)) throw e;
+        this.report(e);
+      }
+    }
     try {
       this.capture = await openCapture(this.source, {
         onData: (pcm) => this.feed(pcm),
@@ -78,6 +90,7 @@ export class Recognition {
     } catch (e) {
       this.ended = true;
       stream.close();
+      this.speakers?.dispose();
       throw e;
     }
     this.emit({ type: 'started', source: this.source.kind, backend: this.capture.backend, device: this.capture.device });
@@ -177,6 +190,7 @@ export class Recognition {
   private decode(chunk: Buffer): number {
     if (this.levels) this.emit({ type: 'level', dbfs: levelDbfs(chunk), source: this.source.kind });
     const t = this.trace ? performance.now() : 0;
+    this.speakers?.push(chunk);
     this.stream!.accept(chunk);
     const engineMs = this.trace ? performance.now() - t : 0;
     this.bytesFed += chunk.length;
@@ -202,6 +216,7 @@ export class Recognition {
   private flushPending(): void {
     const rest = this.chunker.drain();
     if (!rest) return;
+    this.speakers?.push(rest);
     this.stream!.accept(rest);
     this.bytesFed += rest.length;
   }
@@ -213,15 +228,19 @@ export class Recognition {
     // Engines end silence-only stretches with an empty result: nothing was said.
     if (!result.text) return;
     const { words } = result;
+    const utteranceId = this.utteranceId++;
+    const start = result.start ?? (words.length ? words[0].start : utteranceStart);
+    const end = result.end ?? (words.length ? words[words.length - 1].end : this.seconds);
     this.emit({
       type: 'final',
-      utteranceId: this.utteranceId++,
+      utteranceId,
       text: result.text,
-      start: result.start ?? (words.length ? words[0].start : utteranceStart),
-      end: result.end ?? (words.length ? words[words.length - 1].end : this.seconds),
+      start,
+      end,
       source: this.source.kind,
       ...(this.options.words ? { words } : {}),
       ...(result.alternatives ? { alternatives: result.alternatives } : {}),
+      ...(this.speakers ? { speaker: this.speakers.label(utteranceId, start, end) } : {}),
     });
   }
 
@@ -234,14 +253,23 @@ export class Recognition {
       if (flush && !this.discarding) this.flushPending();
       await stream.finish();
       this.reportProgress();
+      await this.correctSpeakers();
     } catch (e) {
       this.report(errorOf(e));
     }
+    this.speakers?.dispose();
     this.ended = true;
     stream.close();
     // A Cancel during the end of a file's decoding is still a Cancel.
     this.emit({ type: 'stopped', reason: this.discarding ? 'requested' : reason });
     this.resolveDone();
+  }
+
+  /** The session re-clustered (a segmentation model): the finals whose speaker changes, before `stopped`. Not after a Cancel. */
+  private async correctSpeakers(): Promise<void> {
+    if (!this.speakers || this.discarding) return;
+    const labels = await this.speakers.finish();
+    if (labels.length) this.emit({ type: 'speakers', labels });
   }
 
   /** A capture failure (flush what was captured: nothing said is lost) or a fatal engine failure (the engine has stopped). */

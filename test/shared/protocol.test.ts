@@ -55,6 +55,17 @@ describe('parseCommand', () => {
     });
   });
 
+  it('checks diarization options: a model path, a threshold from 0 to 1, a positive number of speakers', () => {
+    const start = (diarization: unknown) => ({ id: 6, type: 'start', engine: { kind: 'sherpa', model: '/s' }, source: SOURCE, options: { diarization } });
+    rejects(start({}), /"embeddingModel"/, 6);
+    rejects(start({ embeddingModel: '/e.onnx', segmentationModel: 3 }), /"segmentationModel"/, 6);
+    rejects(start({ embeddingModel: '/e.onnx', threshold: 1.5 }), /"threshold"/, 6);
+    rejects(start({ embeddingModel: '/e.onnx', speakers: 0 }), /"speakers"/, 6);
+    const ok = { embeddingModel: '/e.onnx', segmentationModel: '/s.onnx', threshold: 0.6, speakers: 3 };
+    assert.deepEqual((parseCommand(line(start(ok))) as { options: unknown }).options, { diarization: ok });
+    assert.equal(parseEvent(line({ type: 'speakers', labels: [{ utteranceId: 2, speaker: 'Speaker 1' }], re: 6 })).type, 'speakers');
+  });
+
   it('checks AssemblyAI specs without quoting the credential', () => {
     const secret = 'sk-0123456789abcdef';
     const bad = [

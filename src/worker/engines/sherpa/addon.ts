@@ -69,8 +69,23 @@ export interface Vad {
   flush(): void;
 }
 
+export interface SpeakerEmbeddingExtractor {
+  readonly dim: number;
+  createStream(): OnlineStream;
+  isReady(stream: OnlineStream): boolean;
+  compute(stream: OnlineStream, enableExternalBuffer?: boolean): Float32Array;
+}
+
+export interface OfflineSpeakerDiarization {
+  readonly sampleRate: number;
+  /** Samples in [-1, 1] at `sampleRate`; segments in seconds from the first sample, `speaker` from 0. */
+  process(samples: Float32Array): Array<{ start: number; end: number; speaker: number }>;
+}
+
 export interface SherpaAddon {
   OnlineRecognizer: new (config: object) => OnlineRecognizer;
+  SpeakerEmbeddingExtractor: new (config: object) => SpeakerEmbeddingExtractor;
+  OfflineSpeakerDiarization: new (config: object) => OfflineSpeakerDiarization;
   OfflineRecognizer: { createAsync(config: object): Promise<OfflineRecognizer> };
   Vad: new (config: object, bufferSeconds: number) => Vad;
   version: string;

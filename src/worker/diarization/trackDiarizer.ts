@@ -1,0 +1,124 @@
+/**
+ * Who spoke in one recognition session (speaker diarization with sherpa-onnx):
+ * each final's speaker from its embedding (SpeakerEmbeddingExtractor on the
+ * utterance's audio, then speakerClusters.ts), and, with a segmentation model,
+ * the session re-clustered at its end by OfflineSpeakerDiarization, block by
+ * block, the changed labels worked out by relabel.ts.
+ *
+ * The models and the live speakers stay loaded for the worker's life, so a
+ * meeting resumed after a pause (a new session on the same worker) keeps its
+ * speakers. Costs: the embedding model is loaded twice with a segmentation
+ * model (the extractor, and inside the diarization), about 2 x 30 MB for
+ * 3D-Speaker; an embedding per final, on the worker's thread.
+ */
+import { VoxnoteError } from '../../shared/errors';
+import { checkDiarizationModel } from '../../shared/diarizationModels';
+import type { DiarizationOptions } from '../../shared/protocol';
+import { SAMPLE_RATE } from '../audio/format';
+import { loadSherpa, type OfflineSpeakerDiarization, type SpeakerEmbeddingExtractor } from '../engines/sherpa/addon';
+import { AudioSpool } from './audioSpool';
+import { correctedLabels, type LabelledUtterance } from './relabel';
+import { SAME_SPEAKER_SIMILARITY, SpeakerClusters, speakerLabel } from './speakerClusters';
+
+/**
+ * The end-of-session re-clustering takes the session in blocks of 2 minutes
+ * (7.7 MB of float samples at a time) and lets the worker answer its pings
+ * between them: one block is seconds of CPU with real models, a whole meeting
+ * minutes. Speakers are matched across blocks through the live labels.
+ */
+export const BLOCK_SECONDS = 120;
+
+interface Models {
+  key: string;
+  extractor: SpeakerEmbeddingExtractor;
+  diarization?: OfflineSpeakerDiarization;
+  clusters: SpeakerClusters;
+}
+
+let loaded: Models | undefined;
+
+function load(options: DiarizationOptions): Models {
+  const threshold = options.threshold ?? SAME_SPEAKER_SIMILARITY;
+  const key = JSON.stringify([options.embeddingModel, options.segmentationModel ?? '', threshold, options.speakers ?? 0]);
+  if (loaded?.key === key) return loaded;
+  const checks = [checkDiarizationModel(options.embeddingModel, 'embedding')];
+  if (options.segmentationModel) checks.push(checkDiarizationModel(options.segmentationModel, 'segmentation'));
+  for (const c of checks) if (!c.ok) throw new VoxnoteError('bad-model', `No speaker labels: ${c.message}`, c.hint, false);
+  const sherpa = loadSherpa();
+  const embedding = { model: options.embeddingModel, numThreads: 1, debug: 0 };
+  loaded = {
+    key,
+    extractor: new sherpa.SpeakerEmbeddingExtractor(embedding),
+    diarization: options.segmentationModel
+      ? new sherpa.OfflineSpeakerDiarization({
+          segmentation: { pyannote: { model: options.segmentationModel }, numThreads: 1, debug: 0 },
+          embedding,
+          // FastClustering cuts at a cosine distance: the same boundary as the live similarity.
+          clustering: { numClusters: options.speakers ?? -1, threshold: 1 - threshold },
+          minDurationOn: 0.2,
+          minDurationOff: 0.5,
+        })
+      : undefined,
+    clusters: new SpeakerClusters(threshold),
+  };
+  return loaded;
+}
+
+export class TrackDiarizer {
+  private readonly spool: AudioSpool;
+  private readonly utterances: LabelledUtterance[] = [];
+  private last?: string;
+
+  /** Throws a non-fatal VoxnoteError when a model file would not load. */
+  constructor(options: DiarizationOptions, private readonly models = load(options)) {
+    this.spool = new AudioSpool(!!models.diarization);
+  }
+
+  /** The session's audio, 16 kHz mono s16le, in order (before the engine gets it). */
+  push(pcm: Buffer): void {
+    this.spool.push(pcm);
+  }
+
+  /** The speaker of a final spanning `start`–`end` session seconds. */
+  label(utteranceId: number, start: number, end: number): string {
+    const { extractor, clusters } = this.models;
+    const stream = extractor.createStream();
+    stream.acceptWaveform({ samples: this.spool.recentSamples(start, end), sampleRate: SAMPLE_RATE });
+    stream.inputFinished();
+    // Too short for one feature frame, or no direction: most likely whoever spoke last goes on.
+    const speaker = (extractor.isReady(stream) ? clusters.assign(extractor.compute(stream)) : undefined) ?? this.last ?? clusters.labels[0] ?? speakerLabel(1);
+    this.last = speaker;
+    this.utterances.push({ utteranceId, start, end, speaker });
+    return speaker;
+  }
+
+  /** Re-clusters the session (with a segmentation model): the finals whose speaker changes. Then releases the audio. */
+  async finish(): Promise<Array<{ utteranceId: number; speaker: string }>> {
+    const { diarization, clusters } = this.models;
+    const changed: Array<{ utteranceId: number; speaker: string }> = [];
+    const used = new Set(clusters.labels);
+    try {
+      if (!diarization) return changed;
+      for (let from = 0; from < this.spool.seconds; from += BLOCK_SECONDS) {
+        // An utterance belongs to the block its middle is in.
+        const inBlock = this.utterances.filter((u) => (u.start + u.end) / 2 >= from && (u.start + u.end) / 2 < from + BLOCK_SECONDS);
+        if (!inBlock.length) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        const segments = diarization
+          .process(this.spool.readBlock(from, BLOCK_SECONDS))
+          .map((s) => ({ start: s.start + from, end: s.end + from, speaker: s.speaker }));
+        for (const c of correctedLabels(inBlock, segments, [...used])) {
+          changed.push(c);
+          used.add(c.speaker);
+        }
+      }
+      return changed;
+    } finally {
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.spool.dispose();
+  }
+}
