@@ -3,7 +3,7 @@
  * place that reads them; their defaults are in shared/settings.ts.
  */
 import * as vscode from 'vscode';
-import { isCaptureBackend, type CaptureBackend, type MicSource } from './shared/protocol';
+import { isCaptureBackend, type CaptureBackend, type DiarizationOptions, type MicSource } from './shared/protocol';
 import type { SettingReader } from './shared/engines';
 import { EngineSettingValue, FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
 
@@ -65,6 +65,8 @@ export interface MeetingSettings {
   backend: CaptureBackend | undefined;
   /** Dictation's formatting for the lines (spoken punctuation per voxnote.notes.spokenPunctuation); undefined: lines as recognized. */
   lineFormat: FormatOptions | undefined;
+  /** Speaker diarization per source: system audio when the models are set, the microphone too when asked; else labelled by source. */
+  diarization: Record<TrackKind, DiarizationOptions | undefined>;
 }
 
 /**
@@ -99,7 +101,20 @@ export function readMeetingSettings(): MeetingSettings {
     },
     backend: captureBackend(c),
     lineFormat: read(c, 'notes.formatLines') ? { ...readFormat(c), spokenPunctuation: read(c, 'notes.spokenPunctuation') } : undefined,
+    diarization: readDiarization(c),
   };
+}
+
+/** voxnote.diarization.* from user settings only: model files are run by the worker, so a workspace must not name them. */
+function readDiarization(c: vscode.WorkspaceConfiguration): MeetingSettings['diarization'] {
+  const user = <K extends 'diarization.embeddingModel' | 'diarization.segmentationModel' | 'diarization.microphone' | 'diarization.threshold'>(key: K): Value<K> =>
+    (c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key]) as Value<K>;
+  const embeddingModel = user('diarization.embeddingModel').trim();
+  const segmentationModel = user('diarization.segmentationModel').trim();
+  const options: DiarizationOptions | undefined = embeddingModel
+    ? { embeddingModel, ...(segmentationModel ? { segmentationModel } : {}), threshold: user('diarization.threshold') }
+    : undefined;
+  return { system: options, mic: user('diarization.microphone') ? options : undefined };
 }
 
 /** Where Summarize Meeting sends a transcript when VS Code has no chat model (user settings only: it decides where text goes). */

@@ -22,10 +22,11 @@ import type { TimedText } from '../shared/transcriptFormat';
 import { LineOrder, type LineOrderTiming } from './lineOrder';
 import { MeetingClock } from './meetingClock';
 import { meetingTransition, STOP_BOUNDS, type MeetingEffect, type MeetingEvent, type MeetingPhase } from './meetingLifecycle';
-import { MeetingTrack, type TrackFinal, type TrackKind, type TrackLane, type TrackProblem, type TrackSpec, type TrackState } from './meetingTrack';
+import { MeetingTrack, type TrackFinal, type TrackKind, type TrackLane, type TrackProblem, type TrackRelabel, type TrackSpec, type TrackState } from './meetingTrack';
 import { resumedRemark } from './notesFormat';
 import { formatNotesLine, type NotesLineFormat } from './notesLineFormat';
 import type { NotesWriter } from './notesWriter';
+import type { SpeakerCorrection } from './speakerLabels';
 
 /** What opening a meeting yields: its notes, engine and sources. */
 export interface MeetingSetup {
@@ -110,8 +111,11 @@ export class Meeting implements Disposable {
   private duration = 0;
   private kept = 0;
   private readonly waiters = new Set<{ done: (p: MeetingPhase) => boolean; resolve: () => void }>();
+  /** Each track's line as it goes into the notes (formatted), once it is there, for speaker corrections. */
+  private readonly noted = new WeakMap<TimedText, Promise<TimedText | undefined>>();
   private readonly emitters = {
     final: new Emitter<MeetingFinal>(),
+    relabel: new Emitter<SpeakerCorrection[]>(),
     partial: new Emitter<{ track: TrackKind; label: string; text: string }>(),
     level: new Emitter<{ track: TrackKind; dbfs: number }>(),
     trackState: new Emitter<{ track: TrackKind; state: TrackState }>(),
@@ -120,6 +124,8 @@ export class Meeting implements Disposable {
     show: new Emitter<void>(),
   };
   readonly onFinal = this.emitters.final.event;
+  /** Lines in the notes whose speaker the re-clustering at the end of a capture changed (with diarization models). */
+  readonly onRelabel = this.emitters.relabel.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onLevel = this.emitters.level.event;
   readonly onTrackState = this.emitters.trackState.event;
@@ -319,7 +325,18 @@ export class Meeting implements Disposable {
     const u = format ? { ...line, text: formatNotesLine(line.text, words, format) } : line;
     const written = this.order && WRITING.has(this.phase) ? this.order.final(track, u) : Promise.resolve(false);
     void written.then((ok) => ok || this.kept++);
+    this.noted.set(line, written.then((ok) => (ok ? u : undefined)));
     this.emitters.final.fire({ ...u, track, written });
+  }
+
+  /** Once the lines concerned are on disk (a correction can come while they are held for time order); lines not written have none. */
+  private async onTrackRelabel(changed: TrackRelabel[]): Promise<void> {
+    const noted = await Promise.all(changed.map(({ line }) => this.noted.get(line)));
+    const corrections = changed.flatMap(({ speaker }, i) => {
+      const u = noted[i];
+      return u?.speaker && u.speaker !== speaker ? [{ start: u.start, text: u.text, from: u.speaker, to: speaker }] : [];
+    });
+    if (corrections.length) this.emitters.relabel.fire(corrections);
   }
 
   private track(spec: TrackSpec, engine: EngineSpec, clock: MeetingClock): MeetingTrack {
@@ -334,6 +351,7 @@ export class Meeting implements Disposable {
       sourceFor: this.options.sourceFor ?? deviceSource,
     });
     t.onFinal((u) => this.onTrackFinal(track, u));
+    t.onRelabel((changed) => void this.onTrackRelabel(changed));
     t.onPartial((text) => {
       this.order?.partial(track, text);
       this.emitters.partial.fire({ track, label: spec.label, text });

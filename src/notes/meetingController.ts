@@ -30,6 +30,9 @@ import { createNotesFile, notesTitle } from './notesPath';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { notesLineFormat } from './notesLineSettings';
 import { NotesWriter, NotesWriterOptions } from './notesWriter';
+import { correctSpeakers } from './speakerCorrection';
+import type { SpeakerCorrection } from './speakerLabels';
+import type { NotesStorage } from './notesStorage';
 
 export const MEETING_CONTEXT = 'voxnote.meeting';
 
@@ -74,6 +77,7 @@ interface OpenNotes {
   notesPath: string;
   uri: string;
   document: NotesDocumentMirror;
+  storage: NotesStorage;
 }
 
 interface Current {
@@ -88,6 +92,10 @@ interface Current {
   stopping?: Promise<void>;
   restartNoticeShown: boolean;
   subscriptions: vscode.Disposable[];
+  /** Speaker corrections (diarization) not yet in the notes: they go in once the meeting has stopped. */
+  corrections: SpeakerCorrection[];
+  /** Stopped: the writer appends no more, so corrections go in at once. */
+  ended?: boolean;
 }
 
 /** The storage a notes file is in, and its files' URIs. */
@@ -156,7 +164,7 @@ export class MeetingController implements vscode.Disposable {
    */
   async start(kinds: TrackKind[]): Promise<void> {
     const settings = readMeetingSettings();
-    const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend }));
+    const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend, diarization: settings.diarization[kind] }));
     const { entry, created } = this.slot.begin(() => this.create(tracks, (c) => this.openNew(c)));
     if (!created) return this.showNotes();
     await entry.meeting.opened();
@@ -239,6 +247,21 @@ export class MeetingController implements vscode.Disposable {
     this.end(c);
     await this.record.forget();
     if (c.notes) this.tellStopped(c.notes, outcome);
+    c.ended = true;
+    await this.correctSpeakers(c);
+  }
+
+  /** Diarization's corrections into the stopped meeting's notes (a source still stopping may bring more later). */
+  private async correctSpeakers(c: Current): Promise<void> {
+    const corrections = c.corrections.splice(0);
+    if (!corrections.length || !c.notes) return;
+    const { notesPath, uri, storage } = c.notes;
+    try {
+      const lines = await correctSpeakers(notesPath, vscode.Uri.parse(uri), corrections, storage);
+      this.deps.log.info(`Meeting notes: ${lines} of ${corrections.length} speaker corrections made in ${notesPath} after re-clustering the speakers.`);
+    } catch (e) {
+      this.deps.log.warn(`Meeting notes: speaker corrections not made in ${notesPath}: ${(e as Error).message}`);
+    }
   }
 
   private tellStopped(notes: OpenNotes, outcome: MeetingOutcome): void {
@@ -249,7 +272,7 @@ export class MeetingController implements vscode.Disposable {
 
   private resumedTracks(record: ActiveMeeting): TrackSpec[] {
     const settings = readMeetingSettings();
-    return record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend }));
+    return record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend, diarization: settings.diarization[kind] }));
   }
 
   /** A meeting in the slot at once; `open` gets its notes ready (undefined when the person gave up). */
@@ -263,6 +286,7 @@ export class MeetingController implements vscode.Disposable {
       unwritten: new Set(),
       restartNoticeShown: false,
       subscriptions: [],
+      corrections: [],
     };
     const store = this.deps.store;
     c.subscriptions.push(
@@ -281,6 +305,10 @@ export class MeetingController implements vscode.Disposable {
     );
     // Not disposed with the others: a slow engine's last finals, after the stop, are still kept.
     c.meeting.onFinal((f) => this.onFinal(c, f));
+    c.meeting.onRelabel((corrections) => {
+      c.corrections.push(...corrections);
+      if (c.ended) void this.correctSpeakers(c);
+    });
     return c;
   }
 
@@ -336,7 +364,7 @@ export class MeetingController implements vscode.Disposable {
       restoreMissing: () => c.meeting.writer?.restoreMissing() ?? Promise.resolve(0),
       onFirstEdit: notices.editingNotes,
     });
-    c.notes = { notesPath, uri, document };
+    c.notes = { notesPath, uri, document, storage: place.storage };
     c.subscriptions.push(document.watch());
     return c.notes;
   }

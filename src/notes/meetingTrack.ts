@@ -14,7 +14,7 @@ import { DisposableStore, Emitter, type Disposable } from '../speech/lifecycle';
 import type { RestartOptions } from '../speech/restartPolicy';
 import type { SessionRequest, SpeechEnd, SpeechSession } from '../speech/speechSession';
 import type { VoxnoteError } from '../shared/errors';
-import type { CaptureBackend, EngineSpec, ErrorCode, RecognizerOptions, Source, Word } from '../shared/protocol';
+import type { CaptureBackend, DiarizationOptions, EngineSpec, ErrorCode, RecognizerOptions, Source, Word } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
 import type { MeetingClock } from './meetingClock';
 import { trackTransition, type TrackEffect, type TrackEvent, type TrackPhase } from './trackLifecycle';
@@ -29,6 +29,8 @@ export interface TrackSpec {
   /** Device and back-end; the system defaults when absent. */
   device?: string;
   backend?: CaptureBackend;
+  /** Speaker diarization models: its lines are labelled "Speaker 1", "Speaker 2"… instead of `label`. */
+  diarization?: DiarizationOptions;
 }
 
 export interface TrackProblem {
@@ -43,6 +45,12 @@ export interface TrackProblem {
 export interface TrackFinal {
   line: TimedText;
   words?: readonly Word[];
+}
+
+/** A final's speaker corrected by the re-clustering at the end of its capture: `line` is the one the final came with. */
+export interface TrackRelabel {
+  line: TimedText;
+  speaker: string;
 }
 
 /** What a track needs of its lane of the speech service (SpeechLane). */
@@ -84,6 +92,7 @@ export class MeetingTrack implements Disposable {
   private captures = 0;
   private readonly emitters = {
     final: new Emitter<TrackFinal>(),
+    relabel: new Emitter<TrackRelabel[]>(),
     partial: new Emitter<string>(),
     level: new Emitter<number>(),
     state: new Emitter<TrackState>(),
@@ -92,6 +101,8 @@ export class MeetingTrack implements Disposable {
   private readonly waiters = new Set<{ until: (p: TrackPhase) => boolean; resolve: () => void }>();
   /** Each final, in meeting seconds, labelled, with its words. */
   readonly onFinal = this.emitters.final.event;
+  /** With diarization: lines whose speaker changed, at the end of each capture. */
+  readonly onRelabel = this.emitters.relabel.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onLevel = this.emitters.level.event;
   readonly onState = this.emitters.state.event;
@@ -188,7 +199,7 @@ export class MeetingTrack implements Disposable {
         engine,
         purpose: 'meeting',
         source: () => this.deps.sourceFor(spec, this.captures++),
-        options: recognizer,
+        options: spec.diarization ? { ...recognizer, diarization: spec.diarization } : recognizer,
         restart: { captureLoss: true, ...this.deps.restart },
       });
     } catch (e) {
@@ -199,11 +210,29 @@ export class MeetingTrack implements Disposable {
     this.session = session;
     const mine = (listener: () => void) => () => this.session === session && listener();
     this.sessionSubscriptions.add(session.onStarted(mine(() => this.send('started'))));
+    // This capture's lines by utterance id (ids count from 1 in each capture), for the speaker corrections at its end.
+    const lines = new Map<number, TimedText>();
     this.sessionSubscriptions.add(
-      session.onFinal((e) =>
-        this.emitters.final.fire({ line: { start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: spec.label }, words: e.words }),
-      ),
+      session.onStarted(() => lines.clear()),
     );
+    this.sessionSubscriptions.add(
+      session.onFinal((e) => {
+        const line = { start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: e.speaker ?? spec.label };
+        if (spec.diarization) lines.set(e.utteranceId, line);
+        this.emitters.final.fire({ line, words: e.words });
+      }),
+    );
+    if (session.onSpeakers) {
+      this.sessionSubscriptions.add(
+        session.onSpeakers((labels) => {
+          const changed = labels.flatMap(({ utteranceId, speaker }) => {
+            const line = lines.get(utteranceId);
+            return line ? [{ line, speaker }] : [];
+          });
+          if (changed.length) this.emitters.relabel.fire(changed);
+        }),
+      );
+    }
     this.sessionSubscriptions.add(session.onPartial((e) => this.emitters.partial.fire(e.text)));
     this.sessionSubscriptions.add(session.onLevel((dbfs) => this.emitters.level.fire(dbfs)));
     this.sessionSubscriptions.add(

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { notify } from '../notify/nextSteps';
 import { actionItemsIn, issueDraft, lineLink, meetingDate, todoComment, type ActionItem } from './actionItems';
 import { notesToUse } from './notesFileCommands';
+import { applyNotesEdits } from './speakerCorrection';
 import { labelProblem, renameSpeakerEdits, speakerLabels } from './speakerLabels';
 
 /** The meeting's notes, for when no notes editor is active. */
@@ -30,12 +31,8 @@ export async function renameSpeaker(meetingNotes: MeetingNotes, uri?: vscode.Uri
     validateInput: (v) => (v.trim() === from ? undefined : labelProblem(v, labels)),
   });
   if (to === undefined || to.trim() === from) return;
-  const text = document.getText();
-  const edit = new vscode.WorkspaceEdit();
-  const edits = renameSpeakerEdits(text, from, to.trim());
-  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
-  if (!(await vscode.workspace.applyEdit(edit))) return void notify('error', `Voxnote: could not rename ${from} in ${path.basename(notes.path)}.`);
-  await document.save();
+  const edits = renameSpeakerEdits(document.getText(), from, to.trim());
+  if (!(await applyNotesEdits(document, edits))) return void notify('error', `Voxnote: could not rename ${from} in ${path.basename(notes.path)}.`);
   void vscode.window.showInformationMessage(`Voxnote: ${from} is now ${to.trim()} in ${path.basename(notes.path)} (${edits.length} place${edits.length === 1 ? '' : 's'}).`);
 }
 

@@ -47,12 +47,16 @@ export function remarkBlock(text: string): string {
 export const resumedRemark = (meetingSeconds: number): string =>
   `Resumed at ${clockTime(meetingSeconds)} after an interruption; speech during the interruption is not in these notes.`;
 
+/** The footer's `- **Words:** Me 12, Others 34` line, without its line break. */
+export function wordsLine(words: NotesFooter['words']): string {
+  return `- **Words:** ${[...words].map(([label, n]) => (label ? `${label} ${n}` : String(n))).join(', ') || '0'}`;
+}
+
 export function footerBlock(f: NotesFooter): string {
-  const words = [...f.words].map(([label, n]) => (label ? `${label} ${n}` : String(n))).join(', ') || '0';
   return (
     '---\n\n' +
     `- **Duration:** ${clockTime(f.duration)}\n` +
-    `- **Words:** ${words}\n` +
+    `${wordsLine(f.words)}\n` +
     (f.note ? `- ${f.note}\n` : '') +
     '\n'
   );

@@ -25,7 +25,9 @@ export type JournalRecord =
   /** An utterance in meeting seconds; `speaker` is its label. */
   | ({ t: 'u' } & TimedText)
   | ({ t: 'clock' } & ClockSnapshot)
-  | { t: 'end'; m: number; at: number; note?: string };
+  | { t: 'end'; m: number; at: number; note?: string }
+  /** The utterance at `start` labelled `from` is `to`'s (diarization's correction, after the meeting). */
+  | { t: 'speaker'; start: number; from: string; to: string };
 
 export function journalPathFor(notesPath: string): string {
   return path.join(path.dirname(notesPath), `.${path.basename(notesPath)}.voxnote.jsonl`);
@@ -73,16 +75,34 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
   const journal: Journal = { start, utterances: [], clock: { m: 0, at: start.at, running: true }, words: new Map(), damaged };
   for (const r of records.slice(1)) {
     if (r.t === 'u') {
-      const u: TimedText = { start: r.start, end: r.end, text: r.text, ...(r.speaker ? { speaker: r.speaker } : {}) };
-      journal.utterances.push(u);
-      countWords(journal.words, u);
+      journal.utterances.push({ start: r.start, end: r.end, text: r.text, ...(r.speaker ? { speaker: r.speaker } : {}) });
+    } else if (r.t === 'speaker') {
+      const u = journal.utterances.find((x) => x.start === r.start && x.speaker === r.from);
+      if (u) u.speaker = r.to;
     } else if (r.t === 'clock') {
       journal.clock = { m: r.m, at: r.at, running: r.running };
     } else if (r.t === 'end') {
       journal.end = r;
     }
   }
+  for (const u of journal.utterances) countWords(journal.words, u);
   return journal;
+}
+
+/** Appends speaker corrections to a finished meeting's journal; returns the journal as they leave it. */
+export async function recordSpeakerCorrections(
+  notesPath: string,
+  corrections: ReadonlyArray<{ start: number; from: string; to: string }>,
+  storage: NotesStorage = diskStorage,
+): Promise<Journal> {
+  const outbox = storage.outbox(journalPathFor(notesPath), '\n');
+  for (const c of corrections) outbox.push(journalLine({ t: 'speaker', start: c.start, from: c.from, to: c.to }));
+  try {
+    await outbox.flush();
+  } finally {
+    await outbox.close();
+  }
+  return readJournal(notesPath, storage);
 }
 
 /** The journal of a notes file, with a clear error when there is none. */

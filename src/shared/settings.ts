@@ -64,6 +64,10 @@ export const SETTING_DEFAULTS = Object.freeze({
   'escape.action': 'stop' as 'stop' | 'discard',
   'summary.baseUrl': '',
   'summary.model': '',
+  'diarization.embeddingModel': '',
+  'diarization.segmentationModel': '',
+  'diarization.microphone': false,
+  'diarization.threshold': 0.5,
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;

@@ -55,6 +55,8 @@ export interface SpeechStarted {
 export type SpeechPartial = Omit<EventOf<'partial'>, 'type' | 're'>;
 export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'>;
 export type SpeechProgress = Omit<EventOf<'progress'>, 'type' | 're'>;
+/** The finals (of this capture) whose speaker the re-clustering at its end changed. */
+export type SpeechSpeakers = EventOf<'speakers'>['labels'];
 
 export { SpeechError };
 export type { SessionEndReason };
@@ -76,6 +78,8 @@ export interface SpeechSession extends Disposable {
   readonly onStarted: Event<SpeechStarted>;
   readonly onPartial: Event<SpeechPartial>;
   readonly onFinal: Event<SpeechFinal>;
+  /** With diarization models: speaker corrections, before the capture's end (sessions without models need not have it). */
+  readonly onSpeakers?: Event<SpeechSpeakers>;
   readonly onLevel: Event<number>;
   readonly onProgress: Event<SpeechProgress>;
   /** Every problem: notices (fatal false), failures it recovers from (restarting), and the one that ends it. */
@@ -152,6 +156,7 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
     started: new Emitter<SpeechStarted>(),
     partial: new Emitter<SpeechPartial>(),
     final: new Emitter<SpeechFinal>(),
+    speakers: new Emitter<SpeechSpeakers>(),
     level: new Emitter<number>(),
     progress: new Emitter<SpeechProgress>(),
     error: new Emitter<SpeechError>(),
@@ -161,6 +166,7 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
   readonly onStarted = this.emitters.started.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onFinal = this.emitters.final.event;
+  readonly onSpeakers = this.emitters.speakers.event;
   readonly onLevel = this.emitters.level.event;
   readonly onProgress = this.emitters.progress.event;
   readonly onError = this.emitters.error.event;
@@ -338,6 +344,8 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
         const { type: _type, re: _re, ...final } = e;
         return this.emitters.final.fire(final);
       }
+      case 'speakers':
+        return this.emitters.speakers.fire(e.labels);
       case 'level':
         return this.emitters.level.fire(e.dbfs);
       case 'progress':

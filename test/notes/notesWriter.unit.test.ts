@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { journalPathFor, parseJournal } from '../../src/notes/notesJournal';
+import { journalPathFor, parseJournal, recordSpeakerCorrections } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { VoxnoteError } from '../../src/shared/errors';
 import { exportSubtitles, subtitlesFor } from '../../src/notes/notesExport';
@@ -83,6 +83,26 @@ describe('notes writer', () => {
         '- **Duration:** 01:02:34\n' +
         '- **Words:** Me 3, Others 2\n\n',
     );
+  });
+
+  it('speaker corrections after the meeting go to the journal: utterances, words and export read them, the notes bytes stay', async () => {
+    const file = fresh();
+    const writer = NotesWriter.create(file, HEADER);
+    void writer.append({ start: 1, end: 2, text: 'open file', speaker: 'Speaker 1' });
+    void writer.append({ start: 3, end: 4, text: 'yes no', speaker: 'Speaker 2' });
+    await writer.append({ start: 5, end: 6, text: 'save', speaker: 'Speaker 3' });
+    await writer.finish(7);
+    writer.dispose();
+    const notes = fs.readFileSync(file, 'utf8');
+    const journal = await recordSpeakerCorrections(file, [
+      { start: 3, from: 'Speaker 2', to: 'Speaker 1' },
+      { start: 9, from: 'Speaker 3', to: 'Speaker 1' },
+    ]);
+    assert.deepEqual(journal.utterances.map((u) => u.speaker), ['Speaker 1', 'Speaker 1', 'Speaker 3'], 'a correction of no utterance changes nothing');
+    assert.deepEqual([...journal.words], [['Speaker 1', 4], ['Speaker 3', 1]]);
+    assert.deepEqual(parseJournal(fs.readFileSync(journalPathFor(file), 'utf8')).utterances, journal.utterances);
+    assert.match(await subtitlesFor(file, 'vtt'), /<v Speaker 1>yes no/);
+    assert.equal(fs.readFileSync(file, 'utf8'), notes, 'the notes text is the controller\'s to edit');
   });
 
   it('has each final on disk, fsynced, when its append resolves', async () => {

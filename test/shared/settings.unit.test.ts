@@ -93,6 +93,8 @@ describe('settings defaults', () => {
       backend: undefined,
       // voxnote.notes.formatLines is on by default: dictation's formatting, spoken punctuation per the notes setting.
       lineFormat: { ...DEFAULT_FORMAT_OPTIONS, spokenPunctuation: packageDefault('notes.spokenPunctuation') },
+      // No diarization models by default: lines are labelled by source.
+      diarization: { mic: undefined, system: undefined },
     });
     assert.deepEqual(config.readSummarySettings(), { baseUrl: packageDefault('summary.baseUrl'), model: packageDefault('summary.model') });
     assert.equal(config.preloadModel(), packageDefault('preloadModel'));

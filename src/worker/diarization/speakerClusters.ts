@@ -6,6 +6,7 @@
  * of first speech. One decision per utterance, never revised here (the
  * re-clustering at stop corrects, relabel.ts). No native code.
  */
+import { SETTING_DEFAULTS } from '../../shared/settings';
 
 /**
  * Cosine similarity at or above which an utterance is the same speaker.
@@ -14,7 +15,7 @@
  * speakers at 0.5, and its offline clustering's default cut (cosine distance
  * 0.5) is the same boundary. The tone models score above 0.9 and below 0.5.
  */
-export const SAME_SPEAKER_SIMILARITY = 0.5;
+export const SAME_SPEAKER_SIMILARITY: number = SETTING_DEFAULTS['diarization.threshold'];
 
 export const speakerLabel = (n: number): string => `Speaker ${n}`;
 
