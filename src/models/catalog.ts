@@ -3,6 +3,7 @@
  * official Vosk model list). No VS Code API here: tests load other catalogues.
  */
 import * as fs from 'fs';
+import type { DiarizationRole } from '../shared/diarizationModels';
 import { OFFLINE_KINDS, ONLINE_KINDS, SherpaManifest } from '../shared/sherpaModelFolder';
 
 export interface CatalogEntry {
@@ -23,6 +24,14 @@ export interface CatalogEntry {
   sha256?: string;
   /** A sherpa-onnx model: the voxnote-model.json the installer writes into its folder. Vosk when absent. */
   sherpa?: Omit<SherpaManifest, 'engine'>;
+  /** A speaker-diarization model, not a recognizer: installed apart, and installing it sets voxnote.diarization.*. */
+  diarization?: DiarizationEntry;
+}
+
+export interface DiarizationEntry {
+  role: DiarizationRole;
+  /** The model file in the archive's folder, or the name a bare .onnx download is kept under. */
+  file: string;
 }
 
 /** Points the download commands at another catalogue file: a local mirror, or tests. */
@@ -50,14 +59,22 @@ function checkEntry(e: unknown, i: number): CatalogEntry {
   for (const key of ['name', 'language', 'size', 'url', 'license', 'notes']) {
     if (typeof o[key] !== 'string') fail(`has no "${key}" text`);
   }
+  if (o.diarization !== undefined && !archiveKind(o.url as string) && !isBareOnnx(o.url as string)) fail('has a "url" that is neither an archive nor an .onnx file');
   if (!isSafeModelName(o.name as string)) fail(`has a name that is not a plain folder name: ${JSON.stringify(o.name)}`);
   if (o.kind !== 'small' && o.kind !== 'large') fail('has a "kind" other than "small" or "large"');
   if (o.bytes !== undefined && !(Number.isSafeInteger(o.bytes) && (o.bytes as number) > 0)) fail('has a "bytes" that is not a positive whole number');
   if (o.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(String(o.sha256))) fail('has a "sha256" that is not 64 hex digits');
   if (o.alternative !== undefined && typeof o.alternative !== 'boolean') fail('has an "alternative" that is not true or false');
-  if (!archiveKind(o.url as string)) fail('has a "url" that is neither a .zip nor a .tar.bz2 archive');
+  if (o.diarization !== undefined) checkDiarization(o.diarization, fail);
+  else if (!archiveKind(o.url as string)) fail('has a "url" that is neither a .zip nor a .tar.bz2 archive');
   if (o.sherpa !== undefined) checkSherpa(o.sherpa, fail);
   return o as unknown as CatalogEntry;
+}
+
+function checkDiarization(v: unknown, fail: (why: string) => never): void {
+  const d = (typeof v === 'object' && v !== null ? v : fail('has a "diarization" that is not an object')) as Record<string, unknown>;
+  if (d.role !== 'embedding' && d.role !== 'segmentation') fail('has a "diarization" "role" other than "embedding" or "segmentation"');
+  if (typeof d.file !== 'string' || !isSafeModelName(d.file) || !/\.onnx$/.test(d.file)) fail('has a "diarization" "file" that is not a plain .onnx file name');
 }
 
 function checkSherpa(v: unknown, fail: (why: string) => never): void {
@@ -122,6 +139,9 @@ export function formatSize(size: string): string {
   const m = /^([\d.]+)\s*([KMG])b?$/i.exec(size.trim());
   return m ? `${m[1]} ${m[2].toUpperCase()}B` : size;
 }
+
+/** A diarization download: an archive, or the bare .onnx file. */
+export const isBareOnnx = (url: string): boolean => /\.onnx$/i.test(url);
 
 /** The archive kinds Voxnote installs, by file name (or URL). */
 export function archiveKind(file: string): 'zip' | 'tar.bz2' | undefined {

@@ -3,13 +3,14 @@
  * Remove Model. Thin: the work is in install.ts; here are the pickers, the
  * progress notification and the messages.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { maxModelBytes, updateSetting } from '../config';
 import { CatalogEntry, catalogPath, CatalogError, formatBytes, formatSize, loadCatalog, sortForPicker } from './catalog';
 import { VoxnoteError } from '../shared/errors';
 import { CancelledError } from './errors';
-import { downloadModel, InstallOptions, InstallProgress, installArchive, installFolder, removeModel } from './install';
+import { downloadDiarizationModel, downloadModel, InstallOptions, InstallProgress, installArchive, installFolder, removeModel } from './install';
 import type { ModelStore } from './modelStore';
 import { notify } from '../notify/nextSteps';
 
@@ -97,6 +98,35 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     return pick?.entry;
   }
 
+  /** Diarization models live apart from the recognizers, so Select Model never offers them. */
+  const diarizationFolder = () => path.join(path.dirname(models.folder), 'diarization-models');
+
+  /** Meeting notes use the model: its file goes into the setting of its role. */
+  async function useDiarization(entry: CatalogEntry, file: string): Promise<void> {
+    const role = entry.diarization!.role;
+    await updateSetting(role === 'embedding' ? 'diarization.embeddingModel' : 'diarization.segmentationModel', file);
+    const what =
+      role === 'embedding'
+        ? 'meeting notes now label system-audio speakers Speaker 1, Speaker 2… by voice'
+        : 'when a meeting stops, its speakers are re-clustered and wrong labels corrected';
+    void vscode.window.showInformationMessage(`Voxnote: "${entry.name}" is installed; ${what}.`);
+  }
+
+  async function downloadDiarization(entry: CatalogEntry & Required<Pick<CatalogEntry, 'diarization'>>): Promise<boolean> {
+    const installed = path.join(diarizationFolder(), entry.name, entry.diarization.file);
+    if (fs.existsSync(installed)) {
+      const use = 'Use It';
+      const again = 'Download Again';
+      const pick = await vscode.window.showInformationMessage(`Voxnote: "${entry.name}" is already installed.`, { modal: true }, use, again);
+      if (pick === use) await useDiarization(entry, installed);
+      if (pick !== again) return pick === use;
+    }
+    const file = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadDiarizationModel(entry, diarizationFolder(), opts));
+    if (!file) return false;
+    await useDiarization(entry, file);
+    return true;
+  }
+
   /** Asks before what is heavy or redundant; false stops the download. */
   async function confirm(entry: CatalogEntry): Promise<boolean> {
     if (models.installed().includes(entry.name)) {
@@ -126,6 +156,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (typeof name === 'string') void notify('error', `Voxnote: the model catalogue has no "${name}". Run "Voxnote: Download Model…" to choose one.`);
       return false;
     }
+    if (entry.diarization) return downloadDiarization({ ...entry, diarization: entry.diarization });
     if (!(await confirm(entry))) return false;
     const folder = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadModel(entry, models.folder, opts));
     if (!folder) return false;

@@ -6,10 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { archiveKind, CatalogEntry, formatBytes, isSafeModelName } from './catalog';
+import { archiveKind, CatalogEntry, formatBytes, isBareOnnx, isSafeModelName } from './catalog';
 import { download } from './download';
 import { modelError, throwIfCancelled } from './errors';
 import { extractArchive, MAX_ENTRIES } from './extract';
+import { checkDiarizationModel } from '../shared/diarizationModels';
 import { checkModelFolder } from '../shared/modelFolder';
 import { writeManifest } from '../shared/sherpaModelFolder';
 
@@ -124,24 +125,54 @@ async function installUnpacked(unpacked: string, shown: string, wantedName: (roo
   return moveIntoPlace(root, modelsDir, folderName(wantedName(root)), stage);
 }
 
+/** The catalogue entry's download into `file`. */
+function fetchEntry(entry: CatalogEntry, file: string, opts: InstallOptions): Promise<unknown> {
+  return download(entry.url, file, {
+    signal: opts.signal,
+    ca: opts.ca,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    bytes: entry.bytes,
+    sha256: entry.sha256,
+    maxBytes: opts.maxBytes,
+    onProgress: (done, total) => opts.onProgress?.({ stage: 'download', done, total }),
+  });
+}
+
 /** Downloads a catalogue model, checks and installs it; resolves with its folder. */
 export function downloadModel(entry: CatalogEntry, modelsDir: string, opts: InstallOptions): Promise<string> {
   return inStaging(modelsDir, async (stage) => {
     const archive = path.join(stage, `${entry.name}.${archiveKind(entry.url) ?? 'zip'}`);
-    await download(entry.url, archive, {
-      signal: opts.signal,
-      ca: opts.ca,
-      idleTimeoutMs: opts.idleTimeoutMs,
-      bytes: entry.bytes,
-      sha256: entry.sha256,
-      maxBytes: opts.maxBytes,
-      onProgress: (done, total) => opts.onProgress?.({ stage: 'download', done, total }),
-    });
+    await fetchEntry(entry, archive, opts);
     const unpacked = path.join(stage, 'unpacked');
     await extract(archive, unpacked, opts);
     // sherpa-onnx releases carry no description of their files: the catalogue's goes in beside them.
     if (entry.sherpa) writeManifest(await unpackedTop(unpacked), { engine: 'sherpa', ...entry.sherpa });
     return installUnpacked(unpacked, `in the download of ${entry.name}`, () => entry.name, modelsDir, stage, opts);
+  });
+}
+
+/**
+ * Downloads a catalogue diarization model (an archive, or a bare .onnx file)
+ * into `dir`/<name>/, checked as sherpa-onnx will load it; resolves with the model file.
+ */
+export function downloadDiarizationModel(entry: CatalogEntry & Required<Pick<CatalogEntry, 'diarization'>>, dir: string, opts: InstallOptions): Promise<string> {
+  return inStaging(dir, async (stage) => {
+    const unpacked = path.join(stage, 'unpacked');
+    if (isBareOnnx(entry.url)) {
+      await fs.promises.mkdir(unpacked);
+      await fetchEntry(entry, path.join(unpacked, entry.diarization.file), opts);
+    } else {
+      const archive = path.join(stage, `${entry.name}.${archiveKind(entry.url)}`);
+      await fetchEntry(entry, archive, opts);
+      await extract(archive, unpacked, opts);
+    }
+    opts.onProgress?.({ stage: 'check' });
+    const root = await unpackedTop(unpacked);
+    const file = path.join(root, entry.diarization.file);
+    const check = checkDiarizationModel(file, entry.diarization.role);
+    if (!check.ok) throw modelError(check.message.split(file).join(`${entry.diarization.file} in the download of ${entry.name}`), check.hint);
+    throwIfCancelled(opts.signal);
+    return path.join(await moveIntoPlace(root, dir, entry.name, stage), entry.diarization.file);
   });
 }
 

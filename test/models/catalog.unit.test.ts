@@ -14,9 +14,22 @@ describe('the bundled model catalogue', () => {
     assert.ok(entries.length >= 30, `only ${entries.length} entries`);
     assert.equal(new Set(entries.map((e) => e.name)).size, entries.length);
     for (const e of entries) {
-      const url = e.sherpa ? `https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/${e.name}.tar.bz2` : `https://alphacephei.com/vosk/models/${e.name}.zip`;
+      const url = e.diarization
+        ? e.diarization.role === 'segmentation'
+          ? `https://github.com/k2-fsa/sherpa-onnx/releases/download/speaker-segmentation-models/${e.name}.tar.bz2`
+          : `https://github.com/k2-fsa/sherpa-onnx/releases/download/speaker-recongition-models/${e.name}.onnx`
+        : e.sherpa
+          ? `https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/${e.name}.tar.bz2`
+          : `https://alphacephei.com/vosk/models/${e.name}.zip`;
       assert.equal(e.url, url);
     }
+  });
+
+  it('has a speaker-segmentation and a speaker-embedding model for who spoke, grouped apart from the recognizers', () => {
+    const diarization = entries.filter((e) => e.diarization);
+    assert.deepEqual(diarization.map((e) => e.diarization!.role).sort(), ['embedding', 'segmentation']);
+    assert.ok(diarization.every((e) => e.language === 'Who spoke (meeting notes)' && !e.sherpa && e.bytes && e.sha256));
+    assert.equal(diarization.find((e) => e.diarization!.role === 'segmentation')?.diarization?.file, 'model.onnx');
   });
 
   it('has the official sherpa-onnx models the engine issue names, each with the manifest the installer writes', () => {
@@ -72,6 +85,15 @@ describe('catalogue parsing', () => {
     assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, sherpa: { ...ok, kind: 'whisperx' } }] })), /"kind" that sherpa-onnx does not have/);
     assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, sherpa: { ...ok, files: { encoder: 'e.onnx' } } }] })), /no sherpa "files" "decoder"/);
     assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, url: 'https://h/s.rar' }] })), /neither a \.zip nor a \.tar\.bz2/);
+  });
+
+  it('checks a diarization entry: its role, a plain .onnx file name, an archive or a bare .onnx download', () => {
+    const base = { name: 'd-1', language: 'X', kind: 'small', size: '1M', url: 'https://h/d.onnx', license: 'MIT', notes: '' };
+    assert.equal(parseCatalog(JSON.stringify({ models: [{ ...base, diarization: { role: 'embedding', file: 'd.onnx' } }] }))[0].diarization?.role, 'embedding');
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, diarization: { role: 'voice', file: 'd.onnx' } }] })), /"role" other than/);
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, diarization: { role: 'embedding', file: '../d.onnx' } }] })), /plain \.onnx file name/);
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base }] })), /neither a \.zip nor a \.tar\.bz2/, 'a bare .onnx only for diarization');
+    assert.throws(() => parseCatalog(JSON.stringify({ models: [{ ...base, url: 'https://h/d.rar', diarization: { role: 'embedding', file: 'd.onnx' } }] })), /neither an archive nor an \.onnx/);
   });
 
   const good = { name: 'm-1', language: 'X', kind: 'small', size: '1M', url: 'https://h/m.zip', license: 'MIT', notes: '' };
