@@ -15,6 +15,7 @@
  * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
  * - dictation: activation, final → document and warm push-to-talk in a real VS Code (bench/dictation.ts).
  * - targets: a voice command's final → its effect, final → commit box (bench/targets.ts).
+ * - diarization: who spoke: worker CPU per audio minute and the extra latency per line (bench/diarization.ts).
  * `node dist/bench.js engine|notes|dictation…` runs only those parts.
  * Audio and model are the synthetic tone model's (no real model can be had here).
  */
@@ -31,6 +32,7 @@ import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { startupBench } from './startupCpu';
 import { costlyBench } from './costly';
+import { diarizationBench } from './diarization';
 import { lineOrderBench, notesBench } from './notes';
 import { serverBench } from './server';
 import { summaryBench } from './summary';
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
     ...(want('summary') ? { summary: await summaryBench() } : {}),
     ...(want('dictation') ? { dictation: await dictationBench({ dist: DIST }) } : {}),
     ...(want('targets') ? { targets: await targetsBench({ dist: DIST }) } : {}),
+    ...(want('diarization') ? { diarization: await diarizationBench(DIST, work) } : {}),
   };
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   fs.rmSync(work, { recursive: true, force: true });
