@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { cosine } from '../../src/worker/diarization/speakerClusters';
 import { buildSpeakerToneModel, voice } from '../support/speakerToneModel';
 import { tempDir } from '../support/worker';
 
@@ -18,17 +19,6 @@ const sherpa = require('sherpa-onnx-node') as {
   };
 };
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-};
 
 describe('speaker embeddings of tone voices (real sherpa-onnx, synthetic model)', () => {
   const dir = tempDir('speaker-model');
