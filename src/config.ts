@@ -107,12 +107,13 @@ export function readMeetingSettings(): MeetingSettings {
 
 /** voxnote.diarization.* from user settings only: model files are run by the worker, so a workspace must not name them. */
 function readDiarization(c: vscode.WorkspaceConfiguration): MeetingSettings['diarization'] {
-  const user = <K extends 'diarization.embeddingModel' | 'diarization.segmentationModel' | 'diarization.microphone' | 'diarization.threshold'>(key: K): Value<K> =>
+  const user = <K extends 'diarization.embeddingModel' | 'diarization.segmentationModel' | 'diarization.microphone' | 'diarization.threshold' | 'diarization.speakers'>(key: K): Value<K> =>
     (c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key]) as Value<K>;
   const embeddingModel = user('diarization.embeddingModel').trim();
   const segmentationModel = user('diarization.segmentationModel').trim();
+  const speakers = user('diarization.speakers');
   const options: DiarizationOptions | undefined = embeddingModel
-    ? { embeddingModel, ...(segmentationModel ? { segmentationModel } : {}), threshold: user('diarization.threshold') }
+    ? { embeddingModel, ...(segmentationModel ? { segmentationModel } : {}), threshold: user('diarization.threshold'), ...(speakers > 0 ? { speakers } : {}) }
     : undefined;
   return { system: options, mic: user('diarization.microphone') ? options : undefined };
 }

@@ -24,6 +24,7 @@ export interface NotesStorage {
   outbox(file: string, separator: '\n' | '\n\n'): Outbox;
   /** Rejects with an error whose `code` is 'ENOENT' when the file does not exist. */
   readText(file: string): Promise<string>;
+  /** Replaces the whole file: on disk, written beside and renamed over it, so never half-written. */
   writeText(file: string, text: string): Promise<void>;
   exists(file: string): Promise<boolean>;
   /**
@@ -41,14 +42,20 @@ export const diskStorage: NotesStorage = {
   durable: true,
   outbox: (file, separator) => new AppendOutbox(file, separator),
   readText: (file) => fs.readFile(file, 'utf8'),
+  // Whole, or not at all: written beside, then renamed over (a crash mid-write leaves the old file).
   async writeText(file, text) {
-    const fh = await fs.open(file, 'w');
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    const fh = await fs.open(temp, 'w');
     try {
       await fh.writeFile(text);
       await fh.sync();
     } finally {
       await fh.close();
     }
+    await fs.rename(temp, file).catch(async (e: unknown) => {
+      await fs.rm(temp, { force: true });
+      throw e;
+    });
   },
   exists: (file) => fs.access(file).then(() => true, () => false),
   async createExclusive(file) {

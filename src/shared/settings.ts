@@ -68,6 +68,7 @@ export const SETTING_DEFAULTS = Object.freeze({
   'diarization.segmentationModel': '',
   'diarization.microphone': false,
   'diarization.threshold': 0.5,
+  'diarization.speakers': 0,
 });
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
