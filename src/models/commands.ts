@@ -15,7 +15,14 @@ import { notify } from '../notify/nextSteps';
 
 const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install Model from Folder or Zip', remove: 'Voxnote: Remove Model' };
 
-export function registerModelCommands(context: vscode.ExtensionContext, models: ModelStore): vscode.Disposable {
+/** Test Model Speed's side: what it recommends on this machine, and the test run after an install. */
+export interface SpeedAdvice {
+  recommend(catalog: readonly CatalogEntry[], language: string): CatalogEntry | undefined;
+  /** Measures the model just installed; not awaited, so the person can go on. */
+  testInstalled(): void;
+}
+
+export function registerModelCommands(context: vscode.ExtensionContext, models: ModelStore, speed?: SpeedAdvice): vscode.Disposable {
   let busy = false;
 
   /** Runs one install in a cancellable progress notification; resolves with the installed folder. */
@@ -85,13 +92,28 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const installed = new Set(models.installed());
     const items: Item[] = [];
     let language = '';
-    for (const entry of sortForPicker(entries)) {
+    // Per language, the most accurate model that runs live here (measured or estimated): first, marked.
+    const recommended = new Set<CatalogEntry>();
+    const sorted = sortForPicker(entries);
+    for (const l of new Set(sorted.map((e) => e.language))) {
+      const r = speed?.recommend(entries, l);
+      if (r) recommended.add(r);
+    }
+    const ordered = sorted.map((e, i) => ({ e, i })).sort((a, b) => (a.e.language === b.e.language ? Number(recommended.has(b.e)) - Number(recommended.has(a.e)) : 0) || a.i - b.i);
+    for (const { e: entry } of ordered) {
       if (entry.language !== language) {
         language = entry.language;
         items.push({ label: language, kind: vscode.QuickPickItemKind.Separator });
       }
-      const tags = [entry.language, formatSize(entry.size), entry.kind, ...(entry.alternative ? ['older or alternative'] : []), ...(installed.has(entry.name) ? ['installed'] : [])];
-      items.push({ label: entry.name, description: tags.join(' · '), detail: `${entry.notes} · ${entry.license}`, entry });
+      const tags = [
+        ...(recommended.has(entry) ? ['runs live on this machine (recommended)'] : []),
+        entry.language,
+        formatSize(entry.size),
+        entry.kind,
+        ...(entry.alternative ? ['older or alternative'] : []),
+        ...(installed.has(entry.name) ? ['installed'] : []),
+      ];
+      items.push({ label: recommended.has(entry) ? `$(star) ${entry.name}` : entry.name, description: tags.join(' · '), detail: `${entry.notes} · ${entry.license}`, entry });
     }
     const pick = await vscode.window.showQuickPick(items, { title: TITLE.download, placeHolder: 'Choose a model to download (small models suit dictation)', matchOnDescription: true, matchOnDetail: true });
     return pick?.entry;
@@ -130,6 +152,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const folder = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadModel(entry, models.folder, opts));
     if (!folder) return false;
     await activate(entry.name);
+    speed?.testInstalled();
     return true;
   }
 
@@ -151,6 +174,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const installed = await withInstallProgress(`Voxnote: installing ${source}`, false, (opts) => (how.zip ? installArchive(source, models.folder, opts) : installFolder(source, models.folder, opts)));
     if (!installed) return false;
     await activate(path.basename(installed));
+    speed?.testInstalled();
     return true;
   }
 

@@ -17,21 +17,26 @@ export class FirstRun implements vscode.Disposable {
   private resume?: () => unknown;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly models: ModelStore) {
+  constructor(
+    private readonly models: ModelStore,
+    /** The model to offer: the one recommended for this machine, else FIRST_RUN. */
+    private readonly offered: () => { model: string; label: string } = () => FIRST_RUN,
+  ) {
     this.subscription = models.onDidChange(() => this.modelChanged());
   }
 
   /** Offers a model so as to start `purpose` ("dictating"); `resume` runs once one is usable. */
   async offer(purpose: string, resume: () => unknown): Promise<void> {
     this.resume = resume;
+    const offered = this.offered();
     const pick = await vscode.window.showInformationMessage(
       `Voxnote needs a speech model to start ${purpose}. Models run fully offline. ` +
         `Have a Vosk model as a zip? [Install it](${commandLink('voxnote.installModel', 'zip')}). ` +
         `Other languages and sizes: [Download Model…](${commandLink('voxnote.downloadModel')})`,
-      FIRST_RUN.label,
+      offered.label,
       CHOOSE_FOLDER,
     );
-    if (pick === FIRST_RUN.label) await vscode.commands.executeCommand('voxnote.downloadModel', FIRST_RUN.model);
+    if (pick === offered.label) await vscode.commands.executeCommand('voxnote.downloadModel', offered.model);
     else if (pick === CHOOSE_FOLDER) await chooseModelFolder(this.models);
     // Closed without a choice: what asked for the model is not wanted any more.
     else if (this.resume === resume) this.resume = undefined;
