@@ -85,7 +85,7 @@ export function partialCadence(rtf: number): PartialCadence {
 }
 
 /** "0.12 s": how long a second of speech takes to decode, for people. */
-const perSecond = (rtf: number) => `${rtf < 0.1 ? rtf.toFixed(2) : rtf.toFixed(1)} s`;
+const perSecond = (rtf: number) => `${Number(rtf.toPrecision(2))} s`;
 
 /**
  * What Test Model Speed says, the same in the editor and the CLI. `pick`: a

@@ -107,5 +107,21 @@ export function recommendModel(catalog: readonly CatalogEntry[], language: strin
     .map(({ entry, speed }) => ({ entry, ...speed }))[0];
 }
 
+/**
+ * What to use for live dictation instead of `current`, measured too slow: the
+ * recommendation for its language (else `language`), else the model measured
+ * here that keeps up and is slowest (the largest, so likely the most accurate),
+ * else the language's smallest catalogue model.
+ */
+export function liveInstead(catalog: readonly CatalogEntry[], current: string, measured: ReadonlyMap<string, number>, language: string): string | undefined {
+  const lang = catalog.find((e) => e.name === current)?.language ?? language;
+  const recommended = recommendModel(catalog, lang, measured)?.entry.name;
+  const fastMeasured = [...measured].filter(([name, rtf]) => name !== current && keepsUpLive(rtf)).sort((a, b) => b[1] - a[1])[0]?.[0];
+  const smallest = catalog
+    .filter((e) => e.language === lang && e.kind === 'small' && !e.alternative)
+    .sort((a, b) => (sizeMegabytes(a.size) || Infinity) - (sizeMegabytes(b.size) || Infinity))[0]?.name;
+  return [recommended, fastMeasured, smallest].find((n) => n !== undefined && n !== current);
+}
+
 /** Unknown sizes rank last. */
 const sizeKey = (e: CatalogEntry) => sizeMegabytes(e.size) || -1;

@@ -1,6 +1,6 @@
 /**
  * "Voxnote: Test Model Speed": measures the active model on this machine
-^ * (../speedTest.ts) in a cancellable progress notification, records it
+ * (../speedTest.ts) in a cancellable progress notification, records it
  * (modelSpeed.ts, in globalState), and says plainly whether it keeps up with
  * live dictation, naming a model that does when it does not. Also run, without
  * waiting for it, after a model is installed.
@@ -16,7 +16,7 @@ import { engineForModel } from '../engineSpec';
 import { CatalogEntry, catalogPath, FIRST_RUN, firstRunLabel, loadCatalog } from '../../models/catalog';
 import { keepsUpLive, partialCadence, readSpeed, speedMessage, speedVerdict, SpeedVerdict, writeSpeed } from '../../models/modelSpeed';
 import type { ModelStore } from '../../models/modelStore';
-import { recommendModel, sizeMegabytes } from '../../models/recommend';
+import { liveInstead, recommendModel } from '../../models/recommend';
 import { measureSpeed } from '../speedTest';
 
 export const TEST_MODEL_SPEED = 'voxnote.testModelSpeed';
@@ -136,19 +136,12 @@ export class ModelSpeeds {
     }
   }
 
-  /** A model for live dictation instead of `current`: the recommendation, else an installed one measured fast enough, else the catalogue's smallest. */
+  /** A model for live dictation instead of `current`, and whether it is installed. */
   private instead(current: string): { name: string; installed: boolean } | undefined {
     const catalog = this.catalog();
-    const installed = new Set(this.models.installed());
-    const measured = this.measured();
-    const language = catalog.find((e) => e.name === current)?.language ?? catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
-    const recommended = recommendModel(catalog, language, measured)?.entry.name;
-    const fastInstalled = [...measured].filter(([name, rtf]) => name !== current && keepsUpLive(rtf)).sort((a, b) => b[1] - a[1])[0]?.[0];
-    const smallest = catalog
-      .filter((e) => e.language === language && e.kind === 'small' && !e.alternative && e.name !== current)
-      .sort((a, b) => sizeMegabytes(a.size) - sizeMegabytes(b.size))[0]?.name;
-    const name = [recommended, fastInstalled, smallest].find((n) => n && n !== current);
-    return name ? { name, installed: installed.has(name) } : undefined;
+    const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
+    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage);
+    return name ? { name, installed: this.models.installed().includes(name) } : undefined;
   }
 
   private async say(message: string, pick: { name: string; installed: boolean } | undefined): Promise<void> {

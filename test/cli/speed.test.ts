@@ -1,0 +1,59 @@
+/**
+ * `voxnote speed` (the bundled CLI, its worker, real sherpa-onnx) with the
+ * cost-knob tone models: a cheap model is said to keep up with live
+ * dictation, a costly one to be for files, naming a model to pick instead.
+ * Timings are asserted only through the verdict, with a wide margin each
+ * side of the live limit (0.5): the machine is shared.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LIVE_RTF_LIMIT } from '../../src/models/modelSpeed';
+import { voxnote } from '../support/cliRun';
+import { sherpaModel, vadWav } from '../support/sherpaWorker';
+import { sherpaCostLayers } from '../support/sherpaToneModel';
+import { isType, TestWorker } from '../support/worker';
+
+interface SpeedJson {
+  model: string;
+  verdict: string;
+  message: string;
+  pick?: string;
+  rtf: number;
+  threads: number;
+  audioSeconds: number;
+}
+
+async function speed(model: string): Promise<SpeedJson> {
+  const run = await voxnote(['speed', '--model', model, '--json'], {});
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as SpeedJson;
+}
+
+describe('voxnote speed', () => {
+  it('a model costing 0.02 s per audio second keeps up; one costing 1 s is for files, and a smaller model is named', async () => {
+    const cheap = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(0.02) }));
+    console.log(`# cost 0.02: measured real-time factor ${cheap.rtf.toFixed(3)} with ${cheap.threads} thread(s)`);
+    assert.equal(cheap.verdict, 'live');
+    assert.match(cheap.message, /^"sherpa-tone-offline" is fast enough for live dictation: it decodes a second of speech in [\d.]+ s on this machine\.$/);
+    assert.ok(cheap.audioSeconds > 8, `${cheap.audioSeconds} s of built-in speech`);
+
+    const costly = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(1) }));
+    console.log(`# cost 1: measured real-time factor ${costly.rtf.toFixed(3)} with ${costly.threads} thread(s)`);
+    assert.equal(costly.verdict, 'files');
+    assert.ok(costly.rtf > LIVE_RTF_LIMIT);
+    // Not a catalogue model: the first-run language's smallest catalogue model is named.
+    assert.equal(costly.pick, 'vosk-model-small-en-us-0.15');
+    assert.match(costly.message, /too slow for live dictation .*: use it for files; for live dictation pick "vosk-model-small-en-us-0\.15"\.$/);
+  });
+
+  it('the cadence a measurement sets reaches the engine: partialShare 0 gives no partials, and every final', async () => {
+    const model = sherpaModel('offline');
+    const audio = vadWav([['yes', 'no', 'open'], ['save', 'run']]);
+    const w = new TestWorker();
+    w.send({ type: 'start', engine: { kind: 'sherpa', model, partialShare: 0 }, source: { kind: 'file', path: audio.path, realtime: true } });
+    await w.waitFor(isType('stopped'), 60000);
+    await w.close();
+    assert.deepEqual(w.of('partial'), []);
+    assert.deepEqual(w.of('final').map((f) => f.text), ['yes no open', 'save run']);
+  });
+});
