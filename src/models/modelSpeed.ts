@@ -68,7 +68,7 @@ const BUSY_LIMIT = 0.75;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /**
- * The cadence the measured real-time factor sets (docs/models.md, "Test Model Speed");
+ * The cadence the measured real-time factor sets (models/README.md, "Test Model Speed");
  * without a measurement the worker's defaults hold (a share of 0.25, 1 s):
  * - a model too slow for live dictation gets no partials: every decode goes to
  *   finals, which are late already;

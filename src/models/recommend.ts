@@ -10,7 +10,7 @@
  * can be off by that much); a measurement is trusted as it is. More accurate
  * is taken to be larger (the catalogue's sizes): within a family a larger
  * model is a more accurate one. Without a measurement nothing is estimated and
- * the caller keeps its usual offer. docs/models.md says the same for people.
+ * the caller keeps its usual offer. models/README.md ("Test Model Speed") says the same for people.
  */
 import type { CatalogEntry } from './catalog';
 import { keepsUpLive } from './modelSpeed';

@@ -1,0 +1,57 @@
+/**
+ * "Voxnote: Test Model Speed" in a REAL VS Code (code-server + headless
+ * Chromium), the extension from this source tree: a cheap offline sherpa tone
+ * model (cost knob 0.02 s per audio second) is said to be fast enough for live
+ * dictation; after voxnote.model.path moves to a costly one (1 s per audio
+ * second), the same command says to use it for files and names the model to
+ * pick for live dictation, with its Download button. Verdicts only, with a
+ * wide margin each side of the limit: the machine is shared. One code-server.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sherpaModel } from '../support/sherpaWorker';
+import { buildSherpaToneModel, sherpaCostLayers } from '../support/sherpaToneModel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { prerequisites, PROJECT_ROOT, QUIET_MACHINE_SETTINGS, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { closeNotifications, notification } from './workbenchUi';
+
+describe('Test Model Speed in a real VS Code (code-server)', () => {
+  let tmp: string;
+  let server: CodeServer;
+  let wb: Workbench;
+  let costly: string;
+
+  before(async () => {
+    prerequisites();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-speed-test-'));
+    const workspace = path.join(tmp, 'ws');
+    fs.mkdirSync(workspace);
+    costly = buildSherpaToneModel(path.join(tmp, 'slow-model'), 'offline', { costLayers: sherpaCostLayers(1) });
+    server = await startCodeServer({ machineSettings: { 'voxnote.model.path': sherpaModel('offline', { costLayers: sherpaCostLayers(0.02) }) }, tmpParent: tmp });
+    wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
+  });
+
+  after(async () => {
+    await wb?.dispose();
+    await server?.dispose();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('says a cheap model keeps up with live dictation, and a costly one is for files, naming the model to pick', async () => {
+    const page = wb.page;
+    await wb.runCommand('Voxnote: Test Model Speed');
+    await notification(page, '"sherpa-tone-offline" is fast enough for live dictation', 60_000);
+    await closeNotifications(page);
+
+    fs.writeFileSync(path.join(server.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...QUIET_MACHINE_SETTINGS, 'voxnote.model.path': costly }, null, 2));
+    await sleep(3000); // VS Code reads the changed settings file
+    await wb.runCommand('Voxnote: Test Model Speed');
+    const said = '"slow-model" is too slow for live dictation';
+    const item = await notification(page, said, 120_000);
+    const text = await item.innerText();
+    if (!/use it for files; for live dictation pick "vosk-model-small-en-us-0\.15"/.test(text)) throw new Error(text);
+    await item.getByRole('button', { name: 'Download vosk-model-small-en-us-0.15' }).waitFor({ state: 'visible' });
+  });
+});
