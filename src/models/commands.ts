@@ -17,7 +17,7 @@ const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install 
 
 /** Test Model Speed's side: what it recommends on this machine, and the test run after an install. */
 export interface SpeedAdvice {
-  recommend(catalog: readonly CatalogEntry[], language: string): CatalogEntry | undefined;
+  recommend(catalog: readonly CatalogEntry[], language: string): Promise<CatalogEntry | undefined>;
   /** Measures the model just installed; not awaited, so the person can go on. */
   testInstalled(): void;
 }
@@ -96,7 +96,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const recommended = new Set<CatalogEntry>();
     const sorted = sortForPicker(entries);
     for (const l of new Set(sorted.map((e) => e.language))) {
-      const r = speed?.recommend(entries, l);
+      const r = await speed?.recommend(entries, l);
       if (r) recommended.add(r);
     }
     const ordered = sorted.map((e, i) => ({ e, i })).sort((a, b) => (a.e.language === b.e.language ? Number(recommended.has(b.e)) - Number(recommended.has(a.e)) : 0) || a.i - b.i);

@@ -98,3 +98,21 @@ export function speedMessage(model: string, rtf: number, pick?: string): string 
   const instead = pick ? `for live dictation pick "${pick}"` : 'for live dictation pick a smaller model (Voxnote: Download Model…)';
   return `"${model}" is too slow for live dictation (${took}): use it for files; ${instead}.`;
 }
+
+/** The machine's yardstick (recommend.ts): the bundled Silero VAD's real-time factor here, measured once per core count. */
+export interface MachineYardstick {
+  vadRtf: number;
+  cores: number;
+  measuredAt: string;
+}
+
+const YARDSTICK_KEY = 'voxnote.machineYardstick.v1';
+
+export function readYardstick(store: SpeedMemento, cores: number): MachineYardstick | undefined {
+  const record = store.get<MachineYardstick>(YARDSTICK_KEY);
+  return record && record.cores === cores ? record : undefined;
+}
+
+export async function writeYardstick(store: SpeedMemento, yardstick: MachineYardstick): Promise<void> {
+  await store.update(YARDSTICK_KEY, yardstick);
+}

@@ -6,7 +6,8 @@
  * (modelSpeed.ts). Estimated: every other model's, as its reference cost
  * (REFERENCE_RTF, published figures, one machine's scale) times this machine's
  * factor (measured ÷ reference, the median over the models measured here that
- * have a reference). An estimate must come in under half the live limit (it
+ * have a reference; before any, the bundled VAD's speed here ÷ its published
+ * speed, REFERENCE_VAD_RTF). An estimate must come in under half the live limit (it
  * can be off by that much); a measurement is trusted as it is. More accurate
  * is taken to be larger (the catalogue's sizes): within a family a larger
  * model is a more accurate one. Without a measurement nothing is estimated and
@@ -37,6 +38,14 @@ export const REFERENCE_RTF: Readonly<Record<string, number>> = {
   'sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8': 0.24,
 };
 
+/**
+ * The bundled Silero VAD's published cost: the official C++ Silero VAD on one
+ * thread of an AMD EPYC 9655 runs 571–574× real time (fast-silero-vad on PyPI,
+ * its benchmark; 437–444× on an Apple M4 Max). A faster machine than
+ * REFERENCE_RTF's, so the factor it gives errs slow: towards smaller models.
+ */
+export const REFERENCE_VAD_RTF = 1 / 574;
+
 /** An estimate can be off by this factor: it must come in this far under the live limit. */
 export const ESTIMATE_MARGIN = 2;
 
@@ -59,8 +68,11 @@ export function referenceRtf(entry: CatalogEntry, catalog: readonly CatalogEntry
   return near && REFERENCE_RTF[near.name] * (size / sizeMegabytes(near.size));
 }
 
-/** How fast this machine is against the reference, from the models measured here; undefined without one. */
-export function machineFactor(catalog: readonly CatalogEntry[], measured: ReadonlyMap<string, number>): number | undefined {
+/**
+ * How slow this machine is against the reference, from the models measured
+ * here, else from the yardstick (`vadRtf`); undefined without either.
+ */
+export function machineFactor(catalog: readonly CatalogEntry[], measured: ReadonlyMap<string, number>, vadRtf?: number): number | undefined {
   const ratios = [...measured]
     .map(([name, rtf]) => {
       const entry = catalog.find((e) => e.name === name);
@@ -69,7 +81,7 @@ export function machineFactor(catalog: readonly CatalogEntry[], measured: Readon
     })
     .filter((r): r is number => r !== undefined && r > 0 && Number.isFinite(r))
     .sort((a, b) => a - b);
-  if (!ratios.length) return undefined;
+  if (!ratios.length) return vadRtf !== undefined && vadRtf > 0 ? vadRtf / REFERENCE_VAD_RTF : undefined;
   const mid = ratios.length >> 1;
   return ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
 }
@@ -95,10 +107,11 @@ export const runsLive = (s: Omit<Recommendation, 'entry'>): boolean => keepsUpLi
 /**
  * The most accurate (largest) recommended model of `language` that runs live
  * here, measured or estimated; undefined when nothing here says (no measurement).
- * `measured` maps catalogue names to real-time factors measured on this machine.
+ * `measured` maps catalogue names to real-time factors measured on this machine;
+ * `vadRtf` is the machine's yardstick, if it was measured.
  */
-export function recommendModel(catalog: readonly CatalogEntry[], language: string, measured: ReadonlyMap<string, number>): Recommendation | undefined {
-  const factor = machineFactor(catalog, measured);
+export function recommendModel(catalog: readonly CatalogEntry[], language: string, measured: ReadonlyMap<string, number>, vadRtf?: number): Recommendation | undefined {
+  const factor = machineFactor(catalog, measured, vadRtf);
   return catalog
     .filter((e) => e.language === language && !e.alternative)
     .map((entry) => ({ entry, speed: speedHere(entry, catalog, measured, factor) }))
@@ -113,9 +126,9 @@ export function recommendModel(catalog: readonly CatalogEntry[], language: strin
  * here that keeps up and is slowest (the largest, so likely the most accurate),
  * else the language's smallest catalogue model.
  */
-export function liveInstead(catalog: readonly CatalogEntry[], current: string, measured: ReadonlyMap<string, number>, language: string): string | undefined {
+export function liveInstead(catalog: readonly CatalogEntry[], current: string, measured: ReadonlyMap<string, number>, language: string, vadRtf?: number): string | undefined {
   const lang = catalog.find((e) => e.name === current)?.language ?? language;
-  const recommended = recommendModel(catalog, lang, measured)?.entry.name;
+  const recommended = recommendModel(catalog, lang, measured, vadRtf)?.entry.name;
   const fastMeasured = [...measured].filter(([name, rtf]) => name !== current && keepsUpLive(rtf)).sort((a, b) => b[1] - a[1])[0]?.[0];
   const smallest = catalog
     .filter((e) => e.language === lang && e.kind === 'small' && !e.alternative)

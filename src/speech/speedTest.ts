@@ -88,3 +88,13 @@ async function clipSeconds(clip: string): Promise<number> {
     await fh?.close();
   }
 }
+
+/** This machine's yardstick (the bundled VAD's real-time factor), from a short-lived worker; rejects when it cannot be measured. */
+export async function measureMachine(speech: SpeechService): Promise<number> {
+  const lane = speech.createLane('yardstick', { decodes: false });
+  try {
+    return (await lane.worker().request({ type: 'yardstick' }, 'yardstick', 30_000)).vadRtf;
+  } finally {
+    await lane.shutdown();
+  }
+}

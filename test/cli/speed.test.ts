@@ -46,6 +46,15 @@ describe('voxnote speed', () => {
     assert.match(costly.message, /too slow for live dictation .*: use it for files; for live dictation pick "vosk-model-small-en-us-0\.15"\.$/);
   });
 
+  it('the yardstick: the worker times the bundled Silero VAD with no model loaded', async () => {
+    const w = new TestWorker();
+    const id = w.send({ type: 'yardstick' });
+    const answer = await w.waitFor((e) => e.type === 'yardstick' && e.re === id, 30000);
+    await w.close();
+    assert.ok(answer.type === 'yardstick' && answer.vadRtf > 0 && answer.vadRtf < 0.5, JSON.stringify(answer));
+    console.log(`# yardstick: the bundled Silero VAD runs at ${answer.type === 'yardstick' ? answer.vadRtf.toFixed(4) : ''} s per audio second here`);
+  });
+
   it('the cadence a measurement sets reaches the engine: partialShare 0 gives no partials, and every final', async () => {
     const model = sherpaModel('offline');
     const audio = vadWav([['yes', 'no', 'open'], ['save', 'run']]);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadCatalog } from '../../src/models/catalog';
 import { LIVE_RTF_LIMIT } from '../../src/models/modelSpeed';
-import { ESTIMATE_MARGIN, machineFactor, recommendModel, REFERENCE_RTF, referenceRtf, sizeMegabytes } from '../../src/models/recommend';
+import { ESTIMATE_MARGIN, machineFactor, recommendModel, REFERENCE_RTF, REFERENCE_VAD_RTF, referenceRtf, sizeMegabytes } from '../../src/models/recommend';
 import { ROOT } from '../support/worker';
 
 const catalog = loadCatalog(path.join(ROOT, 'models', 'catalog.json'));
@@ -21,6 +21,17 @@ describe('the model recommendation', () => {
 
   it('without any measurement on this machine it recommends nothing (the usual offer stays)', () => {
     assert.equal(recommendModel(catalog, 'English', new Map()), undefined);
+  });
+
+  it('before any model is measured, the yardstick (the bundled VAD here against its published speed) scales the published costs', () => {
+    // This machine runs the VAD at its published speed: the reference machine's factors, halved by the margin.
+    const asReference = recommendModel(catalog, 'English', new Map(), REFERENCE_VAD_RTF)!;
+    assert.equal(asReference.basis, 'estimated');
+    assert.ok(asReference.rtf * ESTIMATE_MARGIN <= LIVE_RTF_LIMIT);
+    // 40 times slower than the reference: nothing is estimated to keep up, and nothing is recommended.
+    assert.equal(recommendModel(catalog, 'English', new Map(), 40 * REFERENCE_VAD_RTF), undefined);
+    // A measured model outranks the yardstick.
+    assert.equal(machineFactor(catalog, new Map([[TINY, 2 * REFERENCE_RTF[TINY]]]), 40 * REFERENCE_VAD_RTF), 2);
   });
 
   it('estimates the models not published from their family and the catalogue sizes', () => {

@@ -13,11 +13,11 @@ import { VoxnoteError } from '../../shared/errors';
 import { notify } from '../../notify/nextSteps';
 import type { SpeechService } from '../speechService';
 import { engineForModel } from '../engineSpec';
-import { CatalogEntry, catalogPath, FIRST_RUN, firstRunLabel, loadCatalog } from '../../models/catalog';
-import { keepsUpLive, partialCadence, readSpeed, speedMessage, speedVerdict, SpeedVerdict, writeSpeed } from '../../models/modelSpeed';
+import { CatalogEntry, catalogPath, FIRST_RUN, formatSize, loadCatalog } from '../../models/catalog';
+import { keepsUpLive, partialCadence, readSpeed, readYardstick, speedMessage, speedVerdict, SpeedVerdict, writeSpeed, writeYardstick } from '../../models/modelSpeed';
 import type { ModelStore } from '../../models/modelStore';
 import { liveInstead, recommendModel } from '../../models/recommend';
-import { measureSpeed } from '../speedTest';
+import { measureMachine, measureSpeed } from '../speedTest';
 
 export const TEST_MODEL_SPEED = 'voxnote.testModelSpeed';
 
@@ -31,6 +31,7 @@ export interface SpeedTestOutcome {
 
 export class ModelSpeeds {
   private running = false;
+  private measuring?: Promise<number | undefined>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -56,16 +57,32 @@ export class ModelSpeeds {
   }
 
   /** The catalogue model to recommend for `language` on this machine; undefined without a measurement. */
-  recommend(catalog: readonly CatalogEntry[], language: string): CatalogEntry | undefined {
-    return recommendModel(catalog, language, this.measured())?.entry;
+  async recommend(catalog: readonly CatalogEntry[], language: string): Promise<CatalogEntry | undefined> {
+    return recommendModel(catalog, language, this.measured(), await this.yardstick())?.entry;
   }
 
-  /** What Start Dictation offers without a model: the recommendation for the first-run language, else the usual offer. */
-  firstRunOffer(): { model: string; label: string } {
+  /** Offered first by Start Dictation without a model, beside the usual small model: the recommendation for its language. */
+  async firstRunOffer(): Promise<{ model: string; label: string } | undefined> {
     const catalog = this.catalog();
     const language = catalog.find((e) => e.name === FIRST_RUN.model)?.language;
-    const entry = language ? this.recommend(catalog, language) : undefined;
-    return entry ? { model: entry.name, label: firstRunLabel(entry) } : FIRST_RUN;
+    const entry = language ? await this.recommend(catalog, language) : undefined;
+    return entry && entry.name !== FIRST_RUN.model ? { model: entry.name, label: `Download ${entry.name} (${formatSize(entry.size)}), recommended` } : undefined;
+  }
+
+  /** The machine's yardstick: measured once (a worker runs the bundled VAD for a fraction of a second), then remembered. */
+  private async yardstick(measure = true): Promise<number | undefined> {
+    const cores = os.availableParallelism();
+    const known = readYardstick(this.context.globalState, cores);
+    if (known || !measure) return known?.vadRtf;
+    this.measuring ??= measureMachine(this.speech)
+      .then(async (vadRtf) => {
+        await writeYardstick(this.context.globalState, { vadRtf, cores, measuredAt: new Date().toISOString() });
+        return vadRtf;
+      })
+      // Not measurable (sherpa-onnx cannot load here): the usual offer stays.
+      .catch(() => undefined)
+      .finally(() => (this.measuring = undefined));
+    return this.measuring;
   }
 
   private catalog(): CatalogEntry[] {
@@ -123,7 +140,7 @@ export class ModelSpeeds {
       }
       const { rtf, threads, cores, measuredAt } = measured;
       await writeSpeed(this.context.globalState, model.path, { rtf, threads, cores, measuredAt });
-      const pick = keepsUpLive(rtf) ? undefined : this.instead(model.name);
+      const pick = keepsUpLive(rtf) ? undefined : await this.instead(model.name);
       const message = speedMessage(model.name, rtf, pick?.name);
       void this.say(message, pick);
       return { model: model.name, rtf, verdict: speedVerdict(rtf), message };
@@ -137,10 +154,10 @@ export class ModelSpeeds {
   }
 
   /** A model for live dictation instead of `current`, and whether it is installed. */
-  private instead(current: string): { name: string; installed: boolean } | undefined {
+  private async instead(current: string): Promise<{ name: string; installed: boolean } | undefined> {
     const catalog = this.catalog();
     const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
-    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage);
+    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage, await this.yardstick(false));
     return name ? { name, installed: this.models.installed().includes(name) } : undefined;
   }
 
