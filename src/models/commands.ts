@@ -120,7 +120,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
   }
 
   /** Asks before what is heavy or redundant; false stops the download. */
-  async function confirm(entry: CatalogEntry): Promise<boolean> {
+  async function confirm(entry: CatalogEntry, entries: CatalogEntry[]): Promise<boolean> {
     if (models.installed().includes(entry.name)) {
       const use = 'Use It';
       const again = 'Download Again';
@@ -128,7 +128,8 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (pick === use) await activate(entry.name);
       return pick === again;
     }
-    if (entry.kind === 'large') {
+    // A large model recommended for this machine was found to run live here: no warning against it.
+    if (entry.kind === 'large' && (await speed?.recommend(entries, entry.language)) !== entry) {
       const go = 'Download';
       const pick = await vscode.window.showWarningMessage(
         `"${entry.name}" is a large model (${formatSize(entry.size)}). Large models are meant for servers and can need many GB of memory; a small model suits dictation.`,
@@ -148,7 +149,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (typeof name === 'string') void notify('error', `Voxnote: the model catalogue has no "${name}". Run "Voxnote: Download Model…" to choose one.`);
       return false;
     }
-    if (!(await confirm(entry))) return false;
+    if (!(await confirm(entry, entries))) return false;
     const folder = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadModel(entry, models.folder, opts));
     if (!folder) return false;
     await activate(entry.name);

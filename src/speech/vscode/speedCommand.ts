@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { maxSegmentSeconds } from '../../config';
+import { withDeadline } from '../../shared/deadline';
 import { VoxnoteError } from '../../shared/errors';
 import { notify } from '../../notify/nextSteps';
 import type { SpeechService } from '../speechService';
@@ -20,6 +21,7 @@ import { liveInstead, recommendModel } from '../../models/recommend';
 import { measureMachine, measureSpeed } from '../speedTest';
 
 export const TEST_MODEL_SPEED = 'voxnote.testModelSpeed';
+const FIRST_RUN_WAIT_MS = 5000;
 
 /** What the command resolves with (tests and the API read it); undefined when cancelled or impossible. */
 export interface SpeedTestOutcome {
@@ -61,11 +63,16 @@ export class ModelSpeeds {
     return recommendModel(catalog, language, this.measured(), await this.yardstick())?.entry;
   }
 
-  /** Offered first by Start Dictation without a model, beside the usual small model: the recommendation for its language. */
+  /**
+   * Offered first by Start Dictation without a model, beside the usual small model: the recommendation
+   * for its language. The offer waits for the yardstick at most FIRST_RUN_WAIT_MS; a slower one is kept
+   * for the next offer.
+   */
   async firstRunOffer(): Promise<{ model: string; label: string } | undefined> {
     const catalog = this.catalog();
     const language = catalog.find((e) => e.name === FIRST_RUN.model)?.language;
-    const entry = language ? await this.recommend(catalog, language) : undefined;
+    if (!language || !(await withDeadline(this.yardstick(), FIRST_RUN_WAIT_MS))) return undefined;
+    const entry = await this.recommend(catalog, language);
     return entry && entry.name !== FIRST_RUN.model ? { model: entry.name, label: `Download ${entry.name} (${formatSize(entry.size)}), recommended` } : undefined;
   }
 
