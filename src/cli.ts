@@ -9,7 +9,7 @@ import { CLI_ENGINES, CREDENTIALS, filesAtRealtimePace } from './shared/engines'
 import { engineForModel } from './speech/engineSpec';
 import type { SessionRequest, SpeechFinal, SpeechPartial } from './speech/speechSession';
 import { SpeechService } from './speech/speechService';
-import { measureSpeed } from './speech/speedTest';
+import { measureMachine, measureSpeed } from './speech/speedTest';
 import { catalogPath, FIRST_RUN, loadCatalog } from './models/catalog';
 import { speedMessage, speedVerdict } from './models/modelSpeed';
 import { liveInstead } from './models/recommend';
@@ -157,11 +157,18 @@ async function speed(values: { model?: string }, json: boolean): Promise<void> {
   const speech = newService();
   const abort = new AbortController();
   process.on('SIGINT', () => abort.abort());
-  const m = await measureSpeed({ speech, engine: engineForModel(model, check), clip: path.join(__dirname, '..', 'media', 'speed-test', 'speech.wav'), signal: abort.signal }).finally(() => speech.shutdown());
-  if (!m) process.exit(130);
   const name = path.basename(model);
   const catalog = loadCatalog(catalogPath(path.join(__dirname, '..', 'models', 'catalog.json')));
-  const pick = speedVerdict(m.rtf) === 'live' ? undefined : liveInstead(catalog, name, new Map([[name, m.rtf]]), catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '');
+  const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
+  const measured = async () => {
+    const m = await measureSpeed({ speech, engine: engineForModel(model, check), clip: path.join(__dirname, '..', 'media', 'speed-test', 'speech.wav'), signal: abort.signal });
+    if (!m || speedVerdict(m.rtf) === 'live') return { m };
+    // Too slow: the machine's yardstick estimates which catalogue model would keep up (none when it cannot be measured).
+    const vadRtf = await measureMachine(speech).catch(() => undefined);
+    return { m, pick: liveInstead(catalog, name, new Map([[name, m.rtf]]), firstRunLanguage, vadRtf) };
+  };
+  const { m, pick } = await measured().finally(() => speech.shutdown());
+  if (!m) process.exit(130);
   const message = speedMessage(name, m.rtf, pick);
   if (json) return void out(JSON.stringify({ model: name, verdict: speedVerdict(m.rtf), message, ...(pick ? { pick } : {}), ...m }) + '\n');
   out(`${message}\n${m.audioSeconds.toFixed(1)} s of speech decoded in ${m.decodeSeconds.toFixed(2)} s with ${m.threads} thread(s) (real-time factor ${m.rtf.toFixed(3)}); the model loaded in ${m.loadSeconds.toFixed(1)} s.\n`);

@@ -77,10 +77,10 @@ export class ModelSpeeds {
   }
 
   /** The machine's yardstick: measured once (a worker runs the bundled VAD for a fraction of a second), then remembered. */
-  private async yardstick(measure = true): Promise<number | undefined> {
+  private async yardstick(): Promise<number | undefined> {
     const cores = os.availableParallelism();
     const known = readYardstick(this.context.globalState, cores);
-    if (known || !measure) return known?.vadRtf;
+    if (known) return known.vadRtf;
     this.measuring ??= measureMachine(this.speech)
       .then(async (vadRtf) => {
         await writeYardstick(this.context.globalState, { vadRtf, cores, measuredAt: new Date().toISOString() });
@@ -164,7 +164,7 @@ export class ModelSpeeds {
   private async instead(current: string): Promise<{ name: string; installed: boolean } | undefined> {
     const catalog = this.catalog();
     const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
-    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage, await this.yardstick(false));
+    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage, await this.yardstick());
     return name ? { name, installed: this.models.installed().includes(name) } : undefined;
   }
 
