@@ -6,14 +6,16 @@
  * side of the live limit (0.5): the machine is shared.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as path from 'node:path';
 import { loadCatalog } from '../../src/models/catalog';
 import { LIVE_RTF_LIMIT } from '../../src/models/modelSpeed';
 import { voxnote } from '../support/cliRun';
 import { sherpaModel, vadWav } from '../support/sherpaWorker';
 import { sherpaCostLayers } from '../support/sherpaToneModel';
-import { isType, ROOT, TestWorker } from '../support/worker';
+import { CLI, isType, ROOT, TestWorker } from '../support/worker';
 
 interface SpeedJson {
   model: string;
@@ -48,6 +50,19 @@ describe('voxnote speed', () => {
     assert.ok(costly.pick && english.includes(costly.pick), `pick: ${costly.pick}`);
     assert.ok(costly.message.endsWith(`: use it for files; for live dictation pick "${costly.pick}".`), costly.message);
     console.log(`# cost 1: pick ${costly.pick}`);
+  });
+
+  it('Ctrl+C cancels the measurement: nothing is said about the model, exit 130', async () => {
+    const model = sherpaModel('offline', { costLayers: sherpaCostLayers(3) });
+    const child = spawn(process.execPath, [CLI, 'speed', '--model', model], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The model loads in well under this; its 9 s of speech then take about 27 s to decode at one thread.
+    await sleep(3000);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(out, '');
   });
 
   it('the yardstick: the worker times the bundled Silero VAD with no model loaded', async () => {

@@ -23,7 +23,7 @@ import { measureMachine, measureSpeed } from '../speedTest';
 export const TEST_MODEL_SPEED = 'voxnote.testModelSpeed';
 const FIRST_RUN_WAIT_MS = 5000;
 
-/** What the command resolves with (tests and the API read it); undefined when cancelled or impossible. */
+/** What executeCommand resolves with; undefined when cancelled or impossible. */
 export interface SpeedTestOutcome {
   model: string;
   rtf: number;
