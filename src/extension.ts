@@ -71,7 +71,8 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   const keys = engineKeys(context.secrets);
 
   const reportError = errorReporter(log);
-  const speeds = new ModelSpeeds(context, models, speech);
+  // A new measurement sets a new partial cadence: an idle warm worker loads the model with it now.
+  const speeds = new ModelSpeeds(context, models, speech, () => preloadModel() && !dictation.active && dictation.warmUp());
   const firstRun = new FirstRun(models, () => speeds.firstRunOffer());
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));

@@ -39,6 +39,8 @@ export class ModelSpeeds {
     private readonly context: vscode.ExtensionContext,
     private readonly models: ModelStore,
     private readonly speech: SpeechService,
+    /** A model was measured: its partial cadence changed (a warm worker loads it again). */
+    private readonly onMeasured: () => void = () => undefined,
   ) {}
 
   /** The partial cadence for a model folder measured on this machine (EngineChoice reads it). */
@@ -147,6 +149,7 @@ export class ModelSpeeds {
       }
       const { rtf, threads, cores, measuredAt } = measured;
       await writeSpeed(this.context.globalState, model.path, { rtf, threads, cores, measuredAt });
+      this.onMeasured();
       const pick = keepsUpLive(rtf) ? undefined : await this.instead(model.name);
       const message = speedMessage(model.name, rtf, pick?.name);
       void this.say(message, pick);
