@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * voxnote transcribe | listen | devices — the engine from a terminal. It runs
+ * voxnote transcribe | listen | devices | speed — the engine from a terminal. It runs
  * the same worker as the extension, so a libvosk crash is reported, not fatal.
  */
 import * as path from 'path';
@@ -9,6 +9,10 @@ import { CLI_ENGINES, CREDENTIALS, filesAtRealtimePace } from './shared/engines'
 import { engineForModel } from './speech/engineSpec';
 import type { SessionRequest, SpeechFinal, SpeechPartial } from './speech/speechSession';
 import { SpeechService } from './speech/speechService';
+import { measureMachine, measureSpeed } from './speech/speedTest';
+import { catalogPath, FIRST_RUN, loadCatalog } from './models/catalog';
+import { speedMessage, speedVerdict } from './models/modelSpeed';
+import { liveInstead } from './models/recommend';
 import { checkModelFolder } from './shared/modelFolder';
 import { CAPTURE_BACKENDS, isCaptureBackend, type DeviceInfo, type EngineSpec, type Source } from './shared/protocol';
 import { systemAudioHelp } from './shared/systemAudio';
@@ -21,6 +25,7 @@ const USAGE = `Usage:
                  [--model DIR | --engine assemblyai | --engine openai [--server-model NAME]]
                  [--format text|ndjson] [--max-seconds N] [--words]
   voxnote devices [--json]
+  voxnote speed [--model DIR] [--json]   whether the model keeps up with live dictation on this machine
 The model folder may also come from the VOXNOTE_MODEL environment variable.
 --engine assemblyai sends the audio to AssemblyAI's streaming service (cloud), files at real-time pace.
 Its API key comes only from ASSEMBLYAI_API_KEY; ASSEMBLYAI_STREAMING_URL (a full wss:// URL) points
@@ -144,6 +149,31 @@ async function devices(json: boolean): Promise<void> {
   for (const p of problems) out(`note: ${p}\n`);
 }
 
+/** Test Model Speed from a terminal: the same measurement and verdict as the command, nothing recorded. */
+async function speed(values: { model?: string }, json: boolean): Promise<void> {
+  const model = modelOption(values.model);
+  const check = checkModelFolder(model);
+  if (!check.ok) throw new Error(`${check.message} ${check.hint}`);
+  const speech = newService();
+  const abort = new AbortController();
+  process.on('SIGINT', () => abort.abort());
+  const name = path.basename(model);
+  const catalog = loadCatalog(catalogPath(path.join(__dirname, '..', 'models', 'catalog.json')));
+  const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
+  const measured = async () => {
+    const m = await measureSpeed({ speech, engine: engineForModel(model, check), clip: path.join(__dirname, '..', 'media', 'speed-test', 'speech.wav'), signal: abort.signal });
+    if (!m || speedVerdict(m.rtf) === 'live') return { m };
+    // Too slow: the machine's yardstick estimates which catalogue model would keep up (none when it cannot be measured).
+    const vadRtf = await measureMachine(speech).catch(() => undefined);
+    return { m, pick: liveInstead(catalog, name, new Map([[name, m.rtf]]), firstRunLanguage, vadRtf) };
+  };
+  const { m, pick } = await measured().finally(() => speech.shutdown());
+  if (!m) process.exit(130);
+  const message = speedMessage(name, m.rtf, pick);
+  if (json) return void out(JSON.stringify({ model: name, verdict: speedVerdict(m.rtf), message, ...(pick ? { pick } : {}), ...m }) + '\n');
+  out(`${message}\n${m.audioSeconds.toFixed(1)} s of speech decoded in ${m.decodeSeconds.toFixed(2)} s with ${m.threads} thread(s) (real-time factor ${m.rtf.toFixed(3)}); the model loaded in ${m.loadSeconds.toFixed(1)} s.\n`);
+}
+
 const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY });
 
 async function main(argv: string[]): Promise<void> {
@@ -189,6 +219,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'devices':
       return devices(values.json);
+    case 'speed':
+      return speed(values, values.json);
     default:
       throw new UsageError(command ? `unknown command "${command}".` : 'no command given.');
   }

@@ -26,6 +26,7 @@ import { SpeechService } from './speech/speechService';
 import { bindSpeechContext, confirmMicrophoneHandover } from './speech/vscode/speechContext';
 import { registerModelCommands } from './models/commands';
 import { ModelStore } from './models/modelStore';
+import { ModelSpeeds, registerSpeedTest } from './speech/vscode/speedCommand';
 import { MeetingController } from './notes/meetingController';
 import type { SubtitleFormat } from './notes/notesExport';
 import { cancelTranscriptions, exportNotesSubtitles, type RunningTranscription, transcribeAudioFile } from './notes/notesFileCommands';
@@ -70,10 +71,12 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   const keys = engineKeys(context.secrets);
 
   const reportError = errorReporter(log);
-  const firstRun = new FirstRun(models);
+  // A new measurement sets a new partial cadence: an idle warm worker loads the model with it now.
+  const speeds = new ModelSpeeds(context, models, speech, () => preloadModel() && !dictation.active && dictation.warmUp());
+  const firstRun = new FirstRun(models, () => speeds.firstRunOffer());
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
-  const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError });
+  const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError, cadence: (p) => speeds.cadence(p) });
   // Targets and voice commands (issue 17): where finals go, and utterances that are commands.
   const targets = new StartTargets();
   const voiceCommands = new VoiceCommands({ stopDictation: () => dictation.stop(), log });
@@ -150,7 +153,8 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
     ...[...keys.values()].flatMap((k) => k.commands()),
     command('voxnote.selectModel', () => selectModel(models)),
     command('voxnote.chooseModelFolder', () => chooseModelFolder(models)),
-    registerModelCommands(context, models),
+    registerModelCommands(context, models, speeds),
+    registerSpeedTest(speeds),
     meeting,
     new MeetingStatusBar(meeting),
     registerMeetingCommands({ meeting, engines, speech, globalState: context.globalState }),

@@ -16,7 +16,14 @@ import { notify } from '../notify/nextSteps';
 
 const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install Model from Folder or Zip', remove: 'Voxnote: Remove Model' };
 
-export function registerModelCommands(context: vscode.ExtensionContext, models: ModelStore): vscode.Disposable {
+/** Test Model Speed's side: what it recommends on this machine, and the test run after an install. */
+export interface SpeedAdvice {
+  recommend(catalog: readonly CatalogEntry[], language: string): Promise<CatalogEntry | undefined>;
+  /** Measures the model just installed; not awaited, so the person can go on. */
+  testInstalled(): void;
+}
+
+export function registerModelCommands(context: vscode.ExtensionContext, models: ModelStore, speed?: SpeedAdvice): vscode.Disposable {
   let busy = false;
 
   /** Runs one install in a cancellable progress notification; resolves with the installed folder. */
@@ -86,13 +93,28 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const installed = new Set(models.installed());
     const items: Item[] = [];
     let language = '';
-    for (const entry of sortForPicker(entries)) {
+    // Per language, the most accurate model that runs live here (measured or estimated): first, marked.
+    const recommended = new Set<CatalogEntry>();
+    const sorted = sortForPicker(entries);
+    for (const l of new Set(sorted.map((e) => e.language))) {
+      const r = await speed?.recommend(entries, l);
+      if (r) recommended.add(r);
+    }
+    const ordered = sorted.map((e, i) => ({ e, i })).sort((a, b) => (a.e.language === b.e.language ? Number(recommended.has(b.e)) - Number(recommended.has(a.e)) : 0) || a.i - b.i);
+    for (const { e: entry } of ordered) {
       if (entry.language !== language) {
         language = entry.language;
         items.push({ label: language, kind: vscode.QuickPickItemKind.Separator });
       }
-      const tags = [entry.language, formatSize(entry.size), entry.kind, ...(entry.alternative ? ['older or alternative'] : []), ...(installed.has(entry.name) ? ['installed'] : [])];
-      items.push({ label: entry.name, description: tags.join(' · '), detail: `${entry.notes} · ${entry.license}`, entry });
+      const tags = [
+        ...(recommended.has(entry) ? ['runs live on this machine (recommended)'] : []),
+        entry.language,
+        formatSize(entry.size),
+        entry.kind,
+        ...(entry.alternative ? ['older or alternative'] : []),
+        ...(installed.has(entry.name) ? ['installed'] : []),
+      ];
+      items.push({ label: recommended.has(entry) ? `$(star) ${entry.name}` : entry.name, description: tags.join(' · '), detail: `${entry.notes} · ${entry.license}`, entry });
     }
     const pick = await vscode.window.showQuickPick(items, { title: TITLE.download, placeHolder: 'Choose a model to download (small models suit dictation)', matchOnDescription: true, matchOnDetail: true });
     return pick?.entry;
@@ -128,7 +150,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
   }
 
   /** Asks before what is heavy or redundant; false stops the download. */
-  async function confirm(entry: CatalogEntry): Promise<boolean> {
+  async function confirm(entry: CatalogEntry, entries: CatalogEntry[]): Promise<boolean> {
     if (models.installed().includes(entry.name)) {
       const use = 'Use It';
       const again = 'Download Again';
@@ -136,7 +158,8 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       if (pick === use) await activate(entry.name);
       return pick === again;
     }
-    if (entry.kind === 'large') {
+    // A large model recommended for this machine was found to run live here: no warning against it.
+    if (entry.kind === 'large' && (await speed?.recommend(entries, entry.language)) !== entry) {
       const go = 'Download';
       const pick = await vscode.window.showWarningMessage(
         `"${entry.name}" is a large model (${formatSize(entry.size)}). Large models are meant for servers and can need many GB of memory; a small model suits dictation.`,
@@ -157,10 +180,11 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
       return false;
     }
     if (entry.diarization) return downloadDiarization({ ...entry, diarization: entry.diarization });
-    if (!(await confirm(entry))) return false;
+    if (!(await confirm(entry, entries))) return false;
     const folder = await withInstallProgress(`Voxnote: ${entry.name} (${formatSize(entry.size)})`, true, (opts) => downloadModel(entry, models.folder, opts));
     if (!folder) return false;
     await activate(entry.name);
+    speed?.testInstalled();
     return true;
   }
 
@@ -182,6 +206,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const installed = await withInstallProgress(`Voxnote: installing ${source}`, false, (opts) => (how.zip ? installArchive(source, models.folder, opts) : installFolder(source, models.folder, opts)));
     if (!installed) return false;
     await activate(path.basename(installed));
+    speed?.testInstalled();
     return true;
   }
 

@@ -53,6 +53,10 @@ export type EngineSpec =
       maxSegmentSeconds?: number;
       /** Decode threads, from the host's one budget across workers (default: the cores less one, at most 4). */
       threads?: number;
+      /** Non-streaming models: share of one core partials may use, 0 for none (default 0.25; Test Model Speed sets it, models/modelSpeed.ts). */
+      partialShare?: number;
+      /** Non-streaming models: seconds of new speech a partial waits for (default 1). */
+      partialSeconds?: number;
     }
   | AssemblyAIEngineSpec
   | OpenAIEngineSpec;
@@ -139,11 +143,15 @@ export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
       const model = modelFolder('sherpa')(e);
       const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
       const threads = optional(e, 'threads', (t): t is number => Number.isInteger(t) && (t as number) >= 1 && (t as number) <= 64, 'a whole number from 1 to 64');
+      const partialShare = optional(e, 'partialShare', (s): s is number => typeof s === 'number' && s >= 0 && s <= 1, 'a share from 0 to 1');
+      const partialSeconds = optional(e, 'partialSeconds', (s): s is number => typeof s === 'number' && s >= 0.1 && s <= 10, 'a number of seconds from 0.1 to 10');
       return {
         kind: 'sherpa',
         model,
         ...(maxSegmentSeconds !== undefined ? { maxSegmentSeconds } : {}),
         ...(threads !== undefined ? { threads } : {}),
+        ...(partialShare !== undefined ? { partialShare } : {}),
+        ...(partialSeconds !== undefined ? { partialSeconds } : {}),
       };
     },
     label: (spec, name) => name ?? spec.model,

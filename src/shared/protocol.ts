@@ -74,6 +74,8 @@ export type Command =
   /** Liveness: answered with `pong` at once, whatever the session is doing. */
   | { id: number; type: 'ping' }
   | { id: number; type: 'listDevices' }
+  /** Answered with `yardstick`: this machine's speed, from the bundled VAD (no model needed). */
+  | { id: number; type: 'yardstick' }
   | { id: number; type: 'shutdown' };
 
 export interface Word {
@@ -152,6 +154,8 @@ export type EventBody =
   | { type: 'level'; dbfs: number; source: SourceKind }
   | { type: 'progress'; seconds: number; totalSeconds: number }
   | { type: 'devices'; devices: DeviceInfo[]; problems: string[] }
+  /** Seconds the bundled Silero VAD takes per audio second here (one thread). */
+  | { type: 'yardstick'; vadRtf: number }
   | {
       type: 'error';
       code: ErrorCode;
@@ -244,6 +248,7 @@ export function parseCommand(line: string): Command {
         return { id, type: 'stop', ...(m.discard ? { discard: true } : {}) };
       case 'endUtterance':
       case 'listDevices':
+      case 'yardstick':
       case 'shutdown':
       case 'ping':
         return { id, type: m.type };
@@ -257,7 +262,7 @@ export function parseCommand(line: string): Command {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEvent['type']>([
-  'ready', 'started', 'partial', 'final', 'speakers', 'level', 'progress', 'devices', 'error', 'stopped', 'pong',
+  'ready', 'started', 'partial', 'final', 'speakers', 'level', 'progress', 'devices', 'yardstick', 'error', 'stopped', 'pong',
 ]);
 
 /** Host side: one stdout line to an event. The worker is ours, so only the tag and `re` are checked. */

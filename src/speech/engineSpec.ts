@@ -6,8 +6,20 @@
 import type { ModelCheck } from '../shared/modelFolder';
 import type { EngineSpec } from '../shared/protocol';
 
+export interface SherpaOptions {
+  maxSegmentSeconds?: number;
+  /** The partial cadence Test Model Speed's measurement set (models/modelSpeed.ts partialCadence). */
+  cadence?: { partialShare: number; partialSeconds: number };
+}
+
 /** The engine follows from the model: the folder check says which engine reads it. */
-export function engineForModel(model: string, check: Extract<ModelCheck, { ok: true }>, sherpa: { maxSegmentSeconds?: number } = {}): EngineSpec {
+export function engineForModel(model: string, check: Extract<ModelCheck, { ok: true }>, sherpa: SherpaOptions = {}): EngineSpec {
   const kind = (check as { engine?: 'vosk' | 'sherpa' }).engine ?? 'vosk';
-  return kind === 'sherpa' && sherpa.maxSegmentSeconds !== undefined ? { kind, model, maxSegmentSeconds: sherpa.maxSegmentSeconds } : { kind, model };
+  if (kind !== 'sherpa') return { kind, model };
+  return {
+    kind,
+    model,
+    ...(sherpa.maxSegmentSeconds !== undefined ? { maxSegmentSeconds: sherpa.maxSegmentSeconds } : {}),
+    ...(sherpa.cadence ?? {}),
+  };
 }

@@ -58,7 +58,12 @@ export class SpeechLane implements Disposable {
    */
   readonly onWorkerEvent: Event<WorkerEvent> = this.workerEvents.event;
 
-  constructor(private readonly service: SpeechService, readonly name: string) {}
+  constructor(
+    private readonly service: SpeechService,
+    readonly name: string,
+    /** Measures a model as dictation runs it (Test Model Speed): loads with the threads a lane alone gets, for a few seconds, outside the budget. */
+    readonly measures = false,
+  ) {}
 
   /** The worker's process id, while one runs. */
   get pid(): number | undefined {
@@ -178,10 +183,10 @@ export class SpeechService implements Disposable {
   }
 
   /** A lane: one worker kept between its sessions. Disposing it ends its worker. */
-  createLane(name: string, options: { decodes?: boolean } = {}): SpeechLane {
-    const lane = new SpeechLane(this, name);
+  createLane(name: string, options: { decodes?: boolean; measures?: boolean } = {}): SpeechLane {
+    const lane = new SpeechLane(this, name, options.measures);
     this.lanes.add(lane);
-    if (options.decodes ?? true) this.threads.register(lane);
+    if ((options.decodes ?? true) && !options.measures) this.threads.register(lane);
     return lane;
   }
 
@@ -245,7 +250,7 @@ export class SpeechService implements Disposable {
    */
   withThreads(lane: SpeechLane, engine: EngineSpec): EngineSpec {
     if (engine.kind !== 'sherpa') return engine;
-    return { ...engine, threads: this.threads.grant(lane) };
+    return { ...engine, threads: lane.measures ? this.threads.alone : this.threads.grant(lane) };
   }
 
   private changed(): void {

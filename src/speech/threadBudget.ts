@@ -56,6 +56,11 @@ export class ThreadLedger<Lane> {
     this.grants.delete(lane);
   }
 
+  /** What a lane loading with no other lane gets: what dictation alone loads with. */
+  get alone(): number {
+    return grantThreads(this.budget, 1, 0);
+  }
+
   /** Threads granted in all. */
   get total(): number {
     return [...this.grants.values()].reduce((a, b) => a + b, 0);

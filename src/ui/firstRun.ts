@@ -17,21 +17,28 @@ export class FirstRun implements vscode.Disposable {
   private resume?: () => unknown;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly models: ModelStore) {
+  constructor(
+    private readonly models: ModelStore,
+    /** A model recommended for this machine besides FIRST_RUN (Test Model Speed's recommendation), if any. */
+    private readonly recommended: () => Promise<{ model: string; label: string } | undefined> = async () => undefined,
+  ) {
     this.subscription = models.onDidChange(() => this.modelChanged());
   }
 
   /** Offers a model so as to start `purpose` ("dictating"); `resume` runs once one is usable. */
   async offer(purpose: string, resume: () => unknown): Promise<void> {
     this.resume = resume;
+    const recommended = await this.recommended();
+    const downloads = [...(recommended ? [recommended] : []), FIRST_RUN];
     const pick = await vscode.window.showInformationMessage(
       `Voxnote needs a speech model to start ${purpose}. Models run fully offline. ` +
         `Have a Vosk model as a zip? [Install it](${commandLink('voxnote.installModel', 'zip')}). ` +
         `Other languages and sizes: [Download Model…](${commandLink('voxnote.downloadModel')})`,
-      FIRST_RUN.label,
+      ...downloads.map((d) => d.label),
       CHOOSE_FOLDER,
     );
-    if (pick === FIRST_RUN.label) await vscode.commands.executeCommand('voxnote.downloadModel', FIRST_RUN.model);
+    const download = downloads.find((d) => d.label === pick);
+    if (download) await vscode.commands.executeCommand('voxnote.downloadModel', download.model);
     else if (pick === CHOOSE_FOLDER) await chooseModelFolder(this.models);
     // Closed without a choice: what asked for the model is not wanted any more.
     else if (this.resume === resume) this.resume = undefined;

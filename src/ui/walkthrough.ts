@@ -25,6 +25,30 @@ const MODEL_STEP = `${WALKTHROUGH_ID}#model`;
  */
 const open = (options: { toSide?: boolean; inactive?: boolean } = {}) => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, options);
 
+/** How long the first opening waits for an editor to open beside. */
+const FIRST_EDITOR_WAIT_MS = 5000;
+
+/**
+ * Beside the editor a window opens with. Opened beside nothing, the walkthrough's new group
+ * becomes the active one and closes whatever quick pick is open, so it waits for the first
+ * editor (a window restoring its files opens them just after activation), at most a few seconds.
+ */
+function openBesideFirstEditor(): vscode.Disposable {
+  const hasEditor = () => vscode.window.tabGroups.all.some((g) => g.tabs.length > 0);
+  if (hasEditor()) {
+    void open({ toSide: true, inactive: true });
+    return new vscode.Disposable(() => undefined);
+  }
+  const once = (toSide: boolean) => {
+    waiting.dispose();
+    void open({ toSide, inactive: true });
+  };
+  const tabs = vscode.window.tabGroups.onDidChangeTabs(() => hasEditor() && once(true));
+  const timer = setTimeout(() => once(false), FIRST_EDITOR_WAIT_MS);
+  const waiting = vscode.Disposable.from(tabs, { dispose: () => clearTimeout(timer) });
+  return waiting;
+}
+
 /**
  * VS Code opens the walkthroughs of an extension installed while it runs (from its Extensions
  * view) itself, not of one installed before it started (from the command line, or by npm start):
@@ -52,14 +76,16 @@ export function registerWalkthrough(context: vscode.ExtensionContext, models: Mo
     dictated.dispose();
   });
   // Once, beside the editors and without taking the focus; VS Code's own setting can turn it off.
+  let firstOpening: vscode.Disposable | undefined;
   if (!context.globalState.get(OPENED_KEY)) {
     void context.globalState.update(OPENED_KEY, true);
     const wanted = vscode.workspace.getConfiguration('workbench').get('welcomePage.walkthroughs.openOnInstall', true);
-    if (wanted && installedBeforeStart(context)) void open({ toSide: true, inactive: true });
+    if (wanted && installedBeforeStart(context)) firstOpening = openBesideFirstEditor();
   }
   // After the walkthrough's first opening: the settings have been read, and the model step reflects them.
   showModelReady();
   return vscode.Disposable.from(
+    ...(firstOpening ? [firstOpening] : []),
     dictated,
     models.onDidChange(showModelReady),
     vscode.commands.registerCommand('voxnote.getStarted', () => open()),

@@ -14,6 +14,7 @@ import { openCapture } from './capture/open';
 import { CaptureRelay } from './captureRelay';
 import type { Engine } from './engines/engine';
 import { loadEngine } from './engines/registry';
+import { measureVadRtf } from './engines/sherpa/yardstick';
 import { openProtocolOut } from './protocolOut';
 import { Recognition } from './session';
 
@@ -175,6 +176,13 @@ async function handle(cmd: Command, arrivedAt: number): Promise<void> {
     case 'listDevices':
       emit(cmd.id, { type: 'devices', ...(await listDevices()) });
       return;
+    case 'yardstick':
+      try {
+        return emit(cmd.id, { type: 'yardstick', vadRtf: measureVadRtf() });
+      } catch (e) {
+        if (!(e instanceof VoxnoteError)) throw e;
+        return error(cmd.id, { code: e.code, message: e.message, hint: e.hint, fatal: false });
+      }
     case 'shutdown':
       return shutdown();
     case 'ping':

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkModelFolder } from '../../src/shared/modelFolder';
 import { engineForModel } from '../../src/speech/engineSpec';
+import { checkEngineSpec } from '../../src/shared/protocol';
 import { readOnnxSummary } from '../../src/shared/onnxSummary';
 import { offlineModelBytes, STREAMING_METADATA, streamingModelBytes, TOKENS_TXT } from '../support/sherpaToneModel';
 
@@ -53,6 +54,15 @@ describe('sherpa model folders', () => {
     const check = checkModelFolder(dir);
     assert.ok(check.ok);
     assert.deepEqual(engineForModel(dir, check), { kind: 'sherpa', model: dir });
+    // A speed measurement's cadence goes into a sherpa spec (the worker checks it), never into a Vosk one.
+    const cadence = { partialShare: 0, partialSeconds: 1 };
+    assert.deepEqual(engineForModel(dir, check, { cadence }), { kind: 'sherpa', model: dir, ...cadence });
+    assert.deepEqual(checkEngineSpec({ kind: 'sherpa', model: dir, ...cadence }), { kind: 'sherpa', model: dir, ...cadence });
+    assert.throws(() => checkEngineSpec({ kind: 'sherpa', model: dir, partialShare: 2 }), /partialShare/);
+    const vosk = toneModel();
+    const voskCheck = checkModelFolder(vosk);
+    assert.ok(voskCheck.ok);
+    assert.deepEqual(engineForModel(vosk, voskCheck, { cadence }), { kind: 'vosk', model: vosk });
     assert.equal(sherpaCheck(sherpaModel('streaming')).streaming, true);
   });
 

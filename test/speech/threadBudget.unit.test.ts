@@ -60,6 +60,18 @@ test('on 8 cores, dictation alone decodes on 4 threads; with a meeting\'s two tr
   assert.equal(threadsOf(service.withThreads(mic, sherpa)), 3);
 });
 
+test('Test Model Speed measures with the threads dictation alone loads with, and takes none from the budget', async () => {
+  const service = new SpeechService({ workerPath: 'unused', cores: 8 });
+  const dictation = service.createLane('dictation');
+  const speed = service.createLane('speed test', { measures: true });
+  const threadsOf = (spec: ReturnType<SpeechService['withThreads']>) => (spec.kind === 'sherpa' ? spec.threads : undefined);
+  assert.equal(threadsOf(service.withThreads(speed, sherpa)), 4);
+  // Dictation's share is not split with the measurement.
+  assert.equal(threadsOf(service.withThreads(dictation, sherpa)), 4);
+  await speed.shutdown();
+  await dictation.shutdown();
+});
+
 test('only sherpa-onnx specs carry threads: libvosk decodes on one, a cloud engine on none', () => {
   const service = new SpeechService({ workerPath: 'unused', cores: 8 });
   const lane = service.createLane('dictation');

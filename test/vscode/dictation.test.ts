@@ -152,6 +152,8 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'dist/webview/transcript.js',
       'dist/worker.js',
       'koffi/linux_x64/koffi.node',
+      'media/speed-test/README.md',
+      'media/speed-test/speech.wav',
       'media/transcript.css',
       'media/walkthrough/dictation.md',
       'media/walkthrough/meeting.md',

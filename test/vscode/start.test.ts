@@ -201,7 +201,9 @@ describe('npm start on a fresh copy of the project: the workbench a user gets', 
       await input.waitFor({ state: 'visible' });
       await input.fill(`${models.a}/`);
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'graph' }).waitFor(); // the dialog shows the folder
-      await page.keyboard.press('Enter');
+      // The dialog's own button: Enter could open the highlighted `graph` folder instead of accepting this one.
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'Use This Model' }).click();
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
       const status = voxnoteStatusItem(page, 'voxnote.status');
       await waitForItem(status, /Listening/);
       await audio.play('mic', toneWav([0.3, 'open', 0.35, 'file', 1.2, 'save', 0.35, 'run', 1.2], { sampleRate: 48000 }).path);

@@ -33,6 +33,8 @@ export interface EngineChoiceDeps {
   /** No model at all: offer one, then run the command. */
   firstRun(offer: EngineOffer): void;
   reportError(error: { code: string; message: string; hint: string }): void;
+  /** The partial cadence a speed measurement of the model folder set, if it was measured here. */
+  cadence?(modelPath: string): { partialShare: number; partialSeconds: number } | undefined;
 }
 
 const SET_KEY = 'Set API Key';
@@ -46,14 +48,18 @@ export class EngineChoice {
     const model = this.deps.models.resolve();
     if (!model) return void this.deps.firstRun(offer);
     if (!model.check.ok) return void this.deps.reportError({ code: 'bad-model', message: model.check.message, hint: model.check.hint });
-    return { engine: engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }), name: model.name };
+    return { engine: this.spec(model.path, model.check), name: model.name };
   }
 
   /** The local model's engine when `purpose` uses it, without offering anything (a warm worker). */
   preloadable(purpose: EnginePurpose): EngineSpec | undefined {
     if (engineSetting(purpose) !== 'local') return undefined;
     const model = this.deps.models.resolve();
-    return model?.check.ok ? engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() }) : undefined;
+    return model?.check.ok ? this.spec(model.path, model.check) : undefined;
+  }
+
+  private spec(path: string, check: Parameters<typeof engineForModel>[1]): EngineSpec {
+    return engineForModel(path, check, { maxSegmentSeconds: maxSegmentSeconds(), cadence: this.deps.cadence?.(path) });
   }
 
   /** The engine `purpose` is set to; undefined once what is missing was offered. */

@@ -13,7 +13,8 @@ type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => 
 
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
   vosk: loadVosk,
-  sherpa: (spec) => loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds, threads: spec.threads }),
+  sherpa: (spec) =>
+    loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds, threads: spec.threads, partialShare: spec.partialShare, partialSeconds: spec.partialSeconds }),
   assemblyai: loadAssemblyAI,
   openai: loadOpenAI,
 };

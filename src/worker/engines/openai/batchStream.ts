@@ -11,7 +11,7 @@ import { VoxnoteError } from '../../../shared/errors';
 import type { OpenAIEngineSpec } from '../../../shared/engines';
 import type { RecognitionStream, StreamOptions, StreamSink } from '../engine';
 import type { Vad } from '../sherpa/addon';
-import { DEFAULT_PARTIAL_SHARE, SegmentDecoder, SegmentResult, VadStream } from '../sherpa/vadStream';
+import { DEFAULT_PARTIAL_SECONDS, DEFAULT_PARTIAL_SHARE, SegmentDecoder, SegmentResult, VadStream } from '../sherpa/vadStream';
 import { ServerTranscriber } from './transcriber';
 
 const EMPTY: SegmentResult = { text: '', tokens: [], timestamps: [] };
@@ -53,7 +53,7 @@ export function batchStream(spec: OpenAIEngineSpec, vad: Vad, options: StreamOpt
   const transcriber = new ServerTranscriber(spec, prompt, abort.signal, { retrying: (e) => decoder?.retrying(e) });
   decoder = new ServerDecoder(transcriber, sink);
   // The partial cadence follows each request's measured time, so partials come only as often as the server allows.
-  const stream = new VadStream(decoder.decode, vad, options, sink, { maxSegmentSeconds, partialShare: DEFAULT_PARTIAL_SHARE, maxBacklogSeconds: 2 * maxSegmentSeconds });
+  const stream = new VadStream(decoder.decode, vad, options, sink, { maxSegmentSeconds, partialShare: DEFAULT_PARTIAL_SHARE, partialSeconds: DEFAULT_PARTIAL_SECONDS, maxBacklogSeconds: 2 * maxSegmentSeconds });
   return {
     accept: (pcm) => stream.accept(pcm),
     endUtterance: () => stream.endUtterance(),

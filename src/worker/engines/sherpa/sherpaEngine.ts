@@ -12,13 +12,17 @@ import { loadSherpa, OfflineRecognizer, OnlineRecognizer, SherpaAddon } from './
 import { offlineConfig, onlineConfig, vadConfig } from './config';
 import { StreamingStream } from './streamingStream';
 import { modelSegmentLimit } from './segmentLimit';
-import { DEFAULT_PARTIAL_SHARE, SegmentDecoder, VadStream } from './vadStream';
+import { DEFAULT_PARTIAL_SECONDS, DEFAULT_PARTIAL_SHARE, SegmentDecoder, VadStream } from './vadStream';
 
 export interface SherpaEngineOptions {
   /** Longest segment of a non-streaming model, in seconds (default 30). */
   maxSegmentSeconds?: number;
   /** Decode threads (the host's share of its budget; default: the cores less one, at most 4). */
   threads?: number;
+  /** Non-streaming models: share of one core partials may use, 0 for none (default DEFAULT_PARTIAL_SHARE). */
+  partialShare?: number;
+  /** Non-streaming models: seconds of new speech a partial waits for (default DEFAULT_PARTIAL_SECONDS). */
+  partialSeconds?: number;
 }
 
 export const DEFAULT_MAX_SEGMENT_SECONDS = 30;
@@ -79,7 +83,12 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
     } catch (e) {
       throw loadFailed(vad, e);
     }
-    return new VadStream(decode, detector, opts, sink, { maxSegmentSeconds: segmentSeconds, partialShare: DEFAULT_PARTIAL_SHARE, maxBacklogSeconds: 2 * segmentSeconds });
+    return new VadStream(decode, detector, opts, sink, {
+      maxSegmentSeconds: segmentSeconds,
+      partialShare: options.partialShare ?? DEFAULT_PARTIAL_SHARE,
+      partialSeconds: options.partialSeconds ?? DEFAULT_PARTIAL_SECONDS,
+      maxBacklogSeconds: 2 * segmentSeconds,
+    });
   });
 }
 

@@ -36,15 +36,16 @@ export type SegmentDecoder = (samples: Float32Array, purpose: 'partial' | 'final
 export interface VadStreamSettings {
   /** Longest audio one decode gets, in seconds. */
   maxSegmentSeconds: number;
-  /** Share of one core partials may use (0 to 1). */
+  /** Share of one core partials may use (0 to 1; 0: no partials). */
   partialShare: number;
+  /** New audio, in seconds, a partial needs before it is worth decoding again. */
+  partialSeconds: number;
   /** Undecoded audio, in seconds, beyond which `ready()` waits. */
   maxBacklogSeconds: number;
 }
 
 export const DEFAULT_PARTIAL_SHARE = 0.25;
-/** New audio a partial needs before it is worth decoding again. */
-const PARTIAL_MIN_AUDIO = SAMPLE_RATE;
+export const DEFAULT_PARTIAL_SECONDS = 1;
 /** How far before the limit a forced cut looks for the quietest point. */
 const CUT_SEARCH = 3 * SAMPLE_RATE;
 /** How far before the detection a segment starts: what sherpa-onnx's detector keeps (2 windows + the minimum speech). */
@@ -244,8 +245,9 @@ export class VadStream implements RecognitionStream {
   private partialDue(): boolean {
     return (
       this.options.partials &&
+      this.settings.partialShare > 0 &&
       this.open !== undefined &&
-      this.fed - Math.max(this.open, this.lastPartialFed) >= PARTIAL_MIN_AUDIO &&
+      this.fed - Math.max(this.open, this.lastPartialFed) >= this.settings.partialSeconds * SAMPLE_RATE &&
       performance.now() >= this.nextPartialAt
     );
   }
