@@ -18,7 +18,7 @@ const VSCODE_LAYER = [
   '^src/dictation/targets/(startTarget|focusWatch|commandInput|targetDelivery)\\.ts$',
   '^src/dictation/voiceCommands/(voiceCommands|commandListener)\\.ts$',
   '^src/models/(commands|modelStore)\\.ts$',
-  '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles|notesLineSettings|summaryCommand|notesEditCommands)\\.ts$',
+  '^src/notes/(meetingController|meetingDocument|meetingNotices|notesFileCommands|notesFiles|notesLineSettings|summaryCommand|notesEditCommands|speakerCorrection)\\.ts$',
   '^src/speech/vscode/',
   '^src/notify/',
 ];
