@@ -47,7 +47,7 @@ export interface RecognizerOptions {
   levels?: boolean;
 }
 
-export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol } from './engines';
+export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol, TwoPassSpec } from './engines';
 export { checkEngineSpec } from './engines';
 export { ProtocolError } from './protocolError';
 

@@ -8,6 +8,7 @@ import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
 import { loadOpenAI } from './openai/openaiEngine';
 import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
+import { withTwoPass } from './twoPass/twoPassEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
 
@@ -19,6 +20,8 @@ const LOADERS: { [K in EngineKind]: Loader<K> } = {
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */
-export function loadEngine(spec: EngineSpec): Promise<Engine> {
-  return (LOADERS[spec.kind] as Loader<EngineKind>)(spec);
+export async function loadEngine(spec: EngineSpec): Promise<Engine> {
+  const engine = await (LOADERS[spec.kind] as Loader<EngineKind>)(spec);
+  if (!('twoPass' in spec) || !spec.twoPass) return engine;
+  return withTwoPass(engine, spec.twoPass, spec.kind === 'sherpa' ? spec.maxSegmentSeconds : undefined);
 }
