@@ -37,7 +37,7 @@ import { buildToneModel, voskCostLayers } from '../test/support/toneModel';
 import { percentile, procCpuSeconds, procRss, runDirect } from './sherpa';
 
 const RATE = 16000;
-const COSTS = [0.02, 0.1, 0.3];
+export const COSTS = [0.02, 0.1, 0.3];
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
@@ -54,7 +54,7 @@ interface Script {
 
 const WORDS = ['yes', 'no', 'open', 'close', 'file', 'save', 'run', 'stop'];
 /** Utterances of 2, 4 and 6 words (about 3.6 to 8.6 s of speech), for the offline (VAD) path. */
-function offlineScript(count: number): Script {
+export function offlineScript(count: number): Script {
   const utterances = Array.from({ length: count }, (_, i) => Array.from({ length: 2 + 2 * (i % 3) }, (_, j) => WORDS[(i + j) % WORDS.length]));
   const s = vadScript(utterances, { lead: 0.5 });
   return { samples: s.samples, utterances: s.utterances.map((u) => ({ end: u.end, text: u.text })) };
@@ -158,7 +158,7 @@ async function liveTrack(dist: string, engine: EngineSpec, wav: string, script: 
   return { delays, lost, cpuSeconds, backlogPeak };
 }
 
-async function live(dist: string, engine: EngineSpec, wav: string, script: Script, tracks: number) {
+export async function live(dist: string, engine: EngineSpec, wav: string, script: Script, tracks: number) {
   const runs = await Promise.all(Array.from({ length: tracks }, () => liveTrack(dist, engine, wav, script)));
   const delays = runs.flatMap((r) => r.delays);
   const minutes = script.samples.length / RATE / 60;

@@ -3,7 +3,9 @@
  * headless Chromium): the extension loaded from this source tree (its dist/ and
  * node_modules; test/scripts/packagedSherpa.test.ts runs the .vsix's sherpa-onnx), voxnote.model.path on
  * the streaming sherpa tone model, tone speech played into the virtual
- * microphone, the words at the cursor. One code-server for the file.
+ * microphone, the words at the cursor. Then two-pass: voxnote.twoPass.model is an
+ * offline tone model with another word table (FRENCH_TOKENS: it decodes "yes no"
+ * as "oui non"), so the text says which model made it. One code-server for the file.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,11 +14,16 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mappedFiles, workers } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import { FRENCH_TOKENS } from '../support/sherpaToneModel';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
 import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { fileIs, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { fileIs, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const NOTES = 'Meeting notes:\n';
+
+/** Every file under `dir` (the run's logs). */
+const filesUnder = (dir: string): string[] =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
 
 describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', () => {
   let tmp: string;
@@ -36,6 +43,8 @@ describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', (
     server = await startCodeServer({
       env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
       machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
+      // A final model but no speed measured: `auto` keeps two-pass off (user scope: a workspace cannot name the model).
+      settings: { 'voxnote.twoPass.model': sherpaModel('offline', { tokenNames: FRENCH_TOKENS, vad: false }) },
       tmpParent: tmp,
     });
     wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
@@ -66,5 +75,32 @@ describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', (
     await page.keyboard.press('Control+S');
     await fileIs(notes, `${NOTES}Yes no open file`);
     await wb.runCommand('Voxnote: Stop Dictation');
+    await waitUntil('the Voxnote log says why two-pass is off', () => voxnoteLog().includes('Two-pass stays off until Voxnote: Test Model Speed has measured sherpa-tone-streaming and sherpa-tone-offline on this machine.'));
   });
+
+  it('two-pass on: the streaming model\'s words show while speaking; the offline model\'s final replaces them in the document', async () => {
+    const userSettings = path.join(server.userDataDir, 'User', 'settings.json');
+    fs.writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(fs.readFileSync(userSettings, 'utf8')), 'voxnote.twoPass.enabled': 'on' }, null, 2));
+    const page = wb.page;
+    const status = voxnoteStatusItem(page, 'voxnote.status');
+    await waitUntil('VS Code reads the changed user settings', async () => (await wb.runCommand('Voxnote: Start Dictation'), await waitForItem(status, /Listening/), voxnoteLog().includes('Two-pass on')) || (await wb.runCommand('Voxnote: Stop Dictation'), false), 30_000);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n');
+    const spoken = audio.play('mic', sherpaToneWav([0.3, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 1.6], 48000).path);
+    // While speaking: the streaming model's words (English), never the offline model's.
+    await waitForItem(status, /yes/, 10_000);
+    await spoken;
+    await waitForItem(status, /Listening/);
+    await page.keyboard.press('Control+S');
+    await fileIs(notes, `${NOTES}Yes no open file\nOui non ouvrir fichier`);
+    await wb.runCommand('Voxnote: Stop Dictation');
+    assert.match(voxnoteLog(), /Two-pass on \(voxnote\.twoPass\.enabled\): sherpa-tone-streaming for partials, sherpa-tone-offline for finals/);
+  });
+
+  /** The Voxnote output channel's log, as the extension host wrote it. */
+  const voxnoteLog = () =>
+    filesUnder(path.join(server.userDataDir, 'logs'))
+      .filter((f) => /Voxnote\.log$/.test(f))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
 });

@@ -56,6 +56,7 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
     { maxSegmentSeconds: 30, maxBacklogSeconds },
   );
   let decodes = 0;
+  let progress = 0;
   for (const o of ops) {
     if (o.op === 'audio') stream.accept(Buffer.alloc(2 * Math.round(o.seconds * 16000)));
     if (o.op === 'partial') first.partial(`p${utterance}.${++partials}`);
@@ -72,6 +73,10 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
       await flush();
     }
     assert.ok(pending.length <= 1, 'one offline decode at a time');
+    // File progress counts what has its final, and never goes back.
+    const decoded = stream.decodedSeconds();
+    assert.ok(decoded >= progress, `progress went back from ${progress} to ${decoded}`);
+    progress = decoded;
   }
   // The end of input: every pending decode ends (or Cancel made them unheard).
   const finished = stream.finish();
@@ -86,7 +91,7 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
   return { out, notices, utterances: utterance - 1 };
 }
 
-test('any interleaving: every utterance gets one final, in order, from the offline model or else its streaming text; one partial shows at a time', async () => {
+test('any interleaving: every utterance gets one final, in order, from the offline model or else its streaming text; one partial shows at a time; progress never goes back', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(OPS, { maxLength: 40 }), fc.constantFrom(1, 4, 30), async (ops, maxBacklogSeconds) => {
       const { out, utterances } = await run(ops, maxBacklogSeconds);

@@ -53,6 +53,7 @@ export class TwoPassStream implements RecognitionStream {
   private keptStart = 0;
   /** Samples received: session time. */
   private fed = 0;
+  private decodedUpTo = 0;
   /** Where the last utterance's audio ended: the next one starts no earlier. */
   private lastEnd = 0;
   /** jobs[0] is being decoded while `busy`. */
@@ -146,9 +147,14 @@ export class TwoPassStream implements RecognitionStream {
     return new Promise((resolve) => this.room.push(resolve));
   }
 
-  /** Session seconds up to which every utterance has its final. */
+  /**
+   * Session seconds up to which every utterance has its final: all that was
+   * heard while none waits for the offline model, else held where it was (a
+   * waiting utterance began before it; progress never goes back).
+   */
   decodedSeconds(): number {
-    return (this.jobs[0]?.start ?? this.fed) / SAMPLE_RATE;
+    if (!this.jobs.length) this.decodedUpTo = this.fed;
+    return this.decodedUpTo / SAMPLE_RATE;
   }
 
   private onPartial(text: string): void {
