@@ -51,9 +51,14 @@ export class EngineChoice {
 
   constructor(private readonly deps: EngineChoiceDeps) {}
 
-  /** The local model's spec: two-pass with voxnote.twoPass.model when decided so (said in the log when that changes). */
-  private localSpec(model: ResolvedModel & { check: { ok: true } }): EngineSpec {
+  /**
+   * The local model's spec; for dictation, two-pass with voxnote.twoPass.model
+   * when decided so (said in the log when that changes). Meetings and files stay
+   * single pass: two tracks of two models each would oversubscribe small machines.
+   */
+  private localSpec(model: ResolvedModel & { check: { ok: true } }, purpose: EnginePurpose | 'file'): EngineSpec {
     const spec = engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds() });
+    if (purpose !== 'dictation') return spec;
     const settings = readTwoPassSettings();
     const cores = os.availableParallelism();
     const decision = decideTwoPass({
@@ -69,24 +74,24 @@ export class EngineChoice {
   }
 
   /** The local model's engine; undefined once a model was offered or its problem reported. */
-  local(offer: EngineOffer): ChosenEngine | undefined {
+  local(offer: EngineOffer, purpose: EnginePurpose | 'file' = 'file'): ChosenEngine | undefined {
     const model = this.deps.models.resolve();
     if (!model) return void this.deps.firstRun(offer);
     if (!model.check.ok) return void this.deps.reportError({ code: 'bad-model', message: model.check.message, hint: model.check.hint });
-    return { engine: this.localSpec({ ...model, check: model.check }), name: model.name };
+    return { engine: this.localSpec({ ...model, check: model.check }, purpose), name: model.name };
   }
 
   /** The local model's engine when `purpose` uses it, without offering anything (a warm worker). */
   preloadable(purpose: EnginePurpose): EngineSpec | undefined {
     if (engineSetting(purpose) !== 'local') return undefined;
     const model = this.deps.models.resolve();
-    return model?.check.ok ? this.localSpec({ ...model, check: model.check }) : undefined;
+    return model?.check.ok ? this.localSpec({ ...model, check: model.check }, purpose) : undefined;
   }
 
   /** The engine `purpose` is set to; undefined once what is missing was offered. */
   async choose(purpose: EnginePurpose, offer: EngineOffer): Promise<ChosenEngine | undefined> {
     const chosen = SETTING_ENGINES.find((e) => e.value === engineSetting(purpose));
-    if (!chosen) return this.local(offer);
+    if (!chosen) return this.local(offer, purpose);
     const key = this.deps.keys.get(chosen.kind);
     const credential = await key?.get();
     const built = chosen.fromSettings(readSetting, credential);
