@@ -24,6 +24,8 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 export async function twoPassBench(dist: string, work: string) {
   const script = offlineScript(9);
   const french = { ...script, utterances: script.utterances.map((u) => ({ ...u, text: retoken(u.text, FRENCH_TOKENS) })) };
+  // Two-pass on a machine too slow for both: an utterance may keep its streaming text (counted as finalsWithAltText).
+  const twoPassScript = { ...french, utterances: french.utterances.map((u, i) => ({ ...u, alt: script.utterances[i].text })) };
   const wav = writeRepeatedWav(path.join(work, 'twopass.wav'), script.samples, 16000, 1);
   const figures: Record<string, unknown> = {};
   for (const cost of COSTS) {
@@ -34,7 +36,7 @@ export async function twoPassBench(dist: string, work: string) {
     const single = (model: string): EngineSpec => ({ kind: 'sherpa', model, threads: 1 });
     const twoPass: EngineSpec = { kind: 'sherpa', model: streaming, threads: 1, twoPass: { model: offline, threads: 1 } };
     const row = {
-      twoPass: await live(dist, twoPass, wav, french, 1),
+      twoPass: await live(dist, twoPass, wav, twoPassScript, 1),
       streamingOnly: await live(dist, single(streaming), wav, script, 1),
       offlineOnly: await live(dist, single(offline), wav, french, 1),
     };
@@ -43,6 +45,6 @@ export async function twoPassBench(dist: string, work: string) {
   }
   return {
     ...figures,
-    what: `dictation, one worker, ${script.utterances.length} utterances of 2-6 words in ${r3(script.samples.length / 16000)} s played in real time; keys are the decode cost per audio second of each model (both models at that cost in two-pass); twoPass = streaming NeMo CTC tone model for partials + offline TDNN tone model for finals; offlineOnly = that offline model with Silero VAD (its partials are re-decodes); finals counted only when they are the expected model's text`,
+    what: `dictation, one worker, ${script.utterances.length} utterances of 2-6 words in ${r3(script.samples.length / 16000)} s played in real time; keys are the decode cost per audio second of each model (both models at that cost in two-pass); twoPass = streaming NeMo CTC tone model for partials + offline TDNN tone model for finals; offlineOnly = that offline model with Silero VAD (its partials are re-decodes); finals counted only when they are the expected model's text (two-pass: the offline text, or the streaming text kept by an utterance that waited over 2 s for the offline model, counted in finalsWithAltText)`,
   };
 }

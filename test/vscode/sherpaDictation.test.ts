@@ -83,9 +83,17 @@ describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', (
     fs.writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(fs.readFileSync(userSettings, 'utf8')), 'voxnote.twoPass.enabled': 'on' }, null, 2));
     const page = wb.page;
     const status = voxnoteStatusItem(page, 'voxnote.status');
-    await waitUntil('VS Code reads the changed user settings', async () => (await wb.runCommand('Voxnote: Start Dictation'), await waitForItem(status, /Listening/), voxnoteLog().includes('Two-pass on')) || (await wb.runCommand('Voxnote: Stop Dictation'), false), 30_000);
     await page.keyboard.press('Control+End');
-    await page.keyboard.type('\n');
+    await page.keyboard.press('Enter');
+    // VS Code reads the changed settings file within moments; the engine is chosen at each start.
+    await waitUntil('a dictation that starts two-pass', async () => {
+      await wb.runCommand('Voxnote: Start Dictation');
+      await waitForItem(status, /Listening/);
+      if (voxnoteLog().includes('Two-pass on')) return true;
+      await wb.runCommand('Voxnote: Stop Dictation');
+      await waitForItem(status, /^Voxnote$/);
+      return false;
+    }, 30_000);
     const spoken = audio.play('mic', sherpaToneWav([0.3, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 1.6], 48000).path);
     // While speaking: the streaming model's words (English), never the offline model's.
     await waitForItem(status, /yes/, 10_000);

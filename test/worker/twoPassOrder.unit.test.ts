@@ -10,14 +10,15 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { RecognitionStream, StreamSink } from '../../src/worker/engines/engine';
 import type { SegmentResult } from '../../src/worker/engines/sherpa/vadStream';
-import { TwoPassStream } from '../../src/worker/engines/twoPass/twoPassStream';
+import { LIVE_WAIT_MS, TwoPassStream } from '../../src/worker/engines/twoPass/twoPassStream';
 
 type Op =
   | { op: 'audio'; seconds: number }
   | { op: 'partial' }
   | { op: 'endpoint' }
   | { op: 'settle'; fail: boolean; empty: boolean }
-  | { op: 'cancel' };
+  | { op: 'cancel' }
+  | { op: 'wait'; ms: number };
 
 const OPS = fc.oneof(
   fc.record({ op: fc.constant('audio' as const), seconds: fc.double({ min: 0.1, max: 4, noNaN: true }) }),
@@ -25,11 +26,12 @@ const OPS = fc.oneof(
   fc.record({ op: fc.constant('endpoint' as const) }),
   fc.record({ op: fc.constant('settle' as const), fail: fc.boolean(), empty: fc.boolean() }),
   fc.record({ op: fc.constant('cancel' as const) }),
+  fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
 );
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function run(ops: Op[], maxBacklogSeconds: number) {
+async function run(ops: Op[], maxBacklogSeconds: number, live?: { clock: { ms: number } }) {
   const out: Array<{ type: 'partial' | 'final'; text: string }> = [];
   const notices: string[] = [];
   const sink: StreamSink = {
@@ -51,9 +53,9 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
   const stream = await TwoPassStream.open(
     async (s) => ((first = s), firstPass),
     () => new Promise((resolve, reject) => pending.push({ resolve, reject })),
-    { partials: true },
+    { partials: true, live: !!live },
     sink,
-    { maxSegmentSeconds: 30, maxBacklogSeconds },
+    { maxSegmentSeconds: 30, maxBacklogSeconds, now: live && (() => live.clock.ms) },
   );
   let decodes = 0;
   let progress = 0;
@@ -65,6 +67,7 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
       stream.endUtterance();
     }
     if (o.op === 'cancel') stream.discardPending();
+    if (o.op === 'wait' && live) live.clock.ms += o.ms;
     if (o.op === 'settle' && pending.length) {
       const d = pending.shift()!;
       decodes++;
@@ -93,8 +96,8 @@ async function run(ops: Op[], maxBacklogSeconds: number) {
 
 test('any interleaving: every utterance gets one final, in order, from the offline model or else its streaming text; one partial shows at a time; progress never goes back', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(OPS, { maxLength: 40 }), fc.constantFrom(1, 4, 30), async (ops, maxBacklogSeconds) => {
-      const { out, utterances } = await run(ops, maxBacklogSeconds);
+    fc.asyncProperty(fc.array(OPS, { maxLength: 40 }), fc.constantFrom(1, 4, 30), fc.boolean(), async (ops, maxBacklogSeconds, live) => {
+      const { out, utterances } = await run(ops, maxBacklogSeconds, live ? { clock: { ms: 0 } } : undefined);
       const finals = out.filter((e) => e.type === 'final');
       // Nothing lost, nothing repeated: utterance k's final is o* (offline) or s<k> (its streaming text).
       assert.equal(finals.length, utterances);
@@ -156,4 +159,28 @@ test('live audio cannot wait: past twice the bound, waiting utterances keep thei
   // The first decode was under way throughout; the rest but the newest fell back to their streaming text.
   assert.deepEqual(finals.slice(1, 9), ['s2', 's3', 's4', 's5', 's6', 's7', 's8', 's9']);
   assert.equal(notices.filter((n) => /decodes more slowly than you speak/.test(n)).length, 1);
+});
+
+test('live audio: an utterance that waited over LIVE_WAIT_MS for the offline model keeps its streaming text; a fresh one is decoded', async () => {
+  const clock = { ms: 0 };
+  const settle: Op = { op: 'settle', fail: false, empty: false };
+  const { out, notices } = await run(
+    [
+      { op: 'audio', seconds: 2 },
+      { op: 'endpoint' },
+      { op: 'audio', seconds: 2 },
+      { op: 'endpoint' },
+      { op: 'wait', ms: LIVE_WAIT_MS + 1 },
+      { op: 'audio', seconds: 2 },
+      { op: 'endpoint' },
+      // The first decode ends: the second utterance waited too long, the third is fresh.
+      settle,
+      settle,
+    ],
+    30,
+    { clock },
+  );
+  // The end of input's utterance has no audio of its own: its (empty-handed) streaming text stands.
+  assert.deepEqual(out.filter((e) => e.type === 'final').map((e) => e.text), ['o1', 's2', 'o2', 's4']);
+  assert.equal(notices.length, 1);
 });

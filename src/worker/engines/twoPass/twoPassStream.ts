@@ -10,8 +10,9 @@
  *   streaming text stays shown and the next utterance's partials are held
  *   (the newest is shown once the finals are out).
  * - The queue is bounded: `ready()` makes a file wait for room; live audio
- *   cannot wait, so past twice that the oldest waiting utterances keep their
- *   streaming text (said once), and latency stays bounded.
+ *   cannot wait, so an utterance that waited LIVE_WAIT_MS for the offline model
+ *   (or past twice the room) keeps its streaming text (said once): the delay
+ *   of a final stays bounded on a machine too slow for both models.
  * - Nothing is lost: an offline failure, an empty offline text, an utterance
  *   longer than the offline model decodes, and Cancel (`discardPending`) all
  *   keep the streaming text.
@@ -27,12 +28,16 @@ export interface TwoPassSettings {
   maxSegmentSeconds: number;
   /** Speech waiting for the offline model, in seconds, beyond which `ready()` waits. */
   maxBacklogSeconds: number;
+  /** Milliseconds clock (default performance.now; tests pass their own). */
+  now?: () => number;
 }
 
 /** Audio kept before the streaming model's utterance start: its timestamps lag the speech a little. */
 const LEAD_IN = Math.round(0.3 * SAMPLE_RATE);
 /** Audio kept after its end: the last word's tail. */
 const TAIL = Math.round(0.3 * SAMPLE_RATE);
+/** Live audio: an utterance that waited this long for the offline model to start on it keeps its streaming text. */
+export const LIVE_WAIT_MS = 2000;
 /** How long after speech an endpoint can come (sherpa-onnx's rule 1: 2.4 s of silence), and then some. */
 const ENDPOINT_LAG = 4 * SAMPLE_RATE;
 
@@ -44,6 +49,8 @@ interface Job {
   /** Undefined: keep the streaming text without decoding (too long for the offline model, or the queue overflowed). */
   samples?: Float32Array;
   size: number;
+  /** performance.now() at the streaming model's endpoint. */
+  endpointAt: number;
 }
 
 export class TwoPassStream implements RecognitionStream {
@@ -94,6 +101,10 @@ export class TwoPassStream implements RecognitionStream {
     private readonly sink: StreamSink,
     private readonly settings: TwoPassSettings,
   ) {}
+
+  private now(): number {
+    return this.settings.now?.() ?? performance.now();
+  }
 
   private get maxSegment(): number {
     return Math.floor(this.settings.maxSegmentSeconds * SAMPLE_RATE);
@@ -193,11 +204,11 @@ export class TwoPassStream implements RecognitionStream {
       else if (start === said && lastWord && at(lastWord.start) + TAIL < start + this.maxSegment) end = start + this.maxSegment;
       else {
         this.sayOnce('saidTooLong', new VoxnoteError('decoding-behind', `An utterance was longer than the final model decodes at once (${this.settings.maxSegmentSeconds} s): it keeps the live model's text.`, 'Pause between sentences now and then, or use push-to-talk.', false));
-        return { first, start, size: 0 };
+        return { first, start, size: 0, endpointAt: 0 };
       }
     }
-    if (end <= start) return { first, start, size: 0 };
-    return { first, start, samples: this.audio(start, end), size: end - start };
+    if (end <= start) return { first, start, size: 0, endpointAt: 0 };
+    return { first, start, samples: this.audio(start, end), size: end - start, endpointAt: this.now() };
   }
 
   /** Live audio cannot wait: past twice the bound, the oldest waiting utterances keep their streaming text. */
@@ -206,14 +217,19 @@ export class TwoPassStream implements RecognitionStream {
     for (let i = this.busy ? 1 : 0; this.backlog > cap && i < this.jobs.length - 1; i++) {
       const job = this.jobs[i];
       if (!job.samples) continue;
-      job.samples = undefined;
-      this.backlog -= job.size;
-      job.size = 0;
-      this.sayOnce(
-        'saidBehind',
-        new VoxnoteError('decoding-behind', 'The final model decodes more slowly than you speak: some utterances keep the live model\'s text.', 'Turn voxnote.twoPass.enabled to "off", or choose a faster final model (Voxnote: Test Model Speed says which run live here).', false),
-      );
+      this.keepStreamingText(job);
     }
+  }
+
+  /** The offline model is too far behind for this utterance: it keeps its streaming text. */
+  private keepStreamingText(job: Job): void {
+    job.samples = undefined;
+    this.backlog -= job.size;
+    job.size = 0;
+    this.sayOnce(
+      'saidBehind',
+      new VoxnoteError('decoding-behind', 'The final model decodes more slowly than you speak: some utterances keep the live model\'s text.', 'Turn voxnote.twoPass.enabled to "off", or choose a faster final model (Voxnote: Test Model Speed says which run live here).', false),
+    );
   }
 
   private sayOnce(flag: 'saidBehind' | 'saidFailed' | 'saidTooLong', notice: VoxnoteError): void {
@@ -226,6 +242,7 @@ export class TwoPassStream implements RecognitionStream {
   private pump(): void {
     while (!this.busy && this.jobs.length) {
       const job = this.jobs[0];
+      if (job.samples && this.options.live && this.now() - job.endpointAt > LIVE_WAIT_MS) this.keepStreamingText(job);
       if (!job.samples || this.discarded) {
         this.deliver(job.first);
         continue;
