@@ -83,7 +83,7 @@ function streamingScript(count: number): Script {
 // ---------------------------------------------------------------------------
 // What the knob gives: decode CPU per audio second, plain loops in this process.
 
-function measureSherpa(kind: SherpaToneKind, model: string, script: Script): number {
+export function measureSherpa(kind: SherpaToneKind, model: string, script: Script): number {
   const check = checkSherpaFolder(model);
   if (!check.ok) throw new Error(check.message);
   const sherpa = loadSherpa() as unknown as Record<string, any>;
@@ -125,6 +125,8 @@ interface TrackRun {
   lost: string[];
   /** Utterances whose final was their `alt` text. */
   alts: number;
+  /** Codes of non-fatal errors. */
+  notices: string[];
   cpuSeconds: number;
   backlogPeak: number;
 }
@@ -144,7 +146,17 @@ async function liveTrack(dist: string, engine: EngineSpec, wav: string, script: 
     // Progress counts decoded audio: what has played and is not decoded yet is the backlog.
     if (e.type === 'progress' && t0) backlogPeak = Math.max(backlogPeak, (now - t0) / 1000 - e.seconds);
   });
-  await client.request({ type: 'start', engine, source: { kind: 'file', path: wav, realtime: true }, options: { partials: true, levels: true } }, 'stopped', 600000);
+  // A non-fatal error (a notice such as decoding-behind) is counted, not the end of the run.
+  const notices: string[] = [];
+  const stopped = new Promise<void>((resolve, reject) =>
+    client.onEvent((e) => {
+      if (e.type === 'stopped') resolve();
+      if (e.type === 'error' && e.fatal) reject(new Error(`${e.code}: ${e.message}`));
+      else if (e.type === 'error') notices.push(e.code);
+    }),
+  );
+  client.send({ type: 'start', engine, source: { kind: 'file', path: wav, realtime: true }, options: { partials: true, levels: true } });
+  await stopped;
   const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;
   await client.shutdown();
   const delays: number[] = [];
@@ -160,7 +172,7 @@ async function liveTrack(dist: string, engine: EngineSpec, wav: string, script: 
       f = at + 1;
     }
   }
-  return { delays, lost, alts, cpuSeconds, backlogPeak };
+  return { delays, lost, alts, notices, cpuSeconds, backlogPeak };
 }
 
 export async function live(dist: string, engine: EngineSpec, wav: string, script: Script, tracks: number) {
@@ -172,6 +184,7 @@ export async function live(dist: string, engine: EngineSpec, wav: string, script
     cpuSecondsPerAudioMinute: r3(runs.reduce((n, r) => n + r.cpuSeconds, 0) / minutes),
     decodeBacklogPeakSeconds: r3(Math.max(...runs.map((r) => r.backlogPeak))),
     lost: runs.flatMap((r) => r.lost),
+    notices: runs.flatMap((r) => r.notices),
     ...(script.utterances.some((u) => u.alt) ? { finalsWithAltText: runs.reduce((n, r) => n + r.alts, 0) } : {}),
   };
 }
