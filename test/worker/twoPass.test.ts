@@ -6,10 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { EngineSpec, WorkerEvent } from '../../src/shared/protocol';
-import { FRENCH_TOKENS, retoken, sherpaCostLayers } from '../support/sherpaToneModel';
+import { FRENCH_TOKENS, retoken, sherpaCostLayers, SHERPA_TONE_VOCABULARY, sherpaToneScript } from '../support/sherpaToneModel';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
-import { isType, TestWorker } from '../support/worker';
+import { encodeWav, toneScript } from '../support/toneAudio';
+import { isType, tempDir, TestWorker, toneModel } from '../support/worker';
 
 /** Three utterances, 2 s apart: longer than the streaming model's 1.2 s endpoint rule. */
 const SCRIPT = [0.5, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 2, 'hello', 3];
@@ -139,6 +142,32 @@ describe('two-pass recognition (streaming partials, offline finals)', () => {
       assert.equal(error.code, 'bad-model');
       assert.match(error.message, /final model .* is a streaming model/);
       assert.match(error.hint, /voxnote\.twoPass\.model/);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a Vosk first pass: partials from libvosk, finals from the offline model, in order', async () => {
+    // Vosk's tone words and the sherpa tones of the same words, started together: each model hears its own
+    // (and some of the other's: the offline model reads two tones of a Vosk word as words too), so the check
+    // is which word table each text comes from.
+    const sherpa = sherpaToneScript([0.5, 'yes', 0.3, 'no', 2, 'no', 0.3, 'yes', 2]);
+    const vosk = toneScript([0.5, 'yes', 0.35, 'no', 2.05, 'no', 0.35, 'yes', 2.05]);
+    const mix = new Float32Array(Math.max(sherpa.samples.length, vosk.samples.length));
+    for (let i = 0; i < mix.length; i++) mix[i] = 0.5 * ((sherpa.samples[i] ?? 0) + (vosk.samples[i] ?? 0));
+    const wav = path.join(tempDir('mix'), 'mix.wav');
+    fs.writeFileSync(wav, encodeWav(mix, 16000, 'pcm16'));
+    const w = new TestWorker();
+    try {
+      w.send({ type: 'start', engine: { kind: 'vosk', model: toneModel(), twoPass: { model: french, threads: 1 } }, source: { kind: 'file', path: wav } });
+      await w.waitFor(isType('stopped'), 30000);
+      const frenchWords = new Set(Object.keys(SHERPA_TONE_VOCABULARY).map((word) => retoken(word, FRENCH_TOKENS)));
+      const finals = w.of('final');
+      assert.deepEqual(finals.map((f) => f.utteranceId), [1, 2]);
+      for (const f of finals) for (const word of f.text.split(' ')) assert.ok(frenchWords.has(word), `final "${f.text}" is the offline model's`);
+      for (const p of w.of('partial')) for (const word of p.text.split(' ')) assert.ok(['yes', 'no'].includes(word), `partial "${p.text}" is libvosk's`);
+      assert.deepEqual([...new Set(w.of('partial').map((p) => p.utteranceId))], [1, 2]);
+      assert.equal(w.of('error').length, 0);
     } finally {
       await w.close();
     }
