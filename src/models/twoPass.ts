@@ -5,6 +5,7 @@
  * when both models were measured on this machine and together keep up with
  * live speech. No VS Code API here.
  */
+import * as path from 'path';
 import type { ModelCheck } from '../shared/modelFolder';
 import type { TwoPassSetting } from '../shared/settings';
 import { keepsUpLive, LIVE_RTF_LIMIT, type ModelSpeed } from './modelSpeed';
@@ -23,6 +24,15 @@ export interface TwoPassInput {
 
 /** On, with the final model's folder; or off, with why when the person asked for it (undefined: nothing to say). */
 export type TwoPassDecision = { on: true; finalModel: string; why: string } | { on: false; why?: string };
+
+/**
+ * voxnote.twoPass.model as a folder: the name of a model installed with
+ * Download Model… (as Select Model lists it), else a folder path as given.
+ * Test Model Speed keys its records by folder, so an installed name finds them.
+ */
+export function finalModelFolder(setting: string, installed: { folder: string; names: readonly string[] }): string {
+  return installed.names.includes(setting) ? path.join(installed.folder, setting) : setting;
+}
 
 const name = (folder: string) => folder.split(/[\\/]/).filter(Boolean).pop() ?? folder;
 const rtf = (s: ModelSpeed) => s.rtf.toFixed(2);

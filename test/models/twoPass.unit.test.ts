@@ -1,8 +1,9 @@
 /** When two-pass dictation is on, and what the Voxnote log says when it is not (models/twoPass.ts). */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ModelSpeed } from '../../src/models/modelSpeed';
-import { decideTwoPass, TwoPassInput } from '../../src/models/twoPass';
+import { decideTwoPass, finalModelFolder, TwoPassInput } from '../../src/models/twoPass';
 import type { ModelCheck } from '../../src/shared/modelFolder';
 import type { SherpaModel } from '../../src/shared/sherpaModelFolder';
 
@@ -67,5 +68,11 @@ describe('two-pass decision', () => {
       assert.equal(d.on, false);
       assert.match(d.why!, why);
     }
+  });
+
+  it('the final model setting names an installed model, or else is a folder', () => {
+    const installed = { folder: '/storage/models', names: ['sherpa-onnx-whisper-base.en', 'vosk-model-small-en-us-0.15'] };
+    assert.equal(finalModelFolder('sherpa-onnx-whisper-base.en', installed), path.join('/storage/models', 'sherpa-onnx-whisper-base.en'));
+    assert.equal(finalModelFolder('/opt/models/parakeet', installed), '/opt/models/parakeet');
   });
 });

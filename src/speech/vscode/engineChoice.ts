@@ -10,7 +10,7 @@ import * as os from 'os';
 import { EnginePurpose, engineSetting, maxSegmentSeconds, readSetting, readTwoPassSettings, updateSetting } from '../../config';
 import type { ModelStore, ResolvedModel } from '../../models/modelStore';
 import { readSpeed, type SpeedMemento } from '../../models/modelSpeed';
-import { decideTwoPass } from '../../models/twoPass';
+import { decideTwoPass, finalModelFolder } from '../../models/twoPass';
 import { checkModelFolder } from '../../shared/modelFolder';
 import { engineLabel, SETTING_ENGINES } from '../../shared/engines';
 import type { EngineSpec } from '../../shared/protocol';
@@ -64,7 +64,7 @@ export class EngineChoice {
     const decision = decideTwoPass({
       setting: settings.setting,
       model,
-      finalModel: settings.model,
+      finalModel: settings.model && finalModelFolder(settings.model, { folder: this.deps.models.folder, names: this.deps.models.installed() }),
       checkFolder: checkModelFolder,
       speed: (folder) => readSpeed(this.deps.speeds, folder, cores),
     });
