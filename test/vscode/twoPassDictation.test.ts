@@ -15,7 +15,7 @@ import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { FRENCH_TOKENS } from '../support/sherpaToneModel';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
 import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { fileIs, itemText, voxnoteLog, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { fileIs, ghostTexts, itemText, voxnoteLog, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const NOTES = 'Notes:\n';
 
@@ -61,8 +61,12 @@ describe('two-pass dictation in a real VS Code (code-server)', () => {
     await waitForItem(status, /Listening/);
     const shown = new Set<string>();
     let speaking = true;
+    const ghosts = new Set<string>();
     const watch = (async () => {
-      while (speaking) shown.add(await itemText(status));
+      while (speaking) {
+        shown.add(await itemText(status));
+        for (const g of await ghostTexts(page)) ghosts.add(g);
+      }
     })();
     await audio.play('mic', sherpaToneWav([0.3, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 1.6], 48000).path);
     await waitForItem(status, /Listening/);
@@ -75,6 +79,8 @@ describe('two-pass dictation in a real VS Code (code-server)', () => {
     const partials = [...shown].filter((t) => !/Listening|Voxnote/.test(t));
     assert.ok(partials.some((t) => /yes no/.test(t)) && partials.some((t) => /open file/.test(t)), JSON.stringify(partials));
     assert.ok(!partials.some((t) => /oui|ouvrir/.test(t)), JSON.stringify(partials));
+    // The same at the cursor: ghost text of the streaming model's words, replaced by the final.
+    assert.ok([...ghosts].some((g) => /yes no/.test(g)) && ![...ghosts].some((g) => /oui|ouvrir/.test(g)), JSON.stringify([...ghosts]));
     assert.match(voxnoteLog(server.userDataDir), /Two-pass on \(voxnote\.twoPass\.enabled\): sherpa-tone-streaming for partials, sherpa-tone-offline for finals/);
   });
 });

@@ -108,3 +108,11 @@ export const voxnoteLog = (userDataDir: string): string =>
     .filter((f) => /Voxnote\.log$/.test(f))
     .map((f) => fs.readFileSync(f, 'utf8'))
     .join('\n');
+
+/** The contents of the ghost text decorations in the focused editor (their `::after` text). */
+export async function ghostTexts(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('.monaco-editor.focused .view-lines span')]
+    .map((el) => getComputedStyle(el, '::after').content)
+    .filter((c) => c && c !== 'none' && c !== 'normal')
+    .map((c) => JSON.parse(c))`);
+}
