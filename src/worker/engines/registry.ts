@@ -8,7 +8,6 @@ import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
 import { loadOpenAI } from './openai/openaiEngine';
 import { loadSherpaEngine } from './sherpa/sherpaEngine';
 import { loadVosk } from './vosk/voskEngine';
-import { withTwoPass } from './twoPass/twoPassEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
 
@@ -23,5 +22,7 @@ const LOADERS: { [K in EngineKind]: Loader<K> } = {
 export async function loadEngine(spec: EngineSpec): Promise<Engine> {
   const engine = await (LOADERS[spec.kind] as Loader<EngineKind>)(spec);
   if (!('twoPass' in spec) || !spec.twoPass) return engine;
+  // Only a two-pass spec needs its code.
+  const { withTwoPass } = await import('./twoPass/twoPassEngine');
   return withTwoPass(engine, spec.twoPass, spec.kind === 'sherpa' ? spec.maxSegmentSeconds : undefined);
 }
