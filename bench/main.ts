@@ -11,6 +11,7 @@
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
  * - speed: Test Model Speed's measured real-time factor and verdict at three knob costs, and the yardstick (bench/speedTest.ts).
+ * - twopass: two-pass dictation beside streaming-only and offline-only, at those costs (bench/twoPass.ts).
  * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
  * - notes: meeting-notes figures (bench/notes.ts); order: the time-order hold at real time (also with notes).
  * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
@@ -40,6 +41,7 @@ import { serverBench } from './server';
 import { summaryBench } from './summary';
 import { sherpaBench, sherpaDirect } from './sherpa';
 import { targetsBench } from './targets';
+import { twoPassBench } from './twoPass';
 
 const DIST = __dirname;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-bench-'));
@@ -210,6 +212,7 @@ async function main(): Promise<void> {
     ...(sherpa ? { sherpa } : {}),
     ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
     ...(want('speed') ? { speedTest: await speedTestBench(DIST, work) } : {}),
+    ...(want('twopass') ? { twoPass: await twoPassBench(DIST, work) } : {}),
     ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),

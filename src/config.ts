@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isCaptureBackend, type CaptureBackend, type DiarizationOptions, type MicSource } from './shared/protocol';
 import type { SettingReader } from './shared/engines';
-import { EngineSettingValue, FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS } from './shared/settings';
+import { EngineSettingValue, FormatOptions, inWorkspace, PushToTalkMode, SettingName, SETTING_DEFAULTS, TwoPassSetting } from './shared/settings';
 
 const section = () => vscode.workspace.getConfiguration('voxnote');
 /** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
@@ -132,6 +132,12 @@ export const engineSetting = (purpose: EnginePurpose): EngineSettingValue => rea
 export const readSetting: SettingReader = (name) => read(section(), name);
 
 export const preloadModel = (): boolean => read(section(), 'preloadModel');
+/** voxnote.twoPass.*: user settings only (the final model is a folder the engine reads). */
+export function readTwoPassSettings(): { setting: TwoPassSetting; model: string } {
+  const c = section();
+  const user = <K extends 'twoPass.enabled' | 'twoPass.model'>(key: K): Value<K> => c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key];
+  return { setting: user('twoPass.enabled'), model: user('twoPass.model').trim() };
+}
 export const partialLength = (): number => read(section(), 'statusBar.partialLength');
 /** sherpa-onnx offline models: the longest speech segment decoded at once (cost stays linear in the recording). */
 export const maxSegmentSeconds = (): number => read(section(), 'model.maxSegmentSeconds');

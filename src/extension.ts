@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
   const firstRun = new FirstRun(models, () => speeds.firstRunOffer());
 
   const again = (offer: EngineOffer) => () => vscode.commands.executeCommand(offer.command, ...(offer.args ?? []));
-  const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError, cadence: (p) => speeds.cadence(p) });
+  const engines = new EngineChoice({ models, keys, firstRun: (offer) => void firstRun.offer(offer.purpose, again(offer)), reportError, cadence: (p) => speeds.cadence(p), speeds: context.globalState, log });
   // Targets and voice commands (issue 17): where finals go, and utterances that are commands.
   const targets = new StartTargets();
   const voiceCommands = new VoiceCommands({ stopDictation: () => dictation.stop(), log });

@@ -43,12 +43,24 @@ export interface OpenAIEngineSpec {
   protocol?: ServerProtocol;
 }
 
+/**
+ * Two-pass recognition: the engine's streaming model shows partials, this
+ * offline sherpa-onnx model (Whisper, Parakeet…) decodes each utterance again for its final.
+ */
+export interface TwoPassSpec {
+  /** The offline model folder. */
+  model: string;
+  /** Its decode threads, from the host's one budget (the first pass has the spec's own). */
+  threads?: number;
+}
+
 /** Which engine a session runs on, and its settings. */
 export type EngineSpec =
-  | { kind: 'vosk'; model: string }
+  | { kind: 'vosk'; model: string; twoPass?: TwoPassSpec }
   | {
       kind: 'sherpa';
       model: string;
+      twoPass?: TwoPassSpec;
       /** Non-streaming models: the longest speech segment, in seconds, before it is closed (default 30). */
       maxSegmentSeconds?: number;
       /** Decode threads, from the host's one budget across workers (default: the cores less one, at most 4). */
@@ -126,13 +138,24 @@ const modelFolder = (kind: string) => (e: Record<string, unknown>): string => {
   return e.model;
 };
 
+const threadCount = (t: unknown): t is number => Number.isInteger(t) && (t as number) >= 1 && (t as number) <= 64;
+
+/** The optional `twoPass` of a local engine: an offline model folder, and its threads. */
+function twoPass(e: Record<string, unknown>): { twoPass?: TwoPassSpec } {
+  const t = optional(e, 'twoPass', (v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v), 'an object such as {"model":"/path"}');
+  if (!t) return {};
+  if (!isString(t.model)) throw new ProtocolError('engine "twoPass" needs a "model" folder');
+  const threads = optional(t, 'threads', threadCount, 'a whole number from 1 to 64');
+  return { twoPass: { model: t.model, ...(threads !== undefined ? { threads } : {}) } };
+}
+
 const ASSEMBLYAI_KEY_TITLE = 'Set AssemblyAI API Key';
 const SERVER_KEY_TITLE = 'Set Server API Key';
 const CREDENTIAL_CODES = ['credential-missing', 'credential-rejected'] as const;
 
 export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
   vosk: {
-    check: (e) => ({ kind: 'vosk', model: modelFolder('vosk')(e) }),
+    check: (e) => ({ kind: 'vosk', model: modelFolder('vosk')(e), ...twoPass(e) }),
     label: (spec, name) => name ?? spec.model,
     describe: (spec) => `the model at ${spec.model}`,
     audioGoesTo: () => undefined,
@@ -142,7 +165,7 @@ export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
     check: (e) => {
       const model = modelFolder('sherpa')(e);
       const maxSegmentSeconds = optional(e, 'maxSegmentSeconds', (s): s is number => typeof s === 'number' && s >= 1 && s <= 600, 'a number of seconds from 1 to 600');
-      const threads = optional(e, 'threads', (t): t is number => Number.isInteger(t) && (t as number) >= 1 && (t as number) <= 64, 'a whole number from 1 to 64');
+      const threads = optional(e, 'threads', threadCount, 'a whole number from 1 to 64');
       const partialShare = optional(e, 'partialShare', (s): s is number => typeof s === 'number' && s >= 0 && s <= 1, 'a share from 0 to 1');
       const partialSeconds = optional(e, 'partialSeconds', (s): s is number => typeof s === 'number' && s >= 0.1 && s <= 10, 'a number of seconds from 0.1 to 10');
       return {
@@ -152,6 +175,7 @@ export const ENGINES: { readonly [K in EngineKind]: EngineDescriptor<K> } = {
         ...(threads !== undefined ? { threads } : {}),
         ...(partialShare !== undefined ? { partialShare } : {}),
         ...(partialSeconds !== undefined ? { partialSeconds } : {}),
+        ...twoPass(e),
       };
     },
     label: (spec, name) => name ?? spec.model,

@@ -61,7 +61,7 @@ export interface DiarizationOptions {
   speakers?: number;
 }
 
-export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol } from './engines';
+export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol, TwoPassSpec } from './engines';
 export { checkEngineSpec } from './engines';
 export { ProtocolError } from './protocolError';
 

@@ -8,6 +8,9 @@ import * as path from 'path';
 
 export type PushToTalkMode = 'hold' | 'toggle' | 'auto';
 
+/** voxnote.twoPass.enabled: `auto` turns two-pass on when the machine is fast enough for both models (models/twoPass.ts). */
+export type TwoPassSetting = 'auto' | 'on' | 'off';
+
 /** voxnote.engine.*: `local` (the model folder decides) or an engine descriptor's setting value (shared/engines.ts). */
 export type EngineSettingValue = 'local' | 'assemblyai' | 'openai';
 
@@ -32,6 +35,8 @@ export const SETTING_DEFAULTS = Object.freeze({
   'model.maxUnpackedGB': 10,
   'model.maxSegmentSeconds': 30,
   preloadModel: false,
+  'twoPass.enabled': 'auto' as TwoPassSetting,
+  'twoPass.model': '',
   'microphone.device': '',
   'systemAudio.device': '',
   'notes.folder': 'notes',

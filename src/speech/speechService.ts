@@ -17,7 +17,7 @@ import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
 import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, WorkerSpeechSession } from './speechSession';
-import { ThreadLedger, threadBudget } from './threadBudget';
+import { splitTwoPass, ThreadLedger, threadBudget } from './threadBudget';
 import { WorkerClient, WorkerClientOptions } from './workerClient';
 
 export interface SpeechServiceOptions extends WorkerClientOptions {
@@ -249,8 +249,12 @@ export class SpeechService implements Disposable {
    * budget (sherpa-onnx; libvosk decodes on one thread, a cloud engine on none).
    */
   withThreads(lane: SpeechLane, engine: EngineSpec): EngineSpec {
-    if (engine.kind !== 'sherpa') return engine;
-    return { ...engine, threads: lane.measures ? this.threads.alone : this.threads.grant(lane) };
+    if (engine.kind !== 'sherpa' && !(engine.kind === 'vosk' && engine.twoPass)) return engine;
+    const threads = lane.measures ? this.threads.alone : this.threads.grant(lane);
+    if (engine.kind === 'sherpa' && !engine.twoPass) return { ...engine, threads };
+    const split = splitTwoPass(threads);
+    const twoPass = { ...engine.twoPass!, threads: split.final };
+    return engine.kind === 'sherpa' ? { ...engine, threads: split.first, twoPass } : { ...engine, twoPass };
   }
 
   private changed(): void {

@@ -26,6 +26,17 @@ export function grantThreads(budget: number, lanes: number, othersGranted: numbe
 }
 
 /**
+ * A two-pass lane's grant split between its models: the streaming first pass
+ * decodes a few tens of milliseconds at a time on one thread (libvosk always
+ * does); the offline final model takes the rest. On a grant of one thread
+ * both get one: they then share a core, which `auto` allows only when their
+ * measured speeds together keep up (models/twoPass.ts).
+ */
+export function splitTwoPass(threads: number): { first: number; final: number } {
+  return { first: 1, final: Math.max(1, threads - 1) };
+}
+
+/**
  * The lanes that decode and their grants. A lane counts from its creation, so
  * a meeting that creates both tracks' lanes before loading either splits the
  * budget three ways with dictation from the start.

@@ -64,7 +64,7 @@ export class Recognition {
   async open(engine: Engine, openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<void> {
     const options = this.options;
     const stream = await engine.open(
-      { phrases: options.phrases, maxAlternatives: options.maxAlternatives, partials: this.partials },
+      { phrases: options.phrases, maxAlternatives: options.maxAlternatives, partials: this.partials, live: this.source.kind !== 'file' || !!this.source.realtime },
       this.sink(),
     );
     this.stream = stream;

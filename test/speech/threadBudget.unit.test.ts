@@ -84,3 +84,31 @@ test('the protocol carries a sherpa engine\'s threads and refuses a count that i
     assert.throws(() => checkEngineSpec({ ...sherpa, threads }), (e: unknown) => e instanceof ProtocolError && /threads/.test(e.message));
   }
 });
+
+test('a two-pass lane splits its grant: the streaming model one thread, the offline final model the rest, within the budget', () => {
+  const twoPass = { ...sherpa, twoPass: { model: '/models/whisper' } };
+  for (const [cores, first, final] of [
+    [8, 1, 3],
+    [4, 1, 2],
+    [3, 1, 1],
+    // One thread of budget: each model one (they share the core; auto allows it only when both together keep up).
+    [2, 1, 1],
+  ]) {
+    const service = new SpeechService({ workerPath: 'unused', cores });
+    const spec = service.withThreads(service.createLane('dictation'), twoPass);
+    assert.ok(spec.kind === 'sherpa');
+    assert.deepEqual([spec.threads, spec.twoPass?.threads], [first, final], `${cores} cores`);
+  }
+  // A Vosk first pass decodes on libvosk's one thread; the final model gets the grant less one.
+  const service = new SpeechService({ workerPath: 'unused', cores: 8 });
+  assert.deepEqual(service.withThreads(service.createLane('dictation'), { kind: 'vosk', model: '/m', twoPass: { model: '/w' } }), { kind: 'vosk', model: '/m', twoPass: { model: '/w', threads: 3 } });
+});
+
+test('the protocol carries a two-pass final model on a local engine and refuses a malformed one', () => {
+  const twoPass = { model: '/models/whisper', threads: 2 };
+  assert.deepEqual(checkEngineSpec({ ...sherpa, twoPass }), { ...sherpa, twoPass });
+  assert.deepEqual(checkEngineSpec({ kind: 'vosk', model: '/v', twoPass: { model: '/w', extra: 1 } }), { kind: 'vosk', model: '/v', twoPass: { model: '/w' } });
+  for (const bad of ['/w', { threads: 2 }, { model: '' }, { model: '/w', threads: 0 }, ['/w']]) {
+    assert.throws(() => checkEngineSpec({ ...sherpa, twoPass: bad }), (e: unknown) => e instanceof ProtocolError && /twoPass|threads/.test(e.message), JSON.stringify(bad));
+  }
+});

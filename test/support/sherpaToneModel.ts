@@ -231,7 +231,33 @@ export function streamingModelBytes(opts: { metadata?: Record<string, string>; c
   );
 }
 
-export const TOKENS_TXT = TOKENS.map(([sym], id) => `${sym} ${id}`).join('\n') + '\n';
+const tokensTxt = (names: Readonly<Record<string, string>> = {}) => TOKENS.map(([sym], id) => `${names[sym] ?? sym} ${id}`).join('\n') + '\n';
+export const TOKENS_TXT = tokensTxt();
+
+/**
+ * Another word table for the same tones: a model built with it decodes the
+ * same audio to other words ("yes no" → "oui non", "hello" → "bonjour"), so a
+ * test can tell which of two models produced a text (two-pass recognition).
+ */
+export const FRENCH_TOKENS: Readonly<Record<string, string>> = {
+  '▁yes': '▁oui',
+  '▁no': '▁non',
+  '▁open': '▁ouvrir',
+  '▁close': '▁fermer',
+  '▁file': '▁fichier',
+  '▁save': '▁sauver',
+  '▁run': '▁courir',
+  '▁stop': '▁arret',
+  '▁hel': '▁bon',
+  lo: 'jour',
+};
+/** A text of the default table in `names` (FRENCH_TOKENS): what a model built with it decodes from the same tones. */
+export function retoken(text: string, names: Readonly<Record<string, string>>): string {
+  return text
+    .split(' ')
+    .map((word) => (SHERPA_TONE_VOCABULARY[word] ?? [word]).map((t) => (names[t] ?? t).replace('▁', '')).join(''))
+    .join(' ');
+}
 
 export type SherpaToneKind = 'offline' | 'streaming';
 
@@ -244,6 +270,8 @@ export interface BuildOptions {
   costLayers?: number;
   /** Extra metadata for the offline model (e.g. a Whisper-like segment limit). */
   metadata?: Record<string, string>;
+  /** Other names for the tokens (FRENCH_TOKENS): the same tones decode to other words. */
+  tokenNames?: Readonly<Record<string, string>>;
 }
 
 /** The repository: the nearest folder up with a package.json (this file also runs bundled, from dist/). */
@@ -270,7 +298,7 @@ export function buildSherpaToneModel(dir: string, kind: SherpaToneKind, opts: Bu
       ? offlineModelBytes({ costLayers, metadata: opts.metadata && { vocab_size: String(V), model_type: 'tdnn', ...opts.metadata } })
       : streamingModelBytes({ costLayers }),
   );
-  fs.writeFileSync(path.join(dir, 'tokens.txt'), TOKENS_TXT);
+  fs.writeFileSync(path.join(dir, 'tokens.txt'), tokensTxt(opts.tokenNames));
   const vad = kind === 'offline' && opts.vad !== false;
   if (vad) fs.copyFileSync(SILERO_VAD, path.join(dir, 'silero_vad.onnx'));
   if (opts.manifest !== false) {

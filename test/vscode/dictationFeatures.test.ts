@@ -26,7 +26,7 @@ import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { choose, fileIs, itemText, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, fileIs, ghostTexts, itemText, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,14 +37,6 @@ const FILES = { ghost: 'Alpha.\nBravo.', scratch: '', escape: '', hold: '', mic:
 const SECOND_MIC = { feed: 'mic2feed', source: 'secondmic', description: 'SecondMic' };
 const IDLE = /^Voxnote$/;
 const LISTENING = /^Listening/;
-
-/** The contents of the ghost text decorations in the focused editor (their `::after` text). */
-async function ghostTexts(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`[...document.querySelectorAll('.monaco-editor.focused .view-lines span')]
-    .map((el) => getComputedStyle(el, '::after').content)
-    .filter((c) => c && c !== 'none' && c !== 'normal')
-    .map((c) => JSON.parse(c))`);
-}
 
 /** The text rows of the visible terminal (DOM renderer: terminal.integrated.gpuAcceleration is off). */
 async function terminalRows(page: Page): Promise<string[]> {

@@ -3,7 +3,9 @@
  * headless Chromium): the extension loaded from this source tree (its dist/ and
  * node_modules; test/scripts/packagedSherpa.test.ts runs the .vsix's sherpa-onnx), voxnote.model.path on
  * the streaming sherpa tone model, tone speech played into the virtual
- * microphone, the words at the cursor. One code-server for the file.
+ * microphone, the words at the cursor. voxnote.twoPass.model names an offline
+ * model but no speed was measured, so `auto` keeps two-pass off and the log says
+ * why (test/vscode/twoPassDictation.test.ts runs it on). One code-server for the file.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,7 +16,7 @@ import { mappedFiles, workers } from '../support/processes';
 import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
 import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { fileIs, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { fileIs, voxnoteLog, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const NOTES = 'Meeting notes:\n';
 
@@ -36,6 +38,8 @@ describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', (
     server = await startCodeServer({
       env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
       machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
+      // A final model but no speed measured: `auto` keeps two-pass off (user scope: a workspace cannot name the model).
+      settings: { 'voxnote.twoPass.model': sherpaModel('offline', { vad: false }) },
       tmpParent: tmp,
     });
     wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
@@ -66,5 +70,6 @@ describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', (
     await page.keyboard.press('Control+S');
     await fileIs(notes, `${NOTES}Yes no open file`);
     await wb.runCommand('Voxnote: Stop Dictation');
+    await waitUntil('the Voxnote log says why two-pass is off', () => voxnoteLog(server.userDataDir).includes('Two-pass stays off until Voxnote: Test Model Speed has measured sherpa-tone-streaming and sherpa-tone-offline on this machine.'));
   });
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,4 +96,23 @@ export async function fileIs(file: string, expected: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(fs.readFileSync(file, 'utf8'), expected);
+}
+
+/** Every file under `dir`. */
+const filesUnder = (dir: string): string[] =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
+
+/** What the extension host wrote to the Voxnote output channel (its log files under the run's user data). */
+export const voxnoteLog = (userDataDir: string): string =>
+  filesUnder(path.join(userDataDir, 'logs'))
+    .filter((f) => /Voxnote\.log$/.test(f))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+
+/** The contents of the ghost text decorations in the focused editor (their `::after` text). */
+export async function ghostTexts(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('.monaco-editor.focused .view-lines span')]
+    .map((el) => getComputedStyle(el, '::after').content)
+    .filter((c) => c && c !== 'none' && c !== 'normal')
+    .map((c) => JSON.parse(c))`);
 }

@@ -6,8 +6,12 @@
  * model, an API key) is offered, then the command runs again.
  */
 import * as vscode from 'vscode';
-import { EnginePurpose, engineSetting, maxSegmentSeconds, readSetting, updateSetting } from '../../config';
-import type { ModelStore } from '../../models/modelStore';
+import * as os from 'os';
+import { EnginePurpose, engineSetting, maxSegmentSeconds, readSetting, readTwoPassSettings, updateSetting } from '../../config';
+import type { ModelStore, ResolvedModel } from '../../models/modelStore';
+import { readSpeed, type SpeedMemento } from '../../models/modelSpeed';
+import { decideTwoPass, finalModelFolder } from '../../models/twoPass';
+import { checkModelFolder } from '../../shared/modelFolder';
 import { engineLabel, SETTING_ENGINES } from '../../shared/engines';
 import type { EngineSpec } from '../../shared/protocol';
 import type { EngineKeys } from './engineKeys';
@@ -35,37 +39,61 @@ export interface EngineChoiceDeps {
   reportError(error: { code: string; message: string; hint: string }): void;
   /** The partial cadence a speed measurement of the model folder set, if it was measured here. */
   cadence?(modelPath: string): { partialShare: number; partialSeconds: number } | undefined;
+  /** Where Test Model Speed keeps its measurements (globalState). */
+  speeds: SpeedMemento;
+  /** Says why two-pass is on or off (the Voxnote output log). */
+  log: { info(message: string): void };
 }
 
 const SET_KEY = 'Set API Key';
 const USE_LOCAL = 'Use Local Model';
 
 export class EngineChoice {
+  private lastWhy: string | undefined;
+
   constructor(private readonly deps: EngineChoiceDeps) {}
 
+  /**
+   * The local model's spec; for dictation, two-pass with voxnote.twoPass.model
+   * when decided so (said in the log when that changes). Meetings and files stay
+   * single pass: two tracks of two models each would oversubscribe small machines.
+   */
+  private localSpec(model: ResolvedModel & { check: { ok: true } }, purpose: EnginePurpose | 'file'): EngineSpec {
+    const spec = engineForModel(model.path, model.check, { maxSegmentSeconds: maxSegmentSeconds(), cadence: this.deps.cadence?.(model.path) });
+    if (purpose !== 'dictation') return spec;
+    const settings = readTwoPassSettings();
+    const cores = os.availableParallelism();
+    const decision = decideTwoPass({
+      setting: settings.setting,
+      model,
+      finalModel: settings.model && finalModelFolder(settings.model, { folder: this.deps.models.folder, names: this.deps.models.installed() }),
+      checkFolder: checkModelFolder,
+      speed: (folder) => readSpeed(this.deps.speeds, folder, cores),
+    });
+    if (decision.why !== this.lastWhy && decision.why) this.deps.log.info(decision.why);
+    this.lastWhy = decision.why;
+    return decision.on && (spec.kind === 'sherpa' || spec.kind === 'vosk') ? { ...spec, twoPass: { model: decision.finalModel } } : spec;
+  }
+
   /** The local model's engine; undefined once a model was offered or its problem reported. */
-  local(offer: EngineOffer): ChosenEngine | undefined {
+  local(offer: EngineOffer, purpose: EnginePurpose | 'file' = 'file'): ChosenEngine | undefined {
     const model = this.deps.models.resolve();
     if (!model) return void this.deps.firstRun(offer);
     if (!model.check.ok) return void this.deps.reportError({ code: 'bad-model', message: model.check.message, hint: model.check.hint });
-    return { engine: this.spec(model.path, model.check), name: model.name };
+    return { engine: this.localSpec({ ...model, check: model.check }, purpose), name: model.name };
   }
 
   /** The local model's engine when `purpose` uses it, without offering anything (a warm worker). */
   preloadable(purpose: EnginePurpose): EngineSpec | undefined {
     if (engineSetting(purpose) !== 'local') return undefined;
     const model = this.deps.models.resolve();
-    return model?.check.ok ? this.spec(model.path, model.check) : undefined;
-  }
-
-  private spec(path: string, check: Parameters<typeof engineForModel>[1]): EngineSpec {
-    return engineForModel(path, check, { maxSegmentSeconds: maxSegmentSeconds(), cadence: this.deps.cadence?.(path) });
+    return model?.check.ok ? this.localSpec({ ...model, check: model.check }, purpose) : undefined;
   }
 
   /** The engine `purpose` is set to; undefined once what is missing was offered. */
   async choose(purpose: EnginePurpose, offer: EngineOffer): Promise<ChosenEngine | undefined> {
     const chosen = SETTING_ENGINES.find((e) => e.value === engineSetting(purpose));
-    if (!chosen) return this.local(offer);
+    if (!chosen) return this.local(offer, purpose);
     const key = this.deps.keys.get(chosen.kind);
     const credential = await key?.get();
     const built = chosen.fromSettings(readSetting, credential);

@@ -39,6 +39,8 @@ export interface StreamOptions {
   maxAlternatives?: number;
   /** Whether anyone listens to partials: an engine may skip computing them. */
   partials: boolean;
+  /** Audio arrives in real time and cannot wait (a microphone, a real-time file): an engine that decodes behind bounds its delay itself. */
+  live?: boolean;
 }
 
 /** A recognition session on an engine: audio in, results out through the sink. */

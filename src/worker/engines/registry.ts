@@ -20,6 +20,10 @@ const LOADERS: { [K in EngineKind]: Loader<K> } = {
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */
-export function loadEngine(spec: EngineSpec): Promise<Engine> {
-  return (LOADERS[spec.kind] as Loader<EngineKind>)(spec);
+export async function loadEngine(spec: EngineSpec): Promise<Engine> {
+  const engine = await (LOADERS[spec.kind] as Loader<EngineKind>)(spec);
+  if (!('twoPass' in spec) || !spec.twoPass) return engine;
+  // Only a two-pass spec needs its code.
+  const { withTwoPass } = await import('./twoPass/twoPassEngine');
+  return withTwoPass(engine, spec.twoPass, spec.kind === 'sherpa' ? spec.maxSegmentSeconds : undefined);
 }

@@ -64,18 +64,10 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
     }
     return engine(modelDir, (opts, sink) => new StreamingStream(recognizer, opts, sink));
   }
-  // No decode gets more than the model decodes: Whisper keeps under 30 s and drops the rest.
-  const segmentSeconds = Math.min(maxSegmentSeconds, modelSegmentLimit(model) ?? Infinity);
   const vad = model.vad ?? BUNDLED_VAD;
   const vadCheck = checkVadFile(vad);
   if (!vadCheck.ok) throw new VoxnoteError('bad-model', vadCheck.message, vadCheck.hint);
-  let recognizer: OfflineRecognizer;
-  try {
-    recognizer = await sherpa.OfflineRecognizer.createAsync(offlineConfig(model, options.threads));
-  } catch (e) {
-    throw loadFailed(modelDir, e);
-  }
-  const decode = segmentDecoder(recognizer, model);
+  const { decode, segmentSeconds } = await offlineDecoder(sherpa, modelDir, model, maxSegmentSeconds, options.threads);
   return engine(modelDir, (opts, sink) => {
     let detector;
     try {
@@ -90,6 +82,34 @@ export async function loadSherpaEngine(modelDir: string, options: SherpaEngineOp
       maxBacklogSeconds: 2 * segmentSeconds,
     });
   });
+}
+
+/** A non-streaming model's decoder and the longest audio one decode gets. */
+export interface OfflineDecoder {
+  decode: SegmentDecoder;
+  segmentSeconds: number;
+}
+
+async function offlineDecoder(sherpa: SherpaAddon, modelDir: string, model: SherpaModel, maxSegmentSeconds: number, threads: number | undefined): Promise<OfflineDecoder> {
+  // No decode gets more than the model decodes: Whisper keeps under 30 s and drops the rest.
+  const segmentSeconds = Math.min(maxSegmentSeconds, modelSegmentLimit(model) ?? Infinity);
+  let recognizer: OfflineRecognizer;
+  try {
+    recognizer = await sherpa.OfflineRecognizer.createAsync(offlineConfig(model, threads));
+  } catch (e) {
+    throw loadFailed(modelDir, e);
+  }
+  return { decode: segmentDecoder(recognizer, model), segmentSeconds };
+}
+
+/** A two-pass engine's final model: a non-streaming sherpa-onnx model folder, decoding whole utterances. */
+export async function loadFinalModel(modelDir: string, options: SherpaEngineOptions = {}): Promise<OfflineDecoder> {
+  const check = checkSherpaFolder(modelDir);
+  if (!check.ok) throw new VoxnoteError('bad-model', `The two-pass final model: ${check.message}`, check.hint);
+  if (check.model.streaming) {
+    throw new VoxnoteError('bad-model', `The two-pass final model at ${modelDir} is a streaming model.`, 'Set voxnote.twoPass.model to an offline model folder (Whisper, Parakeet, SenseVoice, Moonshine…).');
+  }
+  return offlineDecoder(addon(), modelDir, check.model, options.maxSegmentSeconds ?? DEFAULT_MAX_SEGMENT_SECONDS, options.threads);
 }
 
 /**
