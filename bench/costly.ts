@@ -54,7 +54,7 @@ interface Script {
 
 const WORDS = ['yes', 'no', 'open', 'close', 'file', 'save', 'run', 'stop'];
 /** Utterances of 2, 4 and 6 words (about 3.6 to 8.6 s of speech), for the offline (VAD) path. */
-function offlineScript(count: number): Script {
+export function offlineScript(count: number): Script {
   const utterances = Array.from({ length: count }, (_, i) => Array.from({ length: 2 + 2 * (i % 3) }, (_, j) => WORDS[(i + j) % WORDS.length]));
   const s = vadScript(utterances, { lead: 0.5 });
   return { samples: s.samples, utterances: s.utterances.map((u) => ({ end: u.end, text: u.text })) };
@@ -173,14 +173,18 @@ async function live(dist: string, engine: EngineSpec, wav: string, script: Scrip
 // ---------------------------------------------------------------------------
 // Files
 
-async function transcribe(dist: string, model: string, wav: string, opts: { cancelAfterMs?: number; marks?: number[] } = {}) {
+export async function transcribe(dist: string, model: string, wav: string, opts: { cancelAfterMs?: number; marks?: number[] } = {}) {
   const client = new WorkerClient({ workerPath: path.join(dist, 'worker.js') });
   const rss: Record<string, number> = {};
   let finals = 0;
   let cancelSent = 0;
   let startRss = 0;
+  let cpu0 = 0;
   client.onEvent((e) => {
-    if (e.type === 'started') startRss = procRss(client.pid!);
+    if (e.type === 'started') {
+      startRss = procRss(client.pid!);
+      cpu0 = procCpuSeconds(client.pid!);
+    }
     if (e.type === 'final') finals++;
     // Progress moves by decoded segments, so a mark is taken at the first progress past it.
     for (const m of opts.marks ?? []) if (e.type === 'progress' && e.seconds >= m * 60 && !(`${m}min` in rss)) rss[`${m}min`] = mb(procRss(client.pid!));
@@ -196,8 +200,9 @@ async function transcribe(dist: string, model: string, wav: string, opts: { canc
   await stopped;
   const end = performance.now();
   const peak = vmHwm(client.pid!);
+  const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;
   await client.shutdown();
-  return { seconds: (end - t0) / 1000, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };
+  return { seconds: (end - t0) / 1000, cpuSeconds, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };
 }
 
 /** Writes a finished section to stderr at once, with the load it ran under. */

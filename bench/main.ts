@@ -10,6 +10,7 @@
  *   (bench/liveCpu.ts), with sherpa-onnx's beside them when the sherpa part runs too.
  * - sherpa: sherpa-onnx streaming and offline paths beside a plain sherpa-onnx loop (bench/sherpa.ts).
  * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
+ * - filelong: Transcribe Audio File on a 2-hour recording at cost 0.3: peak RSS, Cancel time, throughput vs a plain loop (bench/fileLong.ts).
  * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
  * - notes: meeting-notes figures (bench/notes.ts); order: the time-order hold at real time (also with notes).
  * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
@@ -31,6 +32,7 @@ import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { startupBench } from './startupCpu';
 import { costlyBench } from './costly';
+import { fileLongBench } from './fileLong';
 import { lineOrderBench, notesBench } from './notes';
 import { serverBench } from './server';
 import { summaryBench } from './summary';
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
     ...(live ? { live: { ...live, endOfSpeechToFinal: { ...live.endOfSpeechToFinal, ...sherpaEndOfSpeech(sherpa) } } } : {}),
     ...(sherpa ? { sherpa } : {}),
     ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
+    ...(want('filelong') ? { filelong: await fileLongBench(DIST, work) } : {}),
     ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),
