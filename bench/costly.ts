@@ -192,14 +192,18 @@ export async function live(dist: string, engine: EngineSpec, wav: string, script
 // ---------------------------------------------------------------------------
 // Files
 
-async function transcribe(dist: string, model: string, wav: string, opts: { cancelAfterMs?: number; marks?: number[] } = {}) {
+export async function transcribe(dist: string, model: string, wav: string, opts: { cancelAfterMs?: number; marks?: number[] } = {}) {
   const client = new WorkerClient({ workerPath: path.join(dist, 'worker.js') });
   const rss: Record<string, number> = {};
   let finals = 0;
   let cancelSent = 0;
   let startRss = 0;
+  let cpu0 = 0;
   client.onEvent((e) => {
-    if (e.type === 'started') startRss = procRss(client.pid!);
+    if (e.type === 'started') {
+      startRss = procRss(client.pid!);
+      cpu0 = procCpuSeconds(client.pid!);
+    }
     if (e.type === 'final') finals++;
     // Progress moves by decoded segments, so a mark is taken at the first progress past it.
     for (const m of opts.marks ?? []) if (e.type === 'progress' && e.seconds >= m * 60 && !(`${m}min` in rss)) rss[`${m}min`] = mb(procRss(client.pid!));
@@ -215,8 +219,9 @@ async function transcribe(dist: string, model: string, wav: string, opts: { canc
   await stopped;
   const end = performance.now();
   const peak = vmHwm(client.pid!);
+  const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;
   await client.shutdown();
-  return { seconds: (end - t0) / 1000, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };
+  return { seconds: (end - t0) / 1000, cpuSeconds, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };
 }
 
 /** Writes a finished section to stderr at once, with the load it ran under. */

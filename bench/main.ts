@@ -12,6 +12,7 @@
  * - costly: the same paths with cost-realistic test models at 0.02, 0.1 and 0.3 s of decode per audio second (bench/costly.ts).
  * - speed: Test Model Speed's measured real-time factor and verdict at three knob costs, and the yardstick (bench/speedTest.ts).
  * - twopass: two-pass dictation beside streaming-only and offline-only, at those costs (bench/twoPass.ts).
+ * - filelong (only when named: ~50 min): Transcribe Audio File on a 2-hour recording at cost 0.3: peak RSS, Cancel time, throughput vs a plain loop (bench/fileLong.ts).
  * - server: the speech-server engine through the loopback stand-in against the same model locally (bench/server.ts).
  * - notes: meeting-notes figures (bench/notes.ts); order: the time-order hold at real time (also with notes).
  * - summary: Summarize Meeting for a 1-hour meeting through the local chat stand-in (bench/summary.ts).
@@ -36,6 +37,7 @@ import { startupBench } from './startupCpu';
 import { costlyBench } from './costly';
 import { diarizationBench } from './diarization';
 import { speedTestBench } from './speedTest';
+import { fileLongBench } from './fileLong';
 import { lineOrderBench, notesBench } from './notes';
 import { serverBench } from './server';
 import { summaryBench } from './summary';
@@ -213,6 +215,7 @@ async function main(): Promise<void> {
     ...(want('costly') ? { costly: await costlyBench(DIST, work) } : {}),
     ...(want('speed') ? { speedTest: await speedTestBench(DIST, work) } : {}),
     ...(want('twopass') ? { twoPass: await twoPassBench(DIST, work) } : {}),
+    ...(parts.includes('filelong') ? { filelong: await fileLongBench(DIST, work) } : {}),
     ...(want('server') ? { server: await serverBench(DIST, work) } : {}),
     ...(startup ? { startup } : {}),
     ...(want('notes') ? { notes: await notesBench(path.join(DIST, 'worker.js'), modelPath) } : {}),

@@ -9,6 +9,7 @@
  */
 import type { Capture, CaptureHandlers, OpenCapture } from './capture/capture';
 import type { Source } from '../shared/protocol';
+import { SAMPLE_RATE } from './audio/format';
 
 /** Audio held while parked: covers the start command's trip from the press to here. */
 const HOLD_MS = 50;
@@ -19,6 +20,9 @@ export class CaptureRelay implements Capture {
   private inner!: Capture;
   /** When the capture delivered its first audio to the current recognition (performance.now()). */
   firstAudioAt?: number;
+  /** Bytes the capture delivered, and where the current recognition's audio began among them (a drop's place is its own). */
+  private captured = 0;
+  private base = 0;
 
   private constructor(readonly source: Source) {}
 
@@ -27,6 +31,8 @@ export class CaptureRelay implements Capture {
     relay.handlers = handlers;
     relay.inner = await open(source, {
       onData: (pcm) => relay.onData(pcm),
+      onDropped: (seconds, skippedAt) =>
+        relay.handlers?.onDropped?.(seconds, skippedAt === undefined ? undefined : Math.max(0, skippedAt - relay.base / 2 / SAMPLE_RATE)),
       onEnd: () => relay.handlers?.onEnd(),
       onError: (e) => relay.handlers?.onError(e),
     });
@@ -58,6 +64,7 @@ export class CaptureRelay implements Capture {
     this.firstAudioAt = undefined;
     const held = this.held.filter((c) => c.at >= since - HOLD_MS);
     this.held = [];
+    this.base = this.captured - held.reduce((n, c) => n + c.pcm.length, 0);
     for (const c of held) this.deliver(c.pcm, c.at);
   }
 
@@ -69,6 +76,7 @@ export class CaptureRelay implements Capture {
 
   private onData(pcm: Buffer): void {
     const at = performance.now();
+    this.captured += pcm.length;
     if (this.handlers) return this.deliver(pcm, at);
     this.held.push({ at, pcm });
     while (this.held.length && this.held[0].at < at - HOLD_MS) this.held.shift();

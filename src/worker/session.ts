@@ -80,8 +80,8 @@ export class Recognition {
     try {
       this.capture = await openCapture(this.source, {
         onData: (pcm) => this.feed(pcm),
-        onDropped: (seconds) => {
-          if (!this.finishing) this.report(droppedAudioError(seconds, this.seconds, this.capture?.device ?? this.source.kind));
+        onDropped: (seconds, skippedAt) => {
+          if (!this.finishing) this.report(droppedAudioError(seconds, skippedAt ?? this.seconds, this.capture?.device ?? this.source.kind, skippedAt !== undefined));
         },
         onEnd: () => void this.finish('end-of-input'),
         onError: (error) => this.fail(error),
@@ -281,9 +281,20 @@ export class Recognition {
   }
 }
 
-/** Capture lost audio because recognition fell behind: said plainly, with what to do (non-fatal: dictation goes on). */
-export function droppedAudioError(seconds: number, atSeconds: number, device: string): VoxnoteError<'audio-dropped'> {
+/**
+ * Capture lost audio: said plainly, with what to do (non-fatal: dictation goes on). `skipped`: the recorder
+ * skipped it (found from the clock: the sound system or the device did not deliver it), else recognition fell behind.
+ */
+export function droppedAudioError(seconds: number, atSeconds: number, device: string, skipped = false): VoxnoteError<'audio-dropped'> {
   const lost = seconds < 10 ? seconds.toFixed(1) : String(Math.round(seconds));
+  if (skipped) {
+    return new VoxnoteError(
+      'audio-dropped',
+      `${lost} s of audio from ${device} is missing at ${clockTime(atSeconds)}: the recording skipped it (the sound system or the device did not deliver it), so words said then are missing.`,
+      'If it happens again, check the device and its connection, or close programs that keep the processor busy; Voxnote: Select Microphone picks another device.',
+      false,
+    );
+  }
   return new VoxnoteError(
     'audio-dropped',
     `${lost} s of audio from ${device} was lost at ${clockTime(atSeconds)}: recognition fell behind the recording, so words said then are missing.`,

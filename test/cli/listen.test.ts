@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startVirtualAudio, VirtualAudio } from '../support/pulse';
+import { startVirtualAudio, suspendMic, VirtualAudio } from '../support/pulse';
 import { CLI, isType, TestWorker, toneModel, toneWav } from '../support/worker';
 
 let audio: VirtualAudio;
@@ -23,10 +23,14 @@ interface Heard {
   finals: string[];
   partials: string[];
   code: number | null;
+  stderr: string;
 }
 
-/** Runs `voxnote listen`, plays the speech once capture has had time to start, returns what it printed. */
-async function listen(args: string[], target: 'mic' | 'system', speech: Array<string | number>): Promise<Heard> {
+/**
+ * Runs `voxnote listen`, plays the speech once capture has had time to start (after `disturb`, if any), returns
+ * what it printed; without `disturb`, nothing may be on stderr (no warning either: a normal run reports no lost audio).
+ */
+async function listen(args: string[], target: 'mic' | 'system', speech: Array<string | number>, disturb?: () => Promise<void>): Promise<Heard> {
   const wav = toneWav(speech, { sampleRate: 48000 });
   const child = spawn(process.execPath, [CLI, 'listen', '--model', model, '--format', 'ndjson', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -35,14 +39,16 @@ async function listen(args: string[], target: 'mic' | 'system', speech: Array<st
   child.stderr.on('data', (d: Buffer) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await sleep(1500); // the worker starts and the recorder delivers its first data well within this
+  await disturb?.();
   await audio.play(target, wav.path);
   const code = await exited;
-  assert.equal(err, '', 'nothing on stderr');
+  if (!disturb) assert.equal(err, '', 'nothing on stderr');
   const events = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; text: string });
   return {
     code,
     finals: events.filter((e) => e.type === 'final').map((e) => e.text),
     partials: events.filter((e) => e.type === 'partial').map((e) => e.text),
+    stderr: err,
   };
 }
 
@@ -74,6 +80,15 @@ describe('voxnote listen on virtual devices', () => {
     assert.equal(heard.code, 0);
     assert.deepEqual(heard.finals, EXPECTED);
   });
+
+  for (const backend of ['pulse', 'portaudio']) {
+    it(`audio the microphone skips (${backend}, its source suspended for 2 s) is a warning with its length and place, and listening goes on`, async () => {
+      const heard = await listen(['--source', 'mic', '--backend', backend, '--max-seconds', '9'], 'mic', SPEECH, () => suspendMic(2000));
+      assert.equal(heard.code, 0);
+      assert.match(heard.stderr, /^voxnote: warning: 2\.\d s of audio from virtmic is missing at 00:00:0[0-3]: the recording skipped it .* Voxnote: Select Microphone picks another device\.\n$/);
+      assert.deepEqual(heard.finals, EXPECTED);
+    });
+  }
 
   it('a named device that does not exist lists the ones that do', async () => {
     const w = new TestWorker();

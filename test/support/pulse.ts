@@ -338,3 +338,61 @@ export function assertCapturedTone(rec: Recording, label: string, chunkOk: (byte
   for (const r of a.burstRms) assert.ok(Math.abs(20 * Math.log10(r / expected)) < 1, `burst level ${db(r)} dBFS`);
   assert.ok(a.gapRms < 0.003 && a.tailRms < 0.003, 'silence between and after the bursts');
 }
+
+export interface DropProbe {
+  drops: Array<{ seconds: number; skippedAt?: number }>;
+  errors: VoxnoteError[];
+  /** Seconds of audio captured, and of wall time from the first chunk to the stop. */
+  audioSeconds: number;
+  wallSeconds: number;
+  /** Seconds of audio captured when the disturbance began. */
+  disturbedAt: number;
+  /** Chunks that came after the first drop was reported. */
+  chunksAfterDrop: number;
+}
+
+/**
+ * Records the virtual mic through `open` for 1.5 s, runs `disturb` (which makes the
+ * recorder skip audio, or the reader fall behind), records 2.5 s more and stops.
+ */
+export async function recordThrough(open: OpenCapture<MicSource>, disturb: () => Promise<void> | void): Promise<DropProbe> {
+  const probe: DropProbe = { drops: [], errors: [], audioSeconds: 0, wallSeconds: 0, disturbedAt: 0, chunksAfterDrop: 0 };
+  let first = 0;
+  const capture = await open({ kind: 'mic' }, {
+    onData: (pcm) => {
+      first ||= performance.now();
+      probe.audioSeconds += pcm.length / 2 / 16000;
+      if (probe.drops.length) probe.chunksAfterDrop++;
+    },
+    onDropped: (seconds, skippedAt) => void probe.drops.push({ seconds, skippedAt }),
+    onEnd: () => undefined,
+    onError: (e) => void probe.errors.push(e),
+  });
+  await until(() => first > 0, 3000, 'first data');
+  await new Promise((r) => setTimeout(r, 1500));
+  probe.disturbedAt = probe.audioSeconds;
+  await disturb();
+  await new Promise((r) => setTimeout(r, 2500));
+  probe.wallSeconds = (performance.now() - first) / 1000;
+  await capture.stop();
+  return probe;
+}
+
+/** Suspends the virtual mic's source for `ms`: it delivers nothing meanwhile, as a device that drops out. */
+export async function suspendMic(ms: number): Promise<void> {
+  await run('pactl', ['suspend-source', VIRTUAL.mic, '1']);
+  await new Promise((r) => setTimeout(r, ms));
+  await run('pactl', ['suspend-source', VIRTUAL.mic, '0']);
+}
+
+/** Keeps this process's event loop busy for `ms`, as a long synchronous decode would. */
+export function blockEventLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/** Stops this whole process (every thread, PortAudio's too) for `ms`, then continues it. */
+export async function stopThisProcess(ms: number): Promise<void> {
+  const sh = spawn('sh', ['-c', `kill -STOP ${process.pid}; sleep ${ms / 1000}; kill -CONT ${process.pid}`], { stdio: 'ignore' });
+  await new Promise((r) => sh.once('exit', r));
+}

@@ -11,3 +11,11 @@ test('dropped audio is a non-fatal error that says how much, from where and when
   assert.match(e.hint, /Voxnote: Test Model Speed/);
   assert.match(droppedAudioError(42.4, 0, 'Mic').message, /^42 s of audio/);
 });
+
+test('audio the recorder skipped is said as missing from the recording, at its place, with a next step', () => {
+  const e = droppedAudioError(2.04, 61.6, 'virtmic', true);
+  assert.equal(e.code, 'audio-dropped');
+  assert.equal(e.fatal, false);
+  assert.equal(e.message, '2.0 s of audio from virtmic is missing at 00:01:01: the recording skipped it (the sound system or the device did not deliver it), so words said then are missing.');
+  assert.match(e.hint, /Voxnote: Select Microphone/);
+});

@@ -9,8 +9,8 @@ import { VoxnoteError } from '../../src/shared/errors';
 import { loadNaudiodon, openPortAudioCapture, portAudioInputs } from '../../src/worker/capture/portaudio';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
-  analyseTone, assertCapturedTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, until, VIRTUAL,
-  writeToneWav, type VirtualAudio,
+  analyseTone, assertCapturedTone, blockEventLoop, PULSE_MISSING, pulseAvailable, recordThrough, recordWhilePlaying,
+  startVirtualAudio, stopThisProcess, suspendMic, until, VIRTUAL, writeToneWav, type VirtualAudio,
 } from '../support/pulse';
 
 let audio: VirtualAudio;
@@ -92,6 +92,29 @@ test('no data after stop(), and stop() is quick', async () => {
   assert.ok(Date.now() - t < 1500);
   await sleep(300);
   assert.equal(after, 0);
+});
+
+test('audio PortAudio skips (its source suspended for 2 s) is reported once with its span, and capture goes on', async () => {
+  const p = await recordThrough(openPortAudioCapture, () => suspendMic(2000));
+  console.log(`portaudio skip: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.errors, []);
+  assert.equal(p.drops.length, 1, JSON.stringify(p.drops));
+  const [drop] = p.drops;
+  assert.ok(drop.seconds > 1.6 && drop.seconds < 2.6, `span ${drop.seconds} s`);
+  assert.ok(Math.abs(drop.skippedAt! - p.disturbedAt) < 0.5, `at ${drop.skippedAt} s, suspended at ${p.disturbedAt} s`);
+  assert.ok(p.chunksAfterDrop > 5, 'capture goes on after the report');
+});
+
+test('a reader that falls behind and catches up loses nothing and reports nothing (event loop busy 2.5 s, then the whole process stopped 2.5 s)', async () => {
+  const p = await recordThrough(openPortAudioCapture, async () => {
+    blockEventLoop(2500);
+    await sleep(1000);
+    await stopThisProcess(2500);
+  });
+  console.log(`portaudio behind: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(p.drops, []);
+  assert.ok(p.audioSeconds > p.wallSeconds - 0.3, `${p.audioSeconds} s of audio in ${p.wallSeconds} s`);
 });
 
 // Last: it kills the sound server.

@@ -9,8 +9,8 @@ import { VoxnoteError } from '../../src/shared/errors';
 import { openPulseCapture, pcmNormalizer, readPulseState, resolvePulseSource } from '../../src/worker/capture/pulse';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
-  assertCapturedTone, PULSE_MISSING, pulseAvailable, recordWhilePlaying, startVirtualAudio, until, VIRTUAL,
-  writeToneWav, type Recording, type VirtualAudio,
+  assertCapturedTone, blockEventLoop, PULSE_MISSING, pulseAvailable, recordThrough, recordWhilePlaying, startVirtualAudio,
+  suspendMic, until, VIRTUAL, writeToneWav, type Recording, type VirtualAudio,
 } from '../support/pulse';
 
 let audio: VirtualAudio;
@@ -136,6 +136,34 @@ test('a recorder that stops delivering is reported as capture-stalled by the wat
   console.log(`stop() of a SIGSTOPped parec took ${Date.now() - t2} ms`);
   assert.deepEqual(recorderPids(), []);
   assert.equal(c.errors.length, 1);
+});
+
+test('audio the recorder skips (its source suspended for 2 s) is reported once with its span, and capture goes on', async () => {
+  const p = await recordThrough(openPulseCapture, () => suspendMic(2000));
+  console.log(`pulse skip: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.errors, []);
+  assert.equal(p.drops.length, 1, JSON.stringify(p.drops));
+  const [drop] = p.drops;
+  assert.ok(drop.seconds > 1.6 && drop.seconds < 2.6, `span ${drop.seconds} s`);
+  assert.ok(Math.abs(drop.skippedAt! - p.disturbedAt) < 0.5, `at ${drop.skippedAt} s, suspended at ${p.disturbedAt} s`);
+  assert.ok(p.chunksAfterDrop > 5, 'capture goes on after the report');
+  assert.deepEqual(recorderPids(), []);
+});
+
+test('a reader that falls behind and catches up loses nothing and reports nothing (parec stopped 2.5 s, then this process busy 2.5 s)', async () => {
+  const p = await recordThrough(openPulseCapture, async () => {
+    const [pid] = recorderPids();
+    process.kill(pid, 'SIGSTOP');
+    await sleep(2500);
+    process.kill(pid, 'SIGCONT');
+    await sleep(1000);
+    blockEventLoop(2500);
+  });
+  console.log(`pulse behind: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(p.drops, []);
+  // The sound server held the audio meanwhile: all of it came.
+  assert.ok(p.audioSeconds > p.wallSeconds - 0.3, `${p.audioSeconds} s of audio in ${p.wallSeconds} s`);
 });
 
 test('the recorder dies with the worker process', async () => {

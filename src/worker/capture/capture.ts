@@ -6,8 +6,11 @@ export interface CaptureHandlers {
   onData(pcm: Buffer): void;
   /** The input ended by itself (end of a file). Not called after stop(). */
   onEnd(): void;
-  /** Audio was lost before it could be read (the recorder's buffer overflowed while the worker was busy): its length in seconds. */
-  onDropped?(seconds: number): void;
+  /**
+   * Audio was lost: its length in seconds. Without `skippedAt`, the recorder's buffer overflowed while the worker
+   * was busy; with it, the recorder skipped that much after `skippedAt` seconds of audio without saying so (gapDetector.ts).
+   */
+  onDropped?(seconds: number, skippedAt?: number): void;
   /** Capture failed after it had started; no more data will come. */
   onError(error: VoxnoteError<ErrorCode>): void;
   /** Resolves when the recognizer can take more: a source that can wait (a file read as fast as it decodes) waits for it. */

@@ -16,6 +16,9 @@
  *   Await stop() before the process exits: with the stream left open after the
  *   server died, process.exit() hung (>30 s); after stop() it exits at once.
  * - The addon printf()s banners to the process's stdout (fd 1) on create and stop.
+ * - PortAudio's paInputOverflow reaches JS only with closeOnError, and then the
+ *   chunk read with it is thrown away (src/PaContext.cc checkStatus, AudioIO.cc
+ *   readComplete): lost input is found from the clock instead (gapDetector.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +27,7 @@ import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { VoxnoteError } from '../../shared/errors';
 import { readPulseState, resolvePulseSource, type PulseState } from './pulse';
+import { GapDetector } from './gapDetector';
 
 export interface PaDevice {
   id: number;
@@ -217,6 +221,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
   }
 
   const stream = io;
+  const gaps = new GapDetector(SAMPLE_RATE);
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
@@ -234,7 +239,11 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
           'Start dictation again; if it keeps failing, choose another device with Voxnote: Select Microphone.'));
         return;
       }
-      if (r.buf && r.buf.length) handlers.onData(r.buf);
+      if (r.buf && r.buf.length) {
+        handlers.onData(r.buf);
+        const gap = gaps.push(r.buf.length / 2);
+        if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
+      }
       if (r.finished) {
         stopping = true;
         handlers.onError(new VoxnoteError('capture-failed', `PortAudio input ${p.device} ended`,

@@ -2,7 +2,9 @@
  * Live capture through the sound server's own recorder: `parec` (PulseAudio, and
  * PipeWire through pipewire-pulse), else `pw-record`. A child process needs no
  * native addon, and dies with "Connection terminated" when the server does, so
- * failures are visible (shared/docs/audio-in-ci.md).
+ * failures are visible (shared/docs/audio-in-ci.md). The recorder reports no
+ * lost input (a record stream's overflow is silent; the server holds ~2 min,
+ * 4 MB, for a reader that falls behind): gapDetector.ts finds what it skips.
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -12,6 +14,7 @@ import { SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { spawnOwned } from '../../shared/childProcess';
 import { VoxnoteError } from '../../shared/errors';
+import { GapDetector } from './gapDetector';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;
@@ -223,10 +226,14 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
   let stopping = false;
   let stderrTail = '';
   const normalize = pcmNormalizer();
+  const gaps = new GapDetector(SAMPLE_RATE);
   child.stdout!.on('data', (chunk: Buffer) => {
     if (stopping) return;
     const pcm = normalize(chunk);
-    if (pcm.length) handlers.onData(pcm);
+    if (!pcm.length) return;
+    handlers.onData(pcm);
+    const gap = gaps.push(pcm.length / 2);
+    if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
   });
   child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
   void recorder.exited.then(({ code, signal }) => {

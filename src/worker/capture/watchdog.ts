@@ -42,8 +42,8 @@ export function watchCapture(handlers: CaptureHandlers, seconds = STALL_SECONDS)
         timer?.refresh();
         handlers.onData(pcm);
       },
-      onDropped(seconds) {
-        if (!done) handlers.onDropped?.(seconds);
+      onDropped(seconds, skippedAt) {
+        if (!done) handlers.onDropped?.(seconds, skippedAt);
       },
       onEnd() {
         if (done) return;
