@@ -8,58 +8,42 @@
  * why (test/vscode/twoPassDictation.test.ts runs it on). One code-server for the file.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mappedFiles, workers } from '../support/processes';
-import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import type { VirtualAudio } from '../support/pulse';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { fileIs, voxnoteLog, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
+import { openAudioWorkbench, startDictationAtEnd, type AudioWorkbench } from './audioWorkbench';
+import { PROJECT_ROOT, type CodeServer, type Workbench } from './harness';
+import { fileIs, voxnoteLog, waitForItem, waitUntil } from './workbenchUi';
 
 const NOTES = 'Meeting notes:\n';
 
 describe('dictation with a sherpa-onnx model in a real VS Code (code-server)', () => {
-  let tmp: string;
   let audio: VirtualAudio;
   let server: CodeServer;
   let wb: Workbench;
   let notes: string;
+  let bench: AudioWorkbench | undefined;
 
   before(async () => {
-    prerequisites();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-sherpa-dictation-'));
-    audio = await startVirtualAudio(tmp);
-    const workspace = path.join(tmp, 'ws');
-    fs.mkdirSync(workspace);
-    notes = path.join(workspace, 'notes.txt');
-    fs.writeFileSync(notes, NOTES);
-    server = await startCodeServer({
-      env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
+    bench = await openAudioWorkbench('sherpa-dictation', () => ({
+      files: { 'notes.txt': NOTES },
       machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
       // A final model but no speed measured: `auto` keeps two-pass off (user scope: a workspace cannot name the model).
       settings: { 'voxnote.twoPass.model': sherpaModel('offline', { vad: false }) },
-      tmpParent: tmp,
-    });
-    wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
+    }));
+    ({ audio, server, wb } = bench);
+    notes = path.join(bench.workspace, 'notes.txt');
   });
 
   after(async () => {
-    await wb?.dispose();
-    await server?.dispose();
-    await audio?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await bench?.dispose();
   });
 
   it('Start Dictation: partials in the status bar, finals split at the pause inserted at the cursor', async () => {
     const page = wb.page;
-    const status = voxnoteStatusItem(page, 'voxnote.status');
-    await wb.openFile('notes.txt');
-    await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
-    await page.keyboard.press('Control+End');
-    await wb.runCommand('Voxnote: Start Dictation');
-    await waitForItem(status, /Listening/);
+    const status = await startDictationAtEnd(wb, 'notes.txt');
     const [worker] = workers().filter((p) => p.argv.includes(path.join(PROJECT_ROOT, 'dist', 'worker.js')) && mappedFiles(p.pid).some((f) => f.endsWith('sherpa-onnx.node')));
     assert.ok(worker, 'a worker of this extension has sherpa-onnx loaded');
 

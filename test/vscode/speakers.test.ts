@@ -11,14 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildSegmentationToneModel } from '../support/segmentationToneModel';
 import { buildSpeakerToneModel } from '../support/speakerToneModel';
-import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import type { VirtualAudio } from '../support/pulse';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
+import { openAudioWorkbench, type AudioWorkbench } from './audioWorkbench';
+import type { CodeServer, Workbench } from './harness';
 import { choose, closeNotifications, runPickCommand, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 /** Each voice says words whose tones lie in its own band: low yes/no, mid file/save, high stop/hello. */
@@ -38,42 +38,31 @@ const lines = (text: string) =>
     .map((m) => ({ label: m[1], text: m[2] }));
 
 describe('who spoke in meeting notes, in a real VS Code (code-server)', () => {
-  let tmp: string;
   let audio: VirtualAudio;
   let server: CodeServer;
   let wb: Workbench;
   let notesFolder: string;
   let notesFile: string;
+  let bench: AudioWorkbench | undefined;
 
   before(async () => {
-    prerequisites();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-speakers-'));
-    audio = await startVirtualAudio(tmp);
-    const workspace = path.join(tmp, 'ws');
-    fs.mkdirSync(workspace);
-    notesFolder = path.join(workspace, 'notes');
-    const models = path.join(tmp, 'diarization');
-    server = await startCodeServer({
-      env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
+    bench = await openAudioWorkbench('speakers', (tmp) => ({
       machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
       settings: {
-        'voxnote.diarization.embeddingModel': buildSpeakerToneModel(models),
-        'voxnote.diarization.segmentationModel': buildSegmentationToneModel(models),
+        'voxnote.diarization.embeddingModel': buildSpeakerToneModel(path.join(tmp, 'diarization')),
+        'voxnote.diarization.segmentationModel': buildSegmentationToneModel(path.join(tmp, 'diarization')),
         'voxnote.diarization.threshold': 0.999,
         'voxnote.diarization.speakers': 3,
         'voxnote.notes.formatLines': true,
         'files.autoSave': 'off',
       },
-      tmpParent: tmp,
-    });
-    wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
+    }));
+    ({ audio, server, wb } = bench);
+    notesFolder = path.join(bench.workspace, 'notes');
   });
 
   after(async () => {
-    await wb?.dispose();
-    await server?.dispose();
-    await audio?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await bench?.dispose();
   });
 
   /** Voxnote's log in this code-server, for a failure's message. */

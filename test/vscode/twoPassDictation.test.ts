@@ -7,58 +7,42 @@
  * model's words; the document gets the offline model's. One code-server for the file.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
+import type { VirtualAudio } from '../support/pulse';
 import { FRENCH_TOKENS } from '../support/sherpaToneModel';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
-import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { fileIs, ghostTexts, itemText, voxnoteLog, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { openAudioWorkbench, startDictationAtEnd, type AudioWorkbench } from './audioWorkbench';
+import type { CodeServer, Workbench } from './harness';
+import { fileIs, ghostTexts, itemText, voxnoteLog, waitForItem } from './workbenchUi';
 
 const NOTES = 'Notes:\n';
 
 describe('two-pass dictation in a real VS Code (code-server)', () => {
-  let tmp: string;
   let audio: VirtualAudio;
   let server: CodeServer;
   let wb: Workbench;
   let notes: string;
+  let bench: AudioWorkbench | undefined;
 
   before(async () => {
-    prerequisites();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-twopass-'));
-    audio = await startVirtualAudio(tmp);
-    const workspace = path.join(tmp, 'ws');
-    fs.mkdirSync(workspace);
-    notes = path.join(workspace, 'notes.txt');
-    fs.writeFileSync(notes, NOTES);
-    server = await startCodeServer({
-      env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, PULSE_SERVER: process.env.PULSE_SERVER },
+    bench = await openAudioWorkbench('twopass', () => ({
+      files: { 'notes.txt': NOTES },
       machineSettings: { 'voxnote.model.path': sherpaModel('streaming') },
       // User scope: a workspace cannot name the final model.
       settings: { 'voxnote.twoPass.enabled': 'on', 'voxnote.twoPass.model': sherpaModel('offline', { tokenNames: FRENCH_TOKENS, vad: false }) },
-      tmpParent: tmp,
-    });
-    wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
+    }));
+    ({ audio, server, wb } = bench);
+    notes = path.join(bench.workspace, 'notes.txt');
   });
 
   after(async () => {
-    await wb?.dispose();
-    await server?.dispose();
-    await audio?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await bench?.dispose();
   });
 
   it("the streaming model's words show while speaking; the offline model's final replaces them in the document", async () => {
     const page = wb.page;
-    const status = voxnoteStatusItem(page, 'voxnote.status');
-    await wb.openFile('notes.txt');
-    await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
-    await page.keyboard.press('Control+End');
-    await wb.runCommand('Voxnote: Start Dictation');
-    await waitForItem(status, /Listening/);
+    const status = await startDictationAtEnd(wb, 'notes.txt');
     const shown = new Set<string>();
     let speaking = true;
     const ghosts = new Set<string>();
