@@ -144,7 +144,8 @@ async function devices(json: boolean): Promise<void> {
   for (const p of problems) out(`note: ${p}\n`);
 }
 
-const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY });
+// No level events: nothing here shows them, and at ten a second they were a share of a short session's CPU.
+const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY, levels: false });
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

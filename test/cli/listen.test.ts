@@ -104,6 +104,17 @@ describe('voxnote listen on virtual devices', () => {
     await play;
   });
 
+  it('a live session without level events (the CLI asks for none) is still watched: a frozen worker is reported', async () => {
+    const w = new TestWorker(undefined, 1500);
+    w.send({ type: 'start', source: { kind: 'mic' }, engine: { kind: 'vosk', model }, options: { levels: false } });
+    await w.waitFor(isType('started'));
+    process.kill(w.client.pid!, 'SIGSTOP');
+    const error = await w.waitFor(isType('error'), 5000);
+    assert.equal(error.code, 'worker-unresponsive');
+    assert.ok(error.fatal);
+    assert.equal((await w.client.exited).signal, 'SIGKILL');
+  });
+
   it('leaves no capture process behind when the worker is shut down', async () => {
     const w = new TestWorker();
     w.send({ type: 'start', source: { kind: 'system' }, engine: { kind: 'vosk', model } });
