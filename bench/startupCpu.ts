@@ -227,7 +227,11 @@ async function keyToFirstPartial(dist: string, model: string, play: () => Promis
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
 
 export async function startupBench(dist: string, model: string) {
   const seconds = 48;

@@ -11,6 +11,7 @@ import type { MicSource } from '../../shared/protocol';
 import { SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { spawnOwned } from '../../shared/childProcess';
+import { openPolledOutput } from './polledOutput';
 import { VoxnoteError } from '../../shared/errors';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
@@ -208,28 +209,41 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
 }
 
 export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
-  const plan = await planRecorder(source);
+  // Made while pactl checks the device: it adds no time to the start.
+  const fifo = openPolledOutput();
+  let plan: Recorder;
+  try {
+    plan = await planRecorder(source);
+  } catch (e) {
+    (await fifo)?.close();
+    throw e;
+  }
+  const output = await fifo;
   const toolName = path.basename(plan.tool);
   // Owned: killed if the worker exits first, so no recorder outlives it.
-  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', output?.writeFd ?? 'pipe', 'pipe'] });
   const child = recorder.child;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
-    child.once('error', (e) =>
-      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
-    );
+    child.once('error', (e) => {
+      output?.close();
+      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT));
+    });
   });
 
   let stopping = false;
   let stderrTail = '';
   const normalize = pcmNormalizer();
-  child.stdout!.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     if (stopping) return;
     const pcm = normalize(chunk);
     if (pcm.length) handlers.onData(pcm);
-  });
+  };
+  if (output) output.start(onData);
+  else child.stdout!.on('data', onData);
   child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
   void recorder.exited.then(({ code, signal }) => {
+    output?.close(); // what it wrote before it ended is read first
     if (stopping) return;
     stopping = true;
     const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
@@ -240,6 +254,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     backend: 'pulse',
     device: plan.device,
     async stop() {
+      output?.drain();
       stopping = true;
       await recorder.stop(KILL_GRACE_MS);
     },
