@@ -105,6 +105,24 @@ test('without mkfifo the recorder is read through its pipe, and the audio is the
   }
 });
 
+test('a microphone records while pactl checks it: the check adds nothing before the first audio', async () => {
+  const bin = fs.mkdtempSync(path.join(tmp, 'slow-'));
+  fs.writeFileSync(path.join(bin, 'pactl'), `#!/bin/sh\nsleep 0.6\nexec ${findTool('pactl')} "$@"\n`, { mode: 0o755 });
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${saved}`;
+  const c = collector();
+  try {
+    const capture = await openPulseCapture({ kind: 'mic' }, c);
+    await until(() => c.chunks.length > 0, 5000, 'first data');
+    await capture.stop();
+  } finally {
+    process.env.PATH = saved;
+  }
+  // What parec recorded during pactl's 0.6 s waited in the pipe and came at once.
+  assert.deepEqual(c.errors, []);
+  assert.ok(c.chunks[0].length >= 0.3 * 32000, `first read ${c.chunks[0].length} bytes`);
+});
+
 test('resolves named devices, and a sink name to its monitor', async () => {
   const state = await readPulseState();
   assert.equal(resolvePulseSource({ kind: 'mic', device: 'virtmic' }, state), 'virtmic');

@@ -172,17 +172,23 @@ export function pcmNormalizer(): (chunk: Buffer) => Buffer {
 interface Recorder {
   tool: string;
   args: string[];
-  device: string;
+  /** The device, or pactl's check of it while the recorder already starts (its audio waits in the pipe). */
+  device: string | Promise<string>;
 }
 
 async function planRecorder(source: MicSource): Promise<Recorder> {
   const parec = findTool('parec');
   if (parec) {
-    // pactl first: a missing server or device is then a clear error, not a recorder that dies.
-    const name = resolvePulseSource(source, await readPulseState());
+    // pactl checks the device: a missing server or device is then a clear error, not a recorder that dies.
+    const check = readPulseState().then((state) => resolvePulseSource(source, state));
+    check.catch(() => undefined); // awaited once the recorder runs
+    // A microphone is recorded at once by the name asked for (or the server's default) while pactl checks it,
+    // so the check adds nothing to the time from the key to the first audio; a monitor is named after it.
+    const early = source.kind === 'mic' ? (source.device ?? '@DEFAULT_SOURCE@') : undefined;
+    const name = early ?? (await check);
     return {
       tool: parec,
-      device: name,
+      device: early ? check : name,
       args: ['-d', name, '--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', `--latency-msec=${LATENCY_MS}`],
     };
   }
@@ -231,8 +237,18 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
     });
   });
 
-  let stopping = false;
   let stderrTail = '';
+  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
+  let device: string;
+  try {
+    device = await plan.device;
+  } catch (e) {
+    output?.close();
+    await recorder.stop(KILL_GRACE_MS);
+    throw e;
+  }
+
+  let stopping = false;
   const normalize = pcmNormalizer();
   const onData = (chunk: Buffer) => {
     if (stopping) return;
@@ -241,18 +257,17 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
   };
   if (output) output.start(onData);
   else child.stdout!.on('data', onData);
-  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
   void recorder.exited.then(({ code, signal }) => {
     output?.close(); // what it wrote before it ended is read first
     if (stopping) return;
     stopping = true;
     const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
+    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${device}: ${why}`, LOST_HINT));
   });
 
   const capture: Capture = {
     backend: 'pulse',
-    device: plan.device,
+    device,
     async stop() {
       output?.drain();
       stopping = true;
