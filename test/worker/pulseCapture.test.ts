@@ -99,7 +99,31 @@ test('without mkfifo the recorder is read through its pipe, and the audio is the
   const saved = process.env.PATH;
   process.env.PATH = bin;
   try {
+    // The first takes the FIFO made ahead (while mkfifo was there); the next finds none.
+    await (await openPulseCapture({ kind: 'mic' }, collector())).stop();
     assertPulseTone(await recordWhilePlaying(audio, openPulseCapture, { kind: 'mic' }, 'mic', wav), 'pulse mic through a pipe');
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
+test('a second capture runs no mkfifo before its recorder: its FIFO was made ahead', async () => {
+  const bin = fs.mkdtempSync(path.join(tmp, 'fifo-'));
+  const log = path.join(bin, 'made');
+  fs.writeFileSync(path.join(bin, 'mkfifo'), `#!/bin/sh\necho "$3" >> ${log}\nexec ${findTool('mkfifo')} "$@"\n`, { mode: 0o755 });
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${saved}`;
+  const made = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  try {
+    await (await openPulseCapture({ kind: 'mic' }, collector())).stop();
+    await until(() => made().length >= 1, 2000, 'the FIFO made ahead');
+    const ahead = made();
+    const second = await openPulseCapture({ kind: 'mic' }, collector());
+    // The recorder writes into a FIFO whose name (removed once opened) was made before this open began.
+    const out = recorderPids().map((pid) => fs.readlinkSync(`/proc/${pid}/fd/1`));
+    await second.stop();
+    assert.equal(out.length, 1);
+    assert.ok(ahead.some((f) => out[0].startsWith(f)), `${out[0]} not among ${ahead.join(', ')}`);
   } finally {
     process.env.PATH = saved;
   }

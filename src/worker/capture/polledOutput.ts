@@ -38,8 +38,20 @@ function mkfifo(file: string): Promise<boolean> {
   return new Promise((resolve) => execFile('mkfifo', ['-m', '600', file], { timeout: 2000 }, (err) => resolve(!err)));
 }
 
+/** Made ahead for the next capture: a warm worker's start then runs no mkfifo before the recorder. */
+let spare: Promise<PolledOutput | undefined> | undefined;
+
 /** A fresh FIFO opened at both ends (its name already removed), or undefined (no mkfifo, Windows). */
-export async function openPolledOutput(): Promise<PolledOutput | undefined> {
+export function openPolledOutput(): Promise<PolledOutput | undefined> {
+  const next = spare ?? makeFifo();
+  spare = undefined;
+  void next.then((made) => {
+    if (made) spare ??= makeFifo();
+  });
+  return next;
+}
+
+async function makeFifo(): Promise<PolledOutput | undefined> {
   if (process.platform === 'win32') return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-rec-'));
   const file = path.join(dir, 'out');
