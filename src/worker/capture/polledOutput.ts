@@ -38,17 +38,18 @@ function mkfifo(file: string): Promise<boolean> {
   return new Promise((resolve) => execFile('mkfifo', ['-m', '600', file], { timeout: 2000 }, (err) => resolve(!err)));
 }
 
+const SPARE_AFTER_MS = 1000;
 /** Made ahead for the next capture: a warm worker's start then runs no mkfifo before the recorder. */
 let spare: Promise<PolledOutput | undefined> | undefined;
 
 /** A fresh FIFO opened at both ends (its name already removed), or undefined (no mkfifo, Windows). */
-export function openPolledOutput(): Promise<PolledOutput | undefined> {
-  const next = spare ?? makeFifo();
+export async function openPolledOutput(): Promise<PolledOutput | undefined> {
+  const taken = spare;
   spare = undefined;
-  void next.then((made) => {
-    if (made) spare ??= makeFifo();
-  });
-  return next;
+  const output = (await taken) ?? (await makeFifo());
+  // Later, not beside the recorder's start (nor in a process about to exit).
+  if (output) setTimeout(() => (spare ??= makeFifo()), SPARE_AFTER_MS).unref();
+  return output;
 }
 
 async function makeFifo(): Promise<PolledOutput | undefined> {

@@ -268,6 +268,7 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
   const capture: Capture = {
     backend: 'pulse',
     device,
+    flush: () => output?.drain(),
     async stop() {
       output?.drain();
       stopping = true;
