@@ -62,8 +62,10 @@ export class RawWorker {
   private readonly listeners = new Set<(e: WorkerEvent) => void>();
   private nextId = 1;
 
-  constructor(workerPath: string, env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [workerPath], { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `onStderr`: the worker's log lines (VOXNOTE_TRACE's among them); otherwise they go to this process's stderr. */
+  constructor(workerPath: string, env: NodeJS.ProcessEnv = {}, onStderr?: (line: string) => void) {
+    this.child = spawn(process.execPath, [workerPath], { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', onStderr ? 'pipe' : 'inherit'] });
+    if (onStderr) readline.createInterface({ input: this.child.stderr! }).on('line', onStderr);
     readline.createInterface({ input: this.child.stdout! }).on('line', (l) => {
       const e = JSON.parse(l) as WorkerEvent;
       for (const f of this.listeners) f(e);

@@ -174,7 +174,8 @@ async function speed(values: { model?: string }, json: boolean): Promise<void> {
   out(`${message}\n${m.audioSeconds.toFixed(1)} s of speech decoded in ${m.decodeSeconds.toFixed(2)} s with ${m.threads} thread(s) (real-time factor ${m.rtf.toFixed(3)}); the model loaded in ${m.loadSeconds.toFixed(1)} s.\n`);
 }
 
-const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY });
+// No level events: nothing here shows them, and at ten a second they were a share of a short session's CPU.
+const sessionOptions = (format: Format, words: boolean) => ({ words, partials: format === 'ndjson' || !!process.stdout.isTTY, levels: false });
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -23,8 +23,8 @@ export interface WorkerClientOptions {
   /** Receives the worker's stderr (libvosk and capture logs) line by line. */
   log?: (line: string) => void;
   /**
-   * A running session sends events steadily (levels, or progress for files);
-   * this long without one means libvosk is stuck, and the worker is killed.
+   * A running session answers pings (and sends levels, partials or progress);
+   * this long without an event means libvosk is stuck, and the worker is killed.
    */
   unresponsiveMs?: number;
 }
@@ -57,7 +57,6 @@ export class WorkerClient implements Disposable {
   private engine?: EngineSpec;
   private nextId = 1;
   private leaving = false;
-  private watchSession = false;
   private startPending = false;
   private watchdog?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
@@ -111,10 +110,8 @@ export class WorkerClient implements Disposable {
       this.phase = 'loading';
       this.engine = command.engine;
     }
-    if (command.type === 'start') {
-      this.startPending = true;
-      this.watchSession = command.source.kind === 'file' || command.options?.levels !== false;
-    }
+    // Every session is watched: the pings keep one without level events (the CLI's) alive too.
+    if (command.type === 'start') this.startPending = true;
     if (command.type === 'shutdown') this.leaving = true;
     if (this.alive) this.child.stdin.write(encode(command));
     return command.id;
@@ -191,7 +188,7 @@ export class WorkerClient implements Disposable {
       this.phase = 'recognizing';
       this.startPending = false;
     }
-    if (event.type === 'started' && this.watchSession) this.arm();
+    if (event.type === 'started') this.arm();
     else this.watchdog?.refresh();
     if (event.type === 'stopped' || (event.type === 'error' && event.fatal)) {
       this.phase = 'idle';

@@ -53,6 +53,8 @@ export class CaptureRelay implements Capture {
 
   /** The recognition stops: audio goes to nobody until a start adopts the capture or it is closed. */
   stop(): Promise<void> {
+    // What was recorded up to the stop still goes to the stopping recognition: its last words.
+    this.inner.flush?.();
     this.handlers = undefined;
     this.held = [];
     return Promise.resolve();

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mappedFiles } from '../support/processes';
 import { startVirtualAudio, suspendMic, VirtualAudio } from '../support/pulse';
 import { CLI, isType, TestWorker, toneModel, toneWav } from '../support/worker';
 
@@ -117,6 +118,27 @@ describe('voxnote listen on virtual devices', () => {
     assert.ok(w.client.alive, 'the worker survives its capture process');
     await w.close();
     await play;
+  });
+
+  it('a live session without level events (the CLI asks for none) is still watched: a frozen worker is reported', async () => {
+    const w = new TestWorker(undefined, 1500);
+    w.send({ type: 'start', source: { kind: 'mic' }, engine: { kind: 'vosk', model }, options: { levels: false } });
+    await w.waitFor(isType('started'));
+    process.kill(w.client.pid!, 'SIGSTOP');
+    const error = await w.waitFor(isType('error'), 5000);
+    assert.equal(error.code, 'worker-unresponsive');
+    assert.ok(error.fatal);
+    assert.equal((await w.client.exited).signal, 'SIGKILL');
+  });
+
+  it('a Vosk session loads libvosk and koffi, no native code another engine or back-end needs', async () => {
+    const w = new TestWorker();
+    w.send({ type: 'start', source: { kind: 'mic' }, engine: { kind: 'vosk', model }, options: { levels: false } });
+    await w.waitFor(isType('started'));
+    const natives = mappedFiles(w.client.pid!).filter((f) => /\.(node|so)(\.|$)/.test(f) && !f.startsWith('/usr/') && !f.startsWith('/lib'));
+    await w.close();
+    assert.ok(natives.some((f) => f.endsWith('libvosk.so')) && natives.some((f) => f.endsWith('koffi.node')), natives.join('\n'));
+    assert.deepEqual(natives.filter((f) => /sherpa|onnxruntime|pvrecorder|naudiodon|portaudio/i.test(f)), []);
   });
 
   it('leaves no capture process behind when the worker is shut down', async () => {

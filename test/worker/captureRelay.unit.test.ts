@@ -1,4 +1,4 @@
-// A drop found by the capture reaches the recognition that has it, placed on that recognition's own audio clock.
+// The relay between a live capture and the recognition that has it: drops placed on that recognition's audio clock, and a stop's last words.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CaptureHandlers } from '../../src/worker/capture/capture';
@@ -35,4 +35,29 @@ test('drops reach the current recognition, at their place in its audio, also aft
     ['first', 0.5, undefined],
     ['second', 0.7, 2.1],
   ]);
+});
+
+test('a stop passes on what the back-end read before it, to the recognition that stops (its last words)', async () => {
+  const received: number[][] = [];
+  let inner!: CaptureHandlers;
+  // A back-end reading on a timer (pulse.ts) holds what arrived since its last read until then, or a flush.
+  let unread = [Buffer.from([1, 2]), Buffer.from([3, 4])];
+  const recognition: CaptureHandlers = { onData: (pcm) => void received.push([...pcm]), onEnd: () => undefined, onError: (e) => assert.fail(e.message) };
+  const relay = await CaptureRelay.open({ kind: 'mic' }, recognition, async (_source, handlers) => {
+    inner = handlers;
+    return {
+      backend: 'pulse',
+      device: 'mic',
+      flush: () => {
+        for (const pcm of unread) inner.onData(pcm);
+        unread = [];
+      },
+      stop: async () => undefined,
+    };
+  });
+  inner.onData(Buffer.from([0, 0]));
+  await relay.stop();
+  inner.onData(Buffer.from([5, 6])); // after the stop: held for a start that may follow, not the stopped recognition's
+  assert.deepEqual(received, [[0, 0], [1, 2], [3, 4]]);
+  await relay.close();
 });

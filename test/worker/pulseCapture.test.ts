@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CaptureHandlers } from '../../src/worker/capture/capture';
 import { VoxnoteError } from '../../src/shared/errors';
+import { findTool } from '../../src/shared/findTool';
 import { openPulseCapture, pcmNormalizer, readPulseState, resolvePulseSource } from '../../src/worker/capture/pulse';
 import { watchCapture } from '../../src/worker/capture/watchdog';
 import {
@@ -72,6 +73,68 @@ test('captures system audio from the default sink monitor', async () => {
   const rec = await recordWhilePlaying(audio, openPulseCapture, { kind: 'system' }, 'system', wav);
   assert.equal(rec.device, VIRTUAL.monitor);
   assertPulseTone(rec, 'pulse system');
+});
+
+// polledOutput.ts: drained on a timer, not on each of parec's ~20 ms writes (issue 16: those reads were the worker's largest CPU share).
+test('reads the recorder in about 100 ms blocks, ten times a second, not on each write', async () => {
+  const c = collector();
+  const capture = await openPulseCapture({ kind: 'mic' }, c);
+  try {
+    await until(() => c.chunks.length > 0, 5000, 'first data');
+    c.chunks.length = 0;
+    await sleep(2000);
+  } finally {
+    await capture.stop();
+  }
+  const bytes = c.chunks.reduce((a, b) => a + b.length, 0);
+  // 2 s of 16 kHz s16: 64000 bytes, which parec writes in ~100 blocks of ~640 bytes.
+  assert.deepEqual(c.errors, []);
+  assert.ok(Math.abs(bytes - 64000) < 64000 * 0.15, `about 2 s of audio, got ${bytes} bytes`);
+  assert.ok(c.chunks.length <= 30, `read ${c.chunks.length} times in 2 s (sizes ${c.chunks.slice(0, 8).map((b) => b.length).join(', ')}…)`);
+});
+
+test('without mkfifo the recorder is read through its pipe, and the audio is the same', async () => {
+  const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+  for (const tool of ['parec', 'pactl']) fs.symlinkSync(findTool(tool)!, path.join(bin, tool));
+  const saved = process.env.PATH;
+  process.env.PATH = bin;
+  try {
+    // The first takes the FIFO made ahead (while mkfifo was there); the next finds none.
+    await (await openPulseCapture({ kind: 'mic' }, collector())).stop();
+    assertPulseTone(await recordWhilePlaying(audio, openPulseCapture, { kind: 'mic' }, 'mic', wav), 'pulse mic through a pipe');
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
+test('a second capture runs no mkfifo before its recorder: its FIFO was made ahead', async () => {
+  await (await openPulseCapture({ kind: 'mic' }, collector())).stop();
+  await sleep(2000); // the next FIFO is made a second after an open
+  const began = Date.now();
+  const second = await openPulseCapture({ kind: 'mic' }, collector());
+  const out = recorderPids().map((pid) => fs.statSync(`/proc/${pid}/fd/1`));
+  await second.stop();
+  assert.equal(out.length, 1);
+  assert.ok(out[0].isFIFO());
+  assert.ok(out[0].ctimeMs < began - 300, `the recorder's FIFO was made ${began - out[0].ctimeMs} ms before the open`);
+});
+
+test('a microphone records while pactl checks it: the check adds nothing before the first audio', async () => {
+  const bin = fs.mkdtempSync(path.join(tmp, 'slow-'));
+  fs.writeFileSync(path.join(bin, 'pactl'), `#!/bin/sh\nsleep 0.6\nexec ${findTool('pactl')} "$@"\n`, { mode: 0o755 });
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${saved}`;
+  const c = collector();
+  try {
+    const capture = await openPulseCapture({ kind: 'mic' }, c);
+    await until(() => c.chunks.length > 0, 5000, 'first data');
+    await capture.stop();
+  } finally {
+    process.env.PATH = saved;
+  }
+  // What parec recorded during pactl's 0.6 s waited in the pipe and came at once.
+  assert.deepEqual(c.errors, []);
+  assert.ok(c.chunks[0].length >= 0.3 * 32000, `first read ${c.chunks[0].length} bytes`);
 });
 
 test('resolves named devices, and a sink name to its monitor', async () => {

@@ -23,6 +23,8 @@ export interface Capture {
   readonly device: string;
   /** Length of the input in seconds, when known (files). */
   readonly totalSeconds?: number;
+  /** Passes on at once what the back-end has read but not delivered yet (one that reads on a timer). */
+  flush?(): void;
   /** Stops capturing. Resolves when no more onData calls will happen; kills any child process. */
   stop(): Promise<void>;
 }

@@ -41,6 +41,7 @@ export async function openCapture(source: Source, handlers: CaptureHandlers): Pr
   return {
     backend: capture.backend,
     device: capture.device,
+    flush: () => capture.flush?.(),
     stop: () => {
       watchdog.stop();
       return capture.stop();

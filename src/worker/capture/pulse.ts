@@ -13,6 +13,7 @@ import type { MicSource } from '../../shared/protocol';
 import { SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { spawnOwned } from '../../shared/childProcess';
+import { openPolledOutput } from './polledOutput';
 import { VoxnoteError } from '../../shared/errors';
 import { GapDetector } from './gapDetector';
 
@@ -174,17 +175,23 @@ export function pcmNormalizer(): (chunk: Buffer) => Buffer {
 interface Recorder {
   tool: string;
   args: string[];
-  device: string;
+  /** The device, or pactl's check of it while the recorder already starts (its audio waits in the pipe). */
+  device: string | Promise<string>;
 }
 
 async function planRecorder(source: MicSource): Promise<Recorder> {
   const parec = findTool('parec');
   if (parec) {
-    // pactl first: a missing server or device is then a clear error, not a recorder that dies.
-    const name = resolvePulseSource(source, await readPulseState());
+    // pactl checks the device: a missing server or device is then a clear error, not a recorder that dies.
+    const check = readPulseState().then((state) => resolvePulseSource(source, state));
+    check.catch(() => undefined); // awaited once the recorder runs
+    // A microphone is recorded at once by the name asked for (or the server's default) while pactl checks it,
+    // so the check adds nothing to the time from the key to the first audio; a monitor is named after it.
+    const early = source.kind === 'mic' ? (source.device ?? '@DEFAULT_SOURCE@') : undefined;
+    const name = early ?? (await check);
     return {
       tool: parec,
-      device: name,
+      device: early ? check : name,
       args: ['-d', name, '--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', `--latency-msec=${LATENCY_MS}`],
     };
   }
@@ -211,42 +218,66 @@ async function planRecorder(source: MicSource): Promise<Recorder> {
 }
 
 export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers: CaptureHandlers) => {
-  const plan = await planRecorder(source);
+  // Made while pactl checks the device: it adds no time to the start.
+  const fifo = openPolledOutput();
+  let plan: Recorder;
+  try {
+    plan = await planRecorder(source);
+  } catch (e) {
+    (await fifo)?.close();
+    throw e;
+  }
+  const output = await fifo;
   const toolName = path.basename(plan.tool);
   // Owned: killed if the worker exits first, so no recorder outlives it.
-  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const recorder = spawnOwned(plan.tool, plan.args, { stdio: ['ignore', output?.writeFd ?? 'pipe', 'pipe'] });
   const child = recorder.child;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
-    child.once('error', (e) =>
-      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT)),
-    );
+    child.once('error', (e) => {
+      output?.close();
+      reject(new VoxnoteError('no-capture-tool', `${toolName} could not be started: ${e.message}`, INSTALL_HINT));
+    });
   });
 
-  let stopping = false;
   let stderrTail = '';
+  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
+  let device: string;
+  try {
+    device = await plan.device;
+  } catch (e) {
+    output?.close();
+    await recorder.stop(KILL_GRACE_MS);
+    throw e;
+  }
+
+  let stopping = false;
   const normalize = pcmNormalizer();
   const gaps = new GapDetector(SAMPLE_RATE);
-  child.stdout!.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     if (stopping) return;
     const pcm = normalize(chunk);
     if (!pcm.length) return;
     handlers.onData(pcm);
     const gap = gaps.push(pcm.length / 2);
     if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-1000)));
+  };
+  if (output) output.start(onData);
+  else child.stdout!.on('data', onData);
   void recorder.exited.then(({ code, signal }) => {
+    output?.close(); // what it wrote before it ended is read first
     if (stopping) return;
     stopping = true;
     const why = stderrTail.trim().split('\n').pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${plan.device}: ${why}`, LOST_HINT));
+    handlers.onError(new VoxnoteError('capture-failed', `${toolName} stopped recording ${device}: ${why}`, LOST_HINT));
   });
 
   const capture: Capture = {
     backend: 'pulse',
-    device: plan.device,
+    device,
+    flush: () => output?.drain(),
     async stop() {
+      output?.drain();
       stopping = true;
       await recorder.stop(KILL_GRACE_MS);
     },

@@ -4,19 +4,16 @@
  */
 import type { EngineKind, EngineSpec } from '../../shared/protocol';
 import type { Engine } from './engine';
-import { loadAssemblyAI } from './assemblyai/assemblyaiEngine';
-import { loadOpenAI } from './openai/openaiEngine';
-import { loadSherpaEngine } from './sherpa/sherpaEngine';
-import { loadVosk } from './vosk/voskEngine';
 
 type Loader<K extends EngineKind> = (spec: Extract<EngineSpec, { kind: K }>) => Promise<Engine>;
 
+// Each engine's code (and its libraries: the openai client, assemblyai's SDK, ws) runs only when
+// that engine is loaded, not at every worker start.
 const LOADERS: { [K in EngineKind]: Loader<K> } = {
-  vosk: loadVosk,
-  sherpa: (spec) =>
-    loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds, threads: spec.threads, partialShare: spec.partialShare, partialSeconds: spec.partialSeconds }),
-  assemblyai: loadAssemblyAI,
-  openai: loadOpenAI,
+  vosk: async (spec) => (await import('./vosk/voskEngine')).loadVosk(spec),
+  sherpa: async (spec) => (await import('./sherpa/sherpaEngine')).loadSherpaEngine(spec.model, { maxSegmentSeconds: spec.maxSegmentSeconds, threads: spec.threads, partialShare: spec.partialShare, partialSeconds: spec.partialSeconds }),
+  assemblyai: async (spec) => (await import('./assemblyai/assemblyaiEngine')).loadAssemblyAI(spec),
+  openai: async (spec) => (await import('./openai/openaiEngine')).loadOpenAI(spec),
 };
 
 /** Loads (or connects) an engine; rejects with a VoxnoteError a person can act on. */
