@@ -378,6 +378,17 @@ export async function recordThrough(open: OpenCapture<MicSource>, disturb: () =>
   return probe;
 }
 
+/** What a 2 s suspend of the source must give: one drop of about 2 s at its place, no error, capture going on. */
+export function assertOneSkip(p: DropProbe, backend: string): void {
+  console.log(`${backend} skip: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.errors, []);
+  assert.equal(p.drops.length, 1, JSON.stringify(p.drops));
+  const [drop] = p.drops;
+  assert.ok(drop.seconds > 1.6 && drop.seconds < 2.6, `span ${drop.seconds} s`);
+  assert.ok(Math.abs(drop.skippedAt! - p.disturbedAt) < 0.5, `at ${drop.skippedAt} s, suspended at ${p.disturbedAt} s`);
+  assert.ok(p.chunksAfterDrop > 5, 'capture goes on after the report');
+}
+
 /** Suspends the virtual mic's source for `ms`: it delivers nothing meanwhile, as a device that drops out. */
 export async function suspendMic(ms: number): Promise<void> {
   await run('pactl', ['suspend-source', VIRTUAL.mic, '1']);
