@@ -34,6 +34,9 @@ export const VIRTUAL = {
   monitor: 'virt.monitor',
 } as const;
 
+/** A capture tool's arguments record the virtual mic: by name, or as the default source (which it is here: parec starts on it before pactl names it). */
+export const recordsVirtualMic = (argv: readonly string[]): boolean => argv.some((a) => a.includes(VIRTUAL.mic) || a.includes('@DEFAULT_SOURCE@'));
+
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
     try {

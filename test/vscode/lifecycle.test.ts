@@ -21,7 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { AssemblyAIMock } from '../support/assemblyaiMock';
 import { captureTools, workers } from '../support/processes';
-import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
+import { recordsVirtualMic, startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, closeNotifications, fileIs, itemText, notification, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
@@ -153,7 +153,7 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await runPickCommand(page, 'Voxnote: Start Meeting Notes', 'Voxnote: Start Meeting Notes');
     await choose(page, 'Microphone only');
     await waitForItem(meeting(), MEETING_MIC);
-    await until('the meeting to capture the microphone', () => captures().length === 1 && captures()[0].argv.includes(VIRTUAL.mic));
+    await until('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
     await until('the meeting to stream to the service', () => mock.connections.length === 3);
     const notes = path.join(notesFolder(), await until('the notes file', () => notesFiles()[0]));
 
@@ -166,7 +166,7 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await wb.runCommand('Voxnote: Cancel Dictation');
     await waitForItem(status(), IDLE);
     await waitForItem(meeting(), MEETING_MIC);
-    await until('the meeting to capture the microphone again', () => captures().length === 1 && captures()[0].argv.includes(VIRTUAL.mic));
+    await until('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
 
     await speak([0.3, 'run', 0.35, 'open', 1.5]);
     await until('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Run open.'));
@@ -185,7 +185,7 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await waitForItem(meeting(), MEETING_MIC);
     await until('the meeting to stream to the service', () => mock.connections.length === connections + 1);
     const meetingConnection = mock.connections[connections];
-    await until('the meeting to capture the microphone', () => captures().length === 1 && captures()[0].argv.includes(VIRTUAL.mic));
+    await until('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
     const notes = path.join(notesFolder(), await until('the new notes file', () => notesFiles().find((f) => !before.includes(f))));
 
     mock.terminationDelayMs = SLOW_STOP_MS;
@@ -201,7 +201,7 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     mock.terminationDelayMs = 0;
 
     await until('the meeting to stream again', () => mock.connections.length === connections + 2, SLOW_STOP_MS + 20_000);
-    await until('the meeting to capture the microphone again', () => captures().length === 1 && captures()[0].argv.includes(VIRTUAL.mic));
+    await until('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
     await waitForItem(meeting(), MEETING_MIC);
     await speak([0.3, 'save', 0.35, 'file', 1.5]);
     await until('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Save file.'));

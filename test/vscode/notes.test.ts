@@ -22,7 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseJournal } from '../../src/notes/notesJournal';
 import { captureTools, workers } from '../support/processes';
-import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
+import { recordsVirtualMic, startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
@@ -74,8 +74,8 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
   /** Both sources captured: one capture tool on the virtual mic and one on the speaker's monitor. */
   const bothCapturing = () =>
     waitUntil('the microphone and the system audio to be captured', () => {
-      const args = captures().map((c) => c.argv.join(' '));
-      return args.length === 2 && args.some((a) => a.includes(VIRTUAL.monitor)) && args.some((a) => a.includes(VIRTUAL.mic));
+      const args = captures().map((c) => c.argv);
+      return args.length === 2 && args.some((a) => a.join(' ').includes(VIRTUAL.monitor)) && args.some(recordsVirtualMic);
     });
 
   const speakBoth = (phase: typeof PHASE_1) =>

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { OpenAIStandIn, STAND_IN_MODEL } from '../support/openaiServer';
 import { captureTools, workers } from '../support/processes';
-import { startVirtualAudio, VIRTUAL, type VirtualAudio } from '../support/pulse';
+import { recordsVirtualMic, startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { sherpaModel, vadWav } from '../support/sherpaWorker';
 import { prerequisites, PROJECT_ROOT, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { choose, closeNotifications, fileIs, notification, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
@@ -137,7 +137,7 @@ describe('dictation and meeting notes through a speech server (loopback stand-in
     const meeting = voxnoteStatusItem(page, 'voxnote.meeting');
     await waitForItem(meeting, new RegExp(new URL(standIn.baseUrl).host.replace('.', '\\.')));
     // Speak once the meeting's worker records the microphone (the engine loads first).
-    for (const end = Date.now() + 20_000; !ours().some((w) => captureTools(w.pid).some((c) => c.argv.join(' ').includes(VIRTUAL.mic))) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    for (const end = Date.now() + 20_000; !ours().some((w) => captureTools(w.pid).some((c) => recordsVirtualMic(c.argv))) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
     await speak([['save', 'run'], ['close', 'stop']]);
     // Opening the notes beside moves the panel (its frame is new): the notes file is what counts.
     const notesText = () => {
