@@ -53,9 +53,12 @@ export interface SpeechStarted {
 }
 
 export type SpeechPartial = Omit<EventOf<'partial'>, 'type' | 're'>;
-export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'>;
+export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'> & {
+  /** The id of the worker `start` it came from: a kept speaker track's corrections name finals by it. */
+  session?: number;
+};
 export type SpeechProgress = Omit<EventOf<'progress'>, 'type' | 're'>;
-/** The finals (of this capture) whose speaker the re-clustering at its end changed. */
+/** The finals whose speaker a re-clustering changed: a capture's at its end, or a kept track's (with `session`). */
 export type SpeechSpeakers = EventOf<'speakers'>['labels'];
 
 export { SpeechError };
@@ -341,8 +344,8 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
         return this.emitters.partial.fire({ utteranceId: e.utteranceId, text: e.text });
       case 'final': {
         this.budget?.succeeded();
-        const { type: _type, re: _re, ...final } = e;
-        return this.emitters.final.fire(final);
+        const { type: _type, re, ...final } = e;
+        return this.emitters.final.fire({ ...final, session: re });
       }
       case 'speakers':
         return this.emitters.speakers.fire(e.labels);
