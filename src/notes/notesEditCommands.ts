@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { notify } from '../notify/nextSteps';
 import { actionItemsIn, issueDraft, lineLink, meetingDate, todoComment, type ActionItem } from './actionItems';
 import { notesToUse } from './notesFileCommands';
+import { locationOf } from './notesFiles';
+import { journalPathFor, recordSpeakerRename } from './notesJournal';
 import { applyNotesEdits } from './speakerCorrection';
 import { labelProblem, renameSpeakerEdits, speakerLabels } from './speakerLabels';
 
@@ -33,7 +35,25 @@ export async function renameSpeaker(meetingNotes: MeetingNotes, uri?: vscode.Uri
   if (to === undefined || to.trim() === from) return;
   const edits = renameSpeakerEdits(document.getText(), from, to.trim());
   if (!(await applyNotesEdits(document, edits))) return void notify('error', `Voxnote: could not rename ${from} in ${path.basename(notes.path)}.`);
-  void vscode.window.showInformationMessage(`Voxnote: ${from} is now ${to.trim()} in ${path.basename(notes.path)} (${edits.length} place${edits.length === 1 ? '' : 's'}).`);
+  const exported = await renameInJournal(notes, from, to.trim(), notes.toString() === meetingNotes()?.toString());
+  void vscode.window.showInformationMessage(`Voxnote: ${from} is now ${to.trim()} in ${path.basename(notes.path)} (${edits.length} place${edits.length === 1 ? '' : 's'}).${exported}`);
+}
+
+/**
+ * The rename into the meeting's journal too, so Export Meeting Notes as Subtitles uses the new name; not
+ * while the meeting is under way (its writer appends to the journal: a second writer could lose records).
+ * Returns what the person should know beyond the rename, or ''.
+ */
+async function renameInJournal(notes: vscode.Uri, from: string, to: string, underWay: boolean): Promise<string> {
+  const { storage, file } = locationOf(notes);
+  if (!(await storage.exists(journalPathFor(file)))) return '';
+  if (underWay) return ` Subtitles exported from these notes keep ${from}: the journal of a meeting under way is not changed.`;
+  try {
+    await recordSpeakerRename(file, from, to, storage);
+    return '';
+  } catch (e) {
+    return ` Subtitles exported from these notes still say ${from}: the journal beside them could not be updated (${(e as Error).message}).`;
+  }
 }
 
 interface Picked {

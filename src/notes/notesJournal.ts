@@ -105,6 +105,16 @@ export async function recordSpeakerCorrections(
   return readJournal(notesPath, storage);
 }
 
+/**
+ * Rename Speaker in a finished meeting's journal: a `speaker` record for each of the speaker's utterances,
+ * so export and word counts use the new name. Returns how many it renamed.
+ */
+export async function recordSpeakerRename(notesPath: string, from: string, to: string, storage: NotesStorage = diskStorage): Promise<number> {
+  const theirs = (await readJournal(notesPath, storage)).utterances.filter((u) => u.speaker === from);
+  if (theirs.length) await recordSpeakerCorrections(notesPath, theirs.map((u) => ({ start: u.start, from, to })), storage);
+  return theirs.length;
+}
+
 /** The journal of a notes file, with a clear error when there is none. */
 export async function readJournal(notesPath: string, storage: NotesStorage = diskStorage): Promise<Journal> {
   const file = journalPathFor(notesPath);
