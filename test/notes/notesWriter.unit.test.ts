@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { journalPathFor, parseJournal, recordSpeakerCorrections, recordSpeakerRename } from '../../src/notes/notesJournal';
+import { journalPathFor, parseJournal, readJournal, recordSpeakerCorrections, recordSpeakerRename, speakerRenameRecords } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { VoxnoteError } from '../../src/shared/errors';
 import { exportSubtitles, subtitlesFor } from '../../src/notes/notesExport';
@@ -121,6 +121,20 @@ describe('notes writer', () => {
     assert.deepEqual(vtt.match(/<v [^>]+>[^\n]+/g), ['<v Alice>open file', '<v Alice>yes no', '<v Speaker 3>save', '<v Alice>close it']);
     assert.match(await subtitlesFor(file, 'srt'), /Alice: yes no/);
     assert.deepEqual([...parseJournal(fs.readFileSync(journalPathFor(file), 'utf8')).words], [['Alice', 6], ['Speaker 3', 1]]);
+  });
+
+  it('Rename Speaker during the meeting goes through its writer: the lines so far and the footer take the new name', async () => {
+    const file = fresh();
+    const writer = NotesWriter.create(file, HEADER);
+    void writer.append({ start: 1, end: 2, text: 'open file', speaker: 'Speaker 1' });
+    await writer.append({ start: 3, end: 4, text: 'yes no', speaker: 'Speaker 2' });
+    assert.equal(await writer.renameSpeaker('Speaker 1', 'Alice', speakerRenameRecords(await readJournal(file), 'Speaker 1', 'Alice')), true);
+    // A line after the rename keeps its live label, as the notes text does.
+    await writer.append({ start: 5, end: 6, text: 'save', speaker: 'Speaker 1' });
+    await writer.finish(7);
+    writer.dispose();
+    assert.deepEqual((await subtitlesFor(file, 'vtt')).match(/<v [^>]+>[^\n]+/g), ['<v Alice>open file', '<v Speaker 2>yes no', '<v Speaker 1>save']);
+    assert.match(fs.readFileSync(file, 'utf8'), /- \*\*Words:\*\* Alice 2, Speaker 2 2, Speaker 1 1\n/);
   });
 
   it('has each final on disk, fsynced, when its append resolves', async () => {
