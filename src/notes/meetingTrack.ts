@@ -223,7 +223,8 @@ export class MeetingTrack implements Disposable {
     this.sessionSubscriptions.add(
       session.onFinal((e) => {
         const line = { start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: e.speaker ?? spec.label };
-        if (spec.diarization) this.lines.set(`${e.session}:${e.utteranceId}`, line);
+        // Events of the session's current worker start only reach it: that start is this final's.
+        if (spec.diarization) this.lines.set(`${session.workerStart}:${e.utteranceId}`, line);
         this.emitters.final.fire({ line, words: e.words });
       }),
     );

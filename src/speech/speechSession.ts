@@ -53,10 +53,7 @@ export interface SpeechStarted {
 }
 
 export type SpeechPartial = Omit<EventOf<'partial'>, 'type' | 're'>;
-export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'> & {
-  /** The id of the worker `start` it came from: a kept speaker track's corrections name finals by it. */
-  session?: number;
-};
+export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'>;
 export type SpeechProgress = Omit<EventOf<'progress'>, 'type' | 're'>;
 /** The finals whose speaker a re-clustering changed: a capture's at its end, or a kept track's (with `session`). */
 export type SpeechSpeakers = EventOf<'speakers'>['labels'];
@@ -83,6 +80,8 @@ export interface SpeechSession extends Disposable {
   readonly onFinal: Event<SpeechFinal>;
   /** With diarization models: speaker corrections, before the capture's end (sessions without models need not have it). */
   readonly onSpeakers?: Event<SpeechSpeakers>;
+  /** The id of the worker `start` its events come from now: a kept speaker track's corrections name finals by it. */
+  readonly workerStart?: number;
   readonly onLevel: Event<number>;
   readonly onProgress: Event<SpeechProgress>;
   /** Every problem: notices (fatal false), failures it recovers from (restarting), and the one that ends it. */
@@ -238,6 +237,10 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
     return this.request.engine.kind;
   }
 
+  get workerStart(): number | undefined {
+    return this.startId;
+  }
+
   get engineSpec(): EngineSpec {
     return this.request.engine;
   }
@@ -344,8 +347,8 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
         return this.emitters.partial.fire({ utteranceId: e.utteranceId, text: e.text });
       case 'final': {
         this.budget?.succeeded();
-        const { type: _type, re, ...final } = e;
-        return this.emitters.final.fire({ ...final, session: re });
+        const { type: _type, re: _re, ...final } = e;
+        return this.emitters.final.fire(final);
       }
       case 'speakers':
         return this.emitters.speakers.fire(e.labels);
