@@ -16,7 +16,7 @@ import type { Engine } from './engines/engine';
 import { loadEngine } from './engines/registry';
 import { measureVadRtf } from './engines/sherpa/yardstick';
 import { openProtocolOut } from './protocolOut';
-import { reclusterKeptTrack } from './diarization/trackDiarizer';
+import { forgetKeptTrack, reclusterKeptTrack } from './diarization/trackDiarizer';
 import { Recognition } from './session';
 
 // Anything a library prints must not corrupt the protocol stream.
@@ -137,6 +137,7 @@ async function shutdown(): Promise<never> {
   parked = undefined;
   await Promise.all([...openRelays].map(closeRelay));
   loaded?.engine.dispose();
+  forgetKeptTrack();
   // process.exit waits for a native decode still running (seconds at a real model's cost); every
   // event is already written (synchronously), so after a Cancel the worker ends without waiting.
   if (abandoned) process.kill(process.pid, 'SIGTERM');

@@ -143,6 +143,20 @@ describe('speaker labels in the worker (real sherpa-onnx, tone models)', () => {
     }
   });
 
+  it('a kept track\'s audio on disk goes when the worker shuts down without a recluster (a window closed mid-meeting)', async () => {
+    const tmp = fs.mkdtempSync(`${dir}/tmp-`);
+    const spooled = () => fs.readdirSync(tmp).filter((f) => f.startsWith('voxnote-diarization-'));
+    const w = new TestWorker({ ...process.env, TMPDIR: tmp });
+    try {
+      const id = w.send({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: audio.path }, options: { diarization: { embeddingModel, segmentationModel, track: true } } });
+      await w.waitFor((e) => e.type === 'stopped' && e.re === id, 60000);
+      assert.equal(spooled().length, 1, 'kept after the session, for a recluster');
+    } finally {
+      await w.close();
+    }
+    assert.deepEqual(spooled(), []);
+  });
+
   it('a model file that would not load costs the labels, not the transcript: a clear notice, finals unlabelled', async () => {
     const bad = `${dir}/not-a-model.onnx`;
     fs.writeFileSync(bad, 'not onnx');

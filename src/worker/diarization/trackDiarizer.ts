@@ -122,6 +122,12 @@ export function reclusterKeptTrack(): Promise<Array<{ session: number; utterance
   return track ? track.recluster() : Promise.resolve([]);
 }
 
+/** The worker is exiting without a `recluster` (a window closing mid-meeting): the kept audio's temp file goes. */
+export function forgetKeptTrack(): void {
+  kept?.spool.dispose();
+  kept = undefined;
+}
+
 export class TrackDiarizer {
   private readonly track: Track;
   /** Track seconds at which this session's audio starts. */
