@@ -166,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): VoxnoteApi | undefin
       exportNotesSubtitles(meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined, format),
     ),
     command('voxnote.summarizeMeeting', (uri?: vscode.Uri) => summarizeMeeting({ runningNotes: () => meeting.notesUri, log }, uri instanceof vscode.Uri ? uri : undefined)),
-    command('voxnote.renameSpeaker', (uri?: vscode.Uri) => renameSpeaker(() => meeting.notesUri, uri instanceof vscode.Uri ? uri : undefined)),
+    command('voxnote.renameSpeaker', (uri?: vscode.Uri) => renameSpeaker(() => meeting.notesUri, (from, to) => meeting.renameSpeaker(from, to), uri instanceof vscode.Uri ? uri : undefined)),
     command('voxnote.actionItemToTodo', () => actionItemToTodo(() => meeting.notesUri)),
     command('voxnote.actionItemToIssue', () => actionItemToIssue(() => meeting.notesUri)),
     command('voxnote.showError', () => {

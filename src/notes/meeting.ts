@@ -124,7 +124,7 @@ export class Meeting implements Disposable {
     show: new Emitter<void>(),
   };
   readonly onFinal = this.emitters.final.event;
-  /** Lines in the notes whose speaker the re-clustering at the end of a capture changed (with diarization models). */
+  /** Lines in the notes whose speaker the re-clustering at the meeting's stop changed (with diarization models). */
   readonly onRelabel = this.emitters.relabel.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onLevel = this.emitters.level.event;

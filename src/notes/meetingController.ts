@@ -25,7 +25,7 @@ import { type ActiveMeeting, MeetingResumeRecord } from './meetingResumeRecord';
 import { MeetingSlot } from './meetingSlot';
 import type { TrackKind, TrackProblem, TrackSpec, TrackState } from './meetingTrack';
 import { utteranceBlock } from './notesFormat';
-import { Journal, readJournal } from './notesJournal';
+import { Journal, readJournal, speakerRenameRecords } from './notesJournal';
 import { createNotesFile, notesTitle } from './notesPath';
 import { locationOf, meetingNotesLocation, type NotesLocation } from './notesFiles';
 import { notesLineFormat } from './notesLineSettings';
@@ -186,6 +186,23 @@ export class MeetingController implements vscode.Disposable {
   async stop(): Promise<void> {
     const c = this.slot.current;
     if (c) await (c.stopping ??= this.stopNow(c));
+  }
+
+  /**
+   * Rename Speaker in the notes of the meeting under way: into its journal through its writer, so export
+   * and the footer use the new name. False when no meeting is writing its notes (or the journal refused).
+   */
+  async renameSpeaker(from: string, to: string): Promise<boolean> {
+    const c = this.slot.current;
+    const writer = c?.meeting.writer;
+    if (!writer || !c.notes) return false;
+    try {
+      const journal = await readJournal(c.notes.notesPath, c.notes.storage);
+      return await writer.renameSpeaker(from, to, speakerRenameRecords(journal, from, to));
+    } catch (e) {
+      this.deps.log.warn(`Meeting notes: ${from} not renamed to ${to} in the journal of ${c.notes.notesPath}: ${(e as Error).message}`);
+      return false;
+    }
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import { DisposableStore, Emitter, type Disposable } from '../speech/lifecycle';
 import type { RestartOptions } from '../speech/restartPolicy';
-import type { SessionRequest, SpeechEnd, SpeechSession } from '../speech/speechSession';
+import type { SessionRequest, SpeechEnd, SpeechSession, SpeechSpeakers } from '../speech/speechSession';
 import type { VoxnoteError } from '../shared/errors';
 import type { CaptureBackend, DiarizationOptions, EngineSpec, ErrorCode, RecognizerOptions, Source, Word } from '../shared/protocol';
 import type { TimedText } from '../shared/transcriptFormat';
@@ -47,7 +47,7 @@ export interface TrackFinal {
   words?: readonly Word[];
 }
 
-/** A final's speaker corrected by the re-clustering at the end of its capture: `line` is the one the final came with. */
+/** A final's speaker corrected by the re-clustering when the meeting stops: `line` is the one the final came with. */
 export interface TrackRelabel {
   line: TimedText;
   speaker: string;
@@ -58,6 +58,8 @@ export interface TrackLane {
   readonly pid: number | undefined;
   warm(engine: EngineSpec): Promise<void>;
   createSession(request: SessionRequest): SpeechSession;
+  /** Stops the session, then re-clusters the worker's kept speaker track: the finals whose speaker changes. */
+  recluster(): Promise<SpeechSpeakers>;
   /** Stops the session (its last final comes out) and the worker. */
   shutdown(): Promise<void>;
   dispose(): void;
@@ -90,6 +92,12 @@ export class MeetingTrack implements Disposable {
   /** Meeting seconds at which the current capture's clock started. */
   private offset = 0;
   private captures = 0;
+  /**
+   * With diarization, every line of the track by its final's worker session and utterance id, for the
+   * corrections of the re-clustering at the stop (a restarted worker's ids may repeat: the later line wins,
+   * as that worker's track holds only the later one).
+   */
+  private readonly lines = new Map<string, TimedText>();
   private readonly emitters = {
     final: new Emitter<TrackFinal>(),
     relabel: new Emitter<TrackRelabel[]>(),
@@ -101,7 +109,7 @@ export class MeetingTrack implements Disposable {
   private readonly waiters = new Set<{ until: (p: TrackPhase) => boolean; resolve: () => void }>();
   /** Each final, in meeting seconds, labelled, with its words. */
   readonly onFinal = this.emitters.final.event;
-  /** With diarization: lines whose speaker changed, at the end of each capture. */
+  /** With diarization: lines whose speaker changed, once, when the track stops (the whole track re-clustered). */
   readonly onRelabel = this.emitters.relabel.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onLevel = this.emitters.level.event;
@@ -181,7 +189,8 @@ export class MeetingTrack implements Disposable {
       case 'stopSession':
         return void this.session?.stop();
       case 'shutdownLane':
-        return void this.deps.lane.shutdown().then(
+        // A pause never re-clusters: the stop does, over every capture since the meeting began.
+        return void this.recluster().then(() => this.deps.lane.shutdown()).then(
           () => this.send('shutDown'),
           () => this.send('shutDown'),
         );
@@ -199,7 +208,8 @@ export class MeetingTrack implements Disposable {
         engine,
         purpose: 'meeting',
         source: () => this.deps.sourceFor(spec, this.captures++),
-        options: spec.diarization ? { ...recognizer, diarization: spec.diarization } : recognizer,
+        // The worker keeps the speaker track across pauses, for one re-clustering at the stop.
+        options: spec.diarization ? { ...recognizer, diarization: { ...spec.diarization, track: true } } : recognizer,
         restart: { captureLoss: true, ...this.deps.restart },
       });
     } catch (e) {
@@ -210,29 +220,14 @@ export class MeetingTrack implements Disposable {
     this.session = session;
     const mine = (listener: () => void) => () => this.session === session && listener();
     this.sessionSubscriptions.add(session.onStarted(mine(() => this.send('started'))));
-    // This capture's lines by utterance id (ids count from 1 in each capture), for the speaker corrections at its end.
-    const lines = new Map<number, TimedText>();
-    this.sessionSubscriptions.add(
-      session.onStarted(() => lines.clear()),
-    );
     this.sessionSubscriptions.add(
       session.onFinal((e) => {
         const line = { start: this.meetingTime(e.start), end: this.meetingTime(e.end), text: e.text, speaker: e.speaker ?? spec.label };
-        if (spec.diarization) lines.set(e.utteranceId, line);
+        // Events of the session's current worker start only reach it: that start is this final's.
+        if (spec.diarization) this.lines.set(`${session.workerStart}:${e.utteranceId}`, line);
         this.emitters.final.fire({ line, words: e.words });
       }),
     );
-    if (session.onSpeakers) {
-      this.sessionSubscriptions.add(
-        session.onSpeakers((labels) => {
-          const changed = labels.flatMap(({ utteranceId, speaker }) => {
-            const line = lines.get(utteranceId);
-            return line ? [{ line, speaker }] : [];
-          });
-          if (changed.length) this.emitters.relabel.fire(changed);
-        }),
-      );
-    }
     this.sessionSubscriptions.add(session.onPartial((e) => this.emitters.partial.fire(e.text)));
     this.sessionSubscriptions.add(session.onLevel((dbfs) => this.emitters.level.fire(dbfs)));
     this.sessionSubscriptions.add(
@@ -249,6 +244,20 @@ export class MeetingTrack implements Disposable {
         this.send(END_EVENTS[e.reason]);
       }),
     );
+  }
+
+  /** With diarization: the whole track re-clustered, its changed lines out; a failure costs the corrections only. */
+  private async recluster(): Promise<void> {
+    if (!this.deps.spec.diarization) return;
+    try {
+      const changed = (await this.deps.lane.recluster()).flatMap(({ session, utteranceId, speaker }) => {
+        const line = this.lines.get(`${session}:${utteranceId}`);
+        return line ? [{ line, speaker }] : [];
+      });
+      if (changed.length) this.emitters.relabel.fire(changed);
+    } catch (e) {
+      this.report(e as VoxnoteError, false);
+    }
   }
 
   /** Session seconds to meeting seconds, to the millisecond (the journal keeps no more). */

@@ -10,13 +10,18 @@ import * as vscode from 'vscode';
 import { notify } from '../notify/nextSteps';
 import { actionItemsIn, issueDraft, lineLink, meetingDate, todoComment, type ActionItem } from './actionItems';
 import { notesToUse } from './notesFileCommands';
+import { locationOf } from './notesFiles';
+import { journalPathFor, recordSpeakerRename } from './notesJournal';
 import { applyNotesEdits } from './speakerCorrection';
 import { labelProblem, renameSpeakerEdits, speakerLabels } from './speakerLabels';
 
 /** The meeting's notes, for when no notes editor is active. */
 export type MeetingNotes = () => vscode.Uri | undefined;
 
-export async function renameSpeaker(meetingNotes: MeetingNotes, uri?: vscode.Uri): Promise<void> {
+/** Renames a speaker in the journal of the meeting under way (through its writer); false when it could not. */
+export type RenameUnderWay = (from: string, to: string) => Promise<boolean>;
+
+export async function renameSpeaker(meetingNotes: MeetingNotes, renameUnderWay: RenameUnderWay, uri?: vscode.Uri): Promise<void> {
   const notes = await notesToUse(meetingNotes(), uri, 'Voxnote: Rename Speaker', 'Rename');
   if (!notes) return;
   const document = await vscode.workspace.openTextDocument(notes);
@@ -33,7 +38,26 @@ export async function renameSpeaker(meetingNotes: MeetingNotes, uri?: vscode.Uri
   if (to === undefined || to.trim() === from) return;
   const edits = renameSpeakerEdits(document.getText(), from, to.trim());
   if (!(await applyNotesEdits(document, edits))) return void notify('error', `Voxnote: could not rename ${from} in ${path.basename(notes.path)}.`);
-  void vscode.window.showInformationMessage(`Voxnote: ${from} is now ${to.trim()} in ${path.basename(notes.path)} (${edits.length} place${edits.length === 1 ? '' : 's'}).`);
+  const underWay = notes.toString() === meetingNotes()?.toString();
+  const exported = await renameInJournal(notes, from, to.trim(), underWay ? renameUnderWay : undefined);
+  void vscode.window.showInformationMessage(`Voxnote: ${from} is now ${to.trim()} in ${path.basename(notes.path)} (${edits.length} place${edits.length === 1 ? '' : 's'}).${exported}`);
+}
+
+/**
+ * The rename into the meeting's journal too, so Export Meeting Notes as Subtitles uses the new name: for
+ * the meeting under way through its writer (the journal's one writer), else here.
+ * Returns what the person should know beyond the rename, or ''.
+ */
+async function renameInJournal(notes: vscode.Uri, from: string, to: string, underWay?: RenameUnderWay): Promise<string> {
+  const { storage, file } = locationOf(notes);
+  if (!(await storage.exists(journalPathFor(file)))) return '';
+  if (underWay) return (await underWay(from, to)) ? '' : ` Subtitles exported from these notes may still say ${from}: the meeting's journal could not be updated (see the Voxnote log).`;
+  try {
+    await recordSpeakerRename(file, from, to, storage);
+    return '';
+  } catch (e) {
+    return ` Subtitles exported from these notes still say ${from}: the journal beside them could not be updated (${(e as Error).message}).`;
+  }
 }
 
 interface Picked {

@@ -29,6 +29,9 @@ export type JournalRecord =
   /** The utterance at `start` labelled `from` is `to`'s (diarization's correction, after the meeting). */
   | { t: 'speaker'; start: number; from: string; to: string };
 
+/** A `speaker` record's fields: the utterance at `start` labelled `from` is `to`'s. */
+export type SpeakerRecord = Omit<Extract<JournalRecord, { t: 'speaker' }>, 't'>;
+
 export function journalPathFor(notesPath: string): string {
   return path.join(path.dirname(notesPath), `.${path.basename(notesPath)}.voxnote.jsonl`);
 }
@@ -92,7 +95,7 @@ export function parseJournal(text: string, file = 'the journal'): Journal {
 /** Appends speaker corrections to a finished meeting's journal; returns the journal as they leave it. */
 export async function recordSpeakerCorrections(
   notesPath: string,
-  corrections: ReadonlyArray<{ start: number; from: string; to: string }>,
+  corrections: readonly SpeakerRecord[],
   storage: NotesStorage = diskStorage,
 ): Promise<Journal> {
   const outbox = storage.outbox(journalPathFor(notesPath), '\n');
@@ -104,6 +107,20 @@ export async function recordSpeakerCorrections(
   }
   return readJournal(notesPath, storage);
 }
+
+/**
+ * Rename Speaker in a finished meeting's journal: a `speaker` record for each of the speaker's utterances,
+ * so export and word counts use the new name. Returns how many it renamed.
+ */
+export async function recordSpeakerRename(notesPath: string, from: string, to: string, storage: NotesStorage = diskStorage): Promise<number> {
+  const records = speakerRenameRecords(await readJournal(notesPath, storage), from, to);
+  if (records.length) await recordSpeakerCorrections(notesPath, records, storage);
+  return records.length;
+}
+
+/** Rename Speaker as journal corrections: one for each utterance of `from` in the journal as it stands. */
+export const speakerRenameRecords = (journal: Journal, from: string, to: string): SpeakerRecord[] =>
+  journal.utterances.filter((u) => u.speaker === from).map((u) => ({ start: u.start, from, to }));
 
 /** The journal of a notes file, with a clear error when there is none. */
 export async function readJournal(notesPath: string, storage: NotesStorage = diskStorage): Promise<Journal> {

@@ -9,7 +9,7 @@
  */
 import { VoxnoteError } from '../shared/errors';
 import type { TimedText } from '../shared/transcriptFormat';
-import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal } from './notesJournal';
+import { ClockSnapshot, Journal, journalLine, journalPathFor, JOURNAL_VERSION, JournalRecord, readJournal, type SpeakerRecord } from './notesJournal';
 import { countWords, footerBlock, headerBlock, NotesHeader, remarkBlock, utteranceBlock } from './notesFormat';
 import { missingBlocks, rememberBlocks } from './notesReconcile';
 import { diskStorage, type NotesStorage, type Outbox } from './notesStorage';
@@ -137,6 +137,22 @@ export class NotesWriter {
   recordClock(clock: ClockSnapshot): Promise<boolean> {
     this.assertOpen();
     return this.enqueue(undefined, { t: 'clock', ...clock });
+  }
+
+  /**
+   * Rename Speaker while the meeting goes on, through this writer (the journal's one writer): the corrections
+   * of its lines so far (speakerRenameRecords), and the footer's words under the new name.
+   */
+  renameSpeaker(from: string, to: string, records: readonly SpeakerRecord[]): Promise<boolean> {
+    this.assertOpen();
+    // In first-spoken order still, the new name where the old one was.
+    const words = [...this.wordsBySpeaker];
+    this.wordsBySpeaker.clear();
+    for (const [label, n] of words) {
+      const named = label === from ? to : label;
+      this.wordsBySpeaker.set(named, (this.wordsBySpeaker.get(named) ?? 0) + n);
+    }
+    return Promise.all(records.map((r) => this.enqueue(undefined, { t: 'speaker', ...r }))).then((done) => done.every(Boolean));
   }
 
   /**

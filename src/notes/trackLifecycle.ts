@@ -49,7 +49,7 @@ export type TrackEffect =
   | 'openSession'
   /** Stop the session; its last final comes out, then its end. */
   | 'stopSession'
-  /** Shut the lane down (stopping its session first); `shutDown` follows. */
+  /** Shut the lane down (stopping its session, then, with diarization, re-clustering the whole track); `shutDown` follows. */
   | 'shutdownLane'
   /** A capture started: its session seconds count from the meeting time now. */
   | 'markOffset';

@@ -59,6 +59,11 @@ export interface DiarizationOptions {
   threshold?: number;
   /** How many people speak, when known: the re-clustering finds exactly that many (else it goes by `threshold`). */
   speakers?: number;
+  /**
+   * Keep the track (a meeting's sessions, across pauses): the session's audio and finals join the worker's
+   * kept track, it is not re-clustered at its end, and `recluster` re-clusters the whole track.
+   */
+  track?: boolean;
 }
 
 export type { AssemblyAIEngineSpec, EngineKind, EngineSpec, OpenAIEngineSpec, ServerProtocol, TwoPassSpec } from './engines';
@@ -71,6 +76,8 @@ export type Command =
   /** `discard`: end within a second (Cancel, Ctrl+C): audio not yet decoded is dropped, what was decoded is kept. */
   | { id: number; type: 'stop'; discard?: boolean }
   | { id: number; type: 'endUtterance' }
+  /** Answered with `speakers`: the kept speaker track (diarization `track`) re-clustered, after its sessions' last finals; then forgotten. */
+  | { id: number; type: 'recluster' }
   /** Liveness: answered with `pong` at once, whatever the session is doing. */
   | { id: number; type: 'ping' }
   | { id: number; type: 'listDevices' }
@@ -149,8 +156,11 @@ export type EventBody =
       /** With `diarization`: "Speaker 1", "Speaker 2"… from the utterance's voice (incremental clustering). */
       speaker?: string;
     }
-  /** With a segmentation model, before `stopped`: the session re-clustered; finals whose speaker changes. */
-  | { type: 'speakers'; labels: Array<{ utteranceId: number; speaker: string }> }
+  /**
+   * With a segmentation model, before `stopped`: the session re-clustered; finals whose speaker changes.
+   * Answering `recluster`: the kept track's, each with `session`, the id of the `start` whose final it is.
+   */
+  | { type: 'speakers'; labels: Array<{ utteranceId: number; speaker: string; session?: number }> }
   | { type: 'level'; dbfs: number; source: SourceKind }
   | { type: 'progress'; seconds: number; totalSeconds: number }
   | { type: 'devices'; devices: DeviceInfo[]; problems: string[] }
@@ -228,6 +238,7 @@ function checkOptions(v: unknown): RecognizerOptions {
       throw new ProtocolError('"threshold" must be a number from 0 to 1');
     }
     if (d.speakers !== undefined && !(Number.isSafeInteger(d.speakers) && d.speakers > 0)) throw new ProtocolError('"speakers" must be a positive integer');
+    if (d.track !== undefined && typeof d.track !== 'boolean') throw new ProtocolError('"track" must be true or false');
   }
   return options;
 }
@@ -247,6 +258,7 @@ export function parseCommand(line: string): Command {
         if (m.discard !== undefined && typeof m.discard !== 'boolean') throw new ProtocolError('"discard" must be true or false');
         return { id, type: 'stop', ...(m.discard ? { discard: true } : {}) };
       case 'endUtterance':
+      case 'recluster':
       case 'listDevices':
       case 'yardstick':
       case 'shutdown':

@@ -16,7 +16,7 @@ import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
-import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, WorkerSpeechSession } from './speechSession';
+import { SessionClock, SessionHost, SessionRequest, SessionWorker, SpeechSession, SpeechSpeakers, WorkerSpeechSession } from './speechSession';
 import { splitTwoPass, ThreadLedger, threadBudget } from './threadBudget';
 import { WorkerClient, WorkerClientOptions } from './workerClient';
 
@@ -44,6 +44,8 @@ export interface DeviceList {
 /** Loading a large model takes a while; a worker that answers nothing for this long is stuck. */
 const LOAD_TIMEOUT_MS = 300_000;
 const DEVICES_TIMEOUT_MS = 15_000;
+/** Re-clustering an hour of a meeting with real models takes minutes of CPU (the worker answers pings meanwhile). */
+const RECLUSTER_TIMEOUT_MS = 1_800_000;
 
 export class SpeechLane implements Disposable {
   private client?: LaneWorker;
@@ -117,6 +119,16 @@ export class SpeechLane implements Disposable {
     return this.worker()
       .request({ type: 'listDevices' }, 'devices', DEVICES_TIMEOUT_MS)
       .then(({ devices, problems }) => ({ devices, problems }));
+  }
+
+  /**
+   * Stops the session (its last final comes out), then re-clusters the worker's kept speaker track
+   * (sessions started with diarization `track`): the finals whose speaker changes. None without a worker.
+   */
+  async recluster(): Promise<SpeechSpeakers> {
+    await Promise.all([...this.sessions].map((s) => s.stop()));
+    if (!this.client?.alive) return [];
+    return (await this.client.request({ type: 'recluster' }, 'speakers', RECLUSTER_TIMEOUT_MS)).labels;
   }
 
   /** Stops the session (its last final comes out) and the worker. */

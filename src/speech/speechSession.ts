@@ -55,7 +55,7 @@ export interface SpeechStarted {
 export type SpeechPartial = Omit<EventOf<'partial'>, 'type' | 're'>;
 export type SpeechFinal = Omit<EventOf<'final'>, 'type' | 're'>;
 export type SpeechProgress = Omit<EventOf<'progress'>, 'type' | 're'>;
-/** The finals (of this capture) whose speaker the re-clustering at its end changed. */
+/** The finals whose speaker a re-clustering changed: a capture's at its end, or a kept track's (with `session`). */
 export type SpeechSpeakers = EventOf<'speakers'>['labels'];
 
 export { SpeechError };
@@ -80,6 +80,8 @@ export interface SpeechSession extends Disposable {
   readonly onFinal: Event<SpeechFinal>;
   /** With diarization models: speaker corrections, before the capture's end (sessions without models need not have it). */
   readonly onSpeakers?: Event<SpeechSpeakers>;
+  /** The id of the worker `start` its events come from now: a kept speaker track's corrections name finals by it. */
+  readonly workerStart?: number;
   readonly onLevel: Event<number>;
   readonly onProgress: Event<SpeechProgress>;
   /** Every problem: notices (fatal false), failures it recovers from (restarting), and the one that ends it. */
@@ -233,6 +235,10 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
 
   get engine(): EngineSpec['kind'] {
     return this.request.engine.kind;
+  }
+
+  get workerStart(): number | undefined {
+    return this.startId;
   }
 
   get engineSpec(): EngineSpec {

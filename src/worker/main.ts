@@ -16,6 +16,7 @@ import type { Engine } from './engines/engine';
 import { loadEngine } from './engines/registry';
 import { measureVadRtf } from './engines/sherpa/yardstick';
 import { openProtocolOut } from './protocolOut';
+import { forgetKeptTrack, reclusterKeptTrack } from './diarization/trackDiarizer';
 import { Recognition } from './session';
 
 // Anything a library prints must not corrupt the protocol stream.
@@ -111,7 +112,7 @@ async function start(cmd: CommandOf<'start'>, arrivedAt: number): Promise<void> 
   if (capturing) return error(cmd.id, { code: 'busy', message: 'A session is already running.', hint: 'Send "stop" first.', fatal: false });
   const engine = await ensureEngine(cmd.id, cmd.engine, false);
   if (!engine) return;
-  const current = new Recognition(cmd.source, cmd.options ?? {}, (event) => emit(cmd.id, event), trace);
+  const current = new Recognition(cmd.source, cmd.options ?? {}, (event) => emit(cmd.id, event), trace, cmd.id);
   capturing = current;
   unfinished.add(current);
   void current.done.then(() => {
@@ -136,6 +137,7 @@ async function shutdown(): Promise<never> {
   parked = undefined;
   await Promise.all([...openRelays].map(closeRelay));
   loaded?.engine.dispose();
+  forgetKeptTrack();
   // process.exit waits for a native decode still running (seconds at a real model's cost); every
   // event is already written (synchronously), so after a Cancel the worker ends without waiting.
   if (abandoned) process.kill(process.pid, 'SIGTERM');
@@ -183,6 +185,10 @@ async function handle(cmd: Command, arrivedAt: number): Promise<void> {
         if (!(e instanceof VoxnoteError)) throw e;
         return error(cmd.id, { code: e.code, message: e.message, hint: e.hint, fatal: false });
       }
+    case 'recluster':
+      // After the sessions' last finals (a stop is answered before them), so every final is in the track.
+      await Promise.all([...unfinished].filter((r) => r !== capturing).map((r) => r.done));
+      return emit(cmd.id, { type: 'speakers', labels: await reclusterKeptTrack() });
     case 'shutdown':
       return shutdown();
     case 'ping':

@@ -52,6 +52,8 @@ export class Recognition {
     private readonly options: RecognizerOptions,
     private readonly emit: Emit,
     private readonly trace?: Trace,
+    /** The id of its `start`: a kept speaker track names the session of each final by it. */
+    private readonly id = 0,
   ) {
     this.partials = options.partials ?? true;
     this.levels = options.levels ?? (source.kind !== 'file' || !!source.realtime);
@@ -70,7 +72,7 @@ export class Recognition {
     this.stream = stream;
     if (options.diarization) {
       try {
-        this.speakers = new TrackDiarizer(options.diarization);
+        this.speakers = new TrackDiarizer(options.diarization, this.id);
       } catch (e) {
         // A model that would not load costs the labels, not the transcript.
         if (!(e instanceof VoxnoteError)) throw e;
@@ -265,7 +267,7 @@ export class Recognition {
     this.resolveDone();
   }
 
-  /** The session re-clustered (a segmentation model): the finals whose speaker changes, before `stopped`. Not after a Cancel. */
+  /** The session re-clustered (a segmentation model, no kept track): the finals whose speaker changes, before `stopped`. Not after a Cancel. */
   private async correctSpeakers(): Promise<void> {
     if (!this.speakers || this.discarding) return;
     const labels = await this.speakers.finish();

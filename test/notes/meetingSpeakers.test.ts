@@ -105,6 +105,47 @@ describe('speaker labels in meeting notes (real worker, tone models)', () => {
     assert.match(text, new RegExp(`- \\*\\*Words:\\*\\* ${[...counts].map(([l, n]) => `${l} ${n}`).join(', ')}\\n`));
   });
 
+  it('a pause waits for no re-clustering; the stop re-clusters the lines from before and after it', async () => {
+    // Live at 0.999, "yes no yes" is a new speaker; the low voice says it most only after the pause, so only a
+    // re-clustering of the whole meeting renames the first line (test/worker/diarization.test.ts has the same).
+    const turn = (...words: string[]) => [...words.flatMap((w) => [w, 0.3]), 2];
+    const before = sherpaToneWav([0.5, ...turn('yes', 'no'), ...turn('file', 'save'), ...turn('yes', 'no', 'yes'), 30]).path;
+    const after = sherpaToneWav([0.5, ...turn('yes', 'no', 'yes'), ...turn('stop', 'hello'), ...turn('yes', 'no', 'yes'), ...turn('file', 'save')]).path;
+    const notes = path.join(dir, 'Paused.md');
+    const tracks: TrackSpec[] = [{ kind: 'system', label: 'Others', diarization: { ...models, threshold: 0.999, speakers: 3 } }];
+    const writer = NotesWriter.create(notes, { title: 'Paused', startedAt: new Date(), sources: ['Others (system audio)'], model: 'tone' });
+    // The first capture plays in real time (then 30 s of silence, cut by the pause); the one after the pause as fast as it decodes.
+    const sources = [{ kind: 'file' as const, path: before, realtime: true }, { kind: 'file' as const, path: after }];
+    const m = new Meeting({ speech, sourceFor: (_spec, n) => sources[n] }, async () => ({ engine: { kind: 'sherpa', model }, tracks, writer }));
+    const corrections: SpeakerCorrection[] = [];
+    m.onRelabel((c) => corrections.push(...c));
+    const finals: string[] = [];
+    const three = new Promise<void>((resolve) => m.onFinal((f) => finals.push(f.text) === 3 && resolve()));
+    try {
+      await three;
+      await m.pause();
+      assert.equal(m.trackState('system'), 'idle', 'the pause has ended the capture');
+      assert.equal(corrections.length, 0, 'no re-clustering at the pause');
+      const ended = new Promise<void>((resolve) => m.onTrackState((t) => t.state === 'ended' && resolve()));
+      m.resume();
+      await ended;
+      await m.stop();
+    } finally {
+      m.dispose();
+    }
+    const lines = notesLines(fs.readFileSync(notes, 'utf8'));
+    assert.equal(lines.length, 7, JSON.stringify(lines));
+    assert.notEqual(lines[2].label, lines[0].label, `live, a strict threshold splits the low voice: ${JSON.stringify(lines)}`);
+    // The correction at the stop comes from both captures: the first line (before the pause) is named after lines after it.
+    const first = corrections.find((c) => c.start === Math.min(...corrections.map((x) => x.start)));
+    assert.equal(first?.text, 'yes no', JSON.stringify(corrections));
+    assert.equal(first?.to, lines[2].label);
+    const corrected = await recordSpeakerCorrections(notes, corrections);
+    let text = fs.readFileSync(notes, 'utf8');
+    for (const e of relabelEdits(text, corrections, corrected).reverse()) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    assertOneLabelPerVoice(notesLines(text));
+  });
+
   it('without models, the lines keep the track label', async () => {
     const { notes } = await meeting('Plain');
     const lines = notesLines(fs.readFileSync(notes, 'utf8'));

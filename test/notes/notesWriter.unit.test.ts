@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { journalPathFor, parseJournal, recordSpeakerCorrections } from '../../src/notes/notesJournal';
+import { journalPathFor, parseJournal, readJournal, recordSpeakerCorrections, recordSpeakerRename, speakerRenameRecords } from '../../src/notes/notesJournal';
 import { NotesWriter } from '../../src/notes/notesWriter';
 import type { VoxnoteError } from '../../src/shared/errors';
 import { exportSubtitles, subtitlesFor } from '../../src/notes/notesExport';
@@ -103,6 +103,38 @@ describe('notes writer', () => {
     assert.deepEqual(parseJournal(fs.readFileSync(journalPathFor(file), 'utf8')).utterances, journal.utterances);
     assert.match(await subtitlesFor(file, 'vtt'), /<v Speaker 1>yes no/);
     assert.equal(fs.readFileSync(file, 'utf8'), notes, 'the notes text is the controller\'s to edit');
+  });
+
+  it('Rename Speaker in the journal: every line of that speaker (a corrected one too) exports under the new name', async () => {
+    const file = fresh();
+    const writer = NotesWriter.create(file, HEADER);
+    void writer.append({ start: 1, end: 2, text: 'open file', speaker: 'Speaker 1' });
+    void writer.append({ start: 3, end: 4, text: 'yes no', speaker: 'Speaker 2' });
+    void writer.append({ start: 5, end: 6, text: 'save', speaker: 'Speaker 3' });
+    await writer.append({ start: 5, end: 6.5, text: 'close it', speaker: 'Speaker 1' });
+    await writer.finish(7);
+    writer.dispose();
+    await recordSpeakerCorrections(file, [{ start: 3, from: 'Speaker 2', to: 'Speaker 1' }]);
+    assert.equal(await recordSpeakerRename(file, 'Speaker 1', 'Alice'), 3);
+    assert.equal(await recordSpeakerRename(file, 'Nobody', 'Bob'), 0);
+    const vtt = await subtitlesFor(file, 'vtt');
+    assert.deepEqual(vtt.match(/<v [^>]+>[^\n]+/g), ['<v Alice>open file', '<v Alice>yes no', '<v Speaker 3>save', '<v Alice>close it']);
+    assert.match(await subtitlesFor(file, 'srt'), /Alice: yes no/);
+    assert.deepEqual([...parseJournal(fs.readFileSync(journalPathFor(file), 'utf8')).words], [['Alice', 6], ['Speaker 3', 1]]);
+  });
+
+  it('Rename Speaker during the meeting goes through its writer: the lines so far and the footer take the new name', async () => {
+    const file = fresh();
+    const writer = NotesWriter.create(file, HEADER);
+    void writer.append({ start: 1, end: 2, text: 'open file', speaker: 'Speaker 1' });
+    await writer.append({ start: 3, end: 4, text: 'yes no', speaker: 'Speaker 2' });
+    assert.equal(await writer.renameSpeaker('Speaker 1', 'Alice', speakerRenameRecords(await readJournal(file), 'Speaker 1', 'Alice')), true);
+    // A line after the rename keeps its live label, as the notes text does.
+    await writer.append({ start: 5, end: 6, text: 'save', speaker: 'Speaker 1' });
+    await writer.finish(7);
+    writer.dispose();
+    assert.deepEqual((await subtitlesFor(file, 'vtt')).match(/<v [^>]+>[^\n]+/g), ['<v Alice>open file', '<v Speaker 2>yes no', '<v Speaker 1>save']);
+    assert.match(fs.readFileSync(file, 'utf8'), /- \*\*Words:\*\* Alice 2, Speaker 2 2, Speaker 1 1\n/);
   });
 
   it('has each final on disk, fsynced, when its append resolves', async () => {

@@ -55,15 +55,17 @@ describe('parseCommand', () => {
     });
   });
 
-  it('checks diarization options: a model path, a threshold from 0 to 1, a positive number of speakers', () => {
+  it('checks diarization options: a model path, a threshold from 0 to 1, a positive number of speakers, a kept track', () => {
     const start = (diarization: unknown) => ({ id: 6, type: 'start', engine: { kind: 'sherpa', model: '/s' }, source: SOURCE, options: { diarization } });
     rejects(start({}), /"embeddingModel"/, 6);
     rejects(start({ embeddingModel: '/e.onnx', segmentationModel: 3 }), /"segmentationModel"/, 6);
     rejects(start({ embeddingModel: '/e.onnx', threshold: 1.5 }), /"threshold"/, 6);
     rejects(start({ embeddingModel: '/e.onnx', speakers: 0 }), /"speakers"/, 6);
-    const ok = { embeddingModel: '/e.onnx', segmentationModel: '/s.onnx', threshold: 0.6, speakers: 3 };
+    rejects(start({ embeddingModel: '/e.onnx', track: 'yes' }), /"track"/, 6);
+    const ok = { embeddingModel: '/e.onnx', segmentationModel: '/s.onnx', threshold: 0.6, speakers: 3, track: true };
     assert.deepEqual((parseCommand(line(start(ok))) as { options: unknown }).options, { diarization: ok });
-    assert.equal(parseEvent(line({ type: 'speakers', labels: [{ utteranceId: 2, speaker: 'Speaker 1' }], re: 6 })).type, 'speakers');
+    assert.deepEqual(parseCommand(line({ id: 7, type: 'recluster' })), { id: 7, type: 'recluster' });
+    assert.equal(parseEvent(line({ type: 'speakers', labels: [{ utteranceId: 2, speaker: 'Speaker 1', session: 6 }], re: 7 })).type, 'speakers');
   });
 
   it('checks AssemblyAI specs without quoting the credential', () => {

@@ -7,7 +7,7 @@
  * stops. No engine: the lifecycle is under test, not recognition.
  */
 import { Emitter } from '../../src/speech/lifecycle';
-import type { SessionRequest, SessionState, SpeechEnd, SpeechError, SpeechFinal, SpeechPartial, SpeechProgress, SpeechSession, SpeechStarted } from '../../src/speech/speechSession';
+import type { SessionRequest, SessionState, SpeechEnd, SpeechError, SpeechFinal, SpeechPartial, SpeechProgress, SpeechSession, SpeechSpeakers, SpeechStarted } from '../../src/speech/speechSession';
 import type { FakeClock } from './fakeClock';
 
 /** How long a session takes to start and to restart after a crash. */
@@ -173,6 +173,12 @@ export class FakeLane {
     if (this.session) throw new Error(`the speech lane "${this.name}" already has a session`);
     this.session = new FakeSession(this);
     return this.session;
+  }
+
+  /** No diarization here: nothing to correct. */
+  async recluster(): Promise<SpeechSpeakers> {
+    await this.session?.stop();
+    return [];
   }
 
   async shutdown(): Promise<void> {

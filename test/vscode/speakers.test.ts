@@ -7,12 +7,13 @@
  * voice into several labels while the meeting runs; the re-clustering at the
  * stop (3 people) corrects them in the open notes document and the file.
  * Driven like a person: Start Meeting Notes (system audio only), Stop, then
- * Rename Speaker. One code-server.
+ * Rename Speaker (the notes and the journal export reads). One code-server.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { subtitlesFor } from '../../src/notes/notesExport';
 import { buildSegmentationToneModel } from '../support/segmentationToneModel';
 import { buildSpeakerToneModel } from '../support/speakerToneModel';
 import type { VirtualAudio } from '../support/pulse';
@@ -123,7 +124,7 @@ describe('who spoke in meeting notes, in a real VS Code (code-server)', () => {
     await closeNotifications(page);
   });
 
-  it('Rename Speaker names one voice everywhere: its lines and the footer, no other line', async () => {
+  it('Rename Speaker names one voice everywhere: its lines, the footer and the subtitles export, no other line', async () => {
     const page = wb.page;
     await wb.openFile(path.basename(notesFile));
     // The meeting opened the notes beside; Quick Open shows them in the first group too.
@@ -143,5 +144,12 @@ describe('who spoke in meeting notes, in a real VS Code (code-server)', () => {
     assert.ok(!got.some((l) => l.label === mid));
     assert.match(text, new RegExp(`- \\*\\*Words:\\*\\* .*\\bAna ${wordsOf('mid')}\\b`));
     assert.doesNotMatch(text, new RegExp(`\\b${mid}\\b`));
+    // Export Meeting Notes as Subtitles reads the journal: it has the new name too.
+    const vtt = await waitUntil('the rename in the journal', async () => {
+      const v = await subtitlesFor(notesFile, 'vtt');
+      return v.includes('<v Ana>') && v;
+    });
+    assert.deepEqual(vtt.match(/<v Ana>[^\n]+/g)?.length, 2, vtt);
+    assert.doesNotMatch(vtt, new RegExp(`<v ${mid}>`));
   });
 });

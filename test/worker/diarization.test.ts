@@ -103,6 +103,60 @@ describe('speaker labels in the worker (real sherpa-onnx, tone models)', () => {
     }
   });
 
+  it('a kept track (a meeting paused and resumed): no re-clustering at a session\'s end, one over both sessions on recluster', async () => {
+    // Live at 0.999, "yes no yes" is a new speaker; it is the low voice's most said phrase only after the pause,
+    // so only a re-clustering of both sessions names the low voice after it, first line included.
+    const turn = (...words: string[]) => [...words.flatMap((w) => [w, 0.3]), 2];
+    const sessions = [
+      { said: [['yes', 'no'], ['file', 'save'], ['yes', 'no', 'yes']], voices: ['low', 'mid', 'low'] },
+      { said: [['yes', 'no', 'yes'], ['stop', 'hello'], ['yes', 'no', 'yes'], ['file', 'save']], voices: ['low', 'high', 'low', 'mid'] },
+    ];
+    const diarization: DiarizationOptions = { embeddingModel, segmentationModel, threshold: 0.999, speakers: 3, track: true };
+    const w = new TestWorker();
+    try {
+      const starts: number[] = [];
+      for (const { said } of sessions) {
+        const wav = sherpaToneWav([0.5, ...said.flatMap((words) => turn(...words))]).path;
+        const id = w.send({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: wav }, options: { diarization } });
+        starts.push(id);
+        await w.waitFor((e) => e.type === 'stopped' && e.re === id, 60000);
+        assert.equal(w.of('speakers').length, 0, 'a session of a kept track ends without re-clustering');
+      }
+      const finals = w.of('final');
+      const voices = sessions.flatMap((s) => s.voices);
+      assert.equal(finals.length, voices.length, JSON.stringify(finals.map((f) => f.text)));
+      const live = finals.map((f) => f.speaker!);
+      assert.equal(live[0], 'Speaker 1');
+      assert.notEqual(live[2], live[0], `live, a strict threshold splits the low voice: ${JSON.stringify(live)}`);
+      const recluster = w.send({ type: 'recluster' });
+      const answer = (await w.waitFor((e) => e.type === 'speakers' && e.re === recluster, 60000)) as EventOf<'speakers'>;
+      const changed = new Map(answer.labels.map((l) => [`${l.session}:${l.utteranceId}`, l.speaker]));
+      const corrected = finals.map((f) => changed.get(`${f.re}:${f.utteranceId}`) ?? f.speaker!);
+      assertOneLabelPerVoice(voices, corrected);
+      assert.equal(changed.get(`${starts[0]}:1`), live[2], `the first line, before the pause, named after the low voice's most said label: ${JSON.stringify(answer.labels)}`);
+      // Forgotten once re-clustered: a second recluster has nothing.
+      const again = w.send({ type: 'recluster' });
+      assert.deepEqual(((await w.waitFor((e) => e.type === 'speakers' && e.re === again)) as EventOf<'speakers'>).labels, []);
+      assert.equal(w.of('error').length, 0, JSON.stringify(w.of('error')));
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a kept track\'s audio on disk goes when the worker shuts down without a recluster (a window closed mid-meeting)', async () => {
+    const tmp = fs.mkdtempSync(`${dir}/tmp-`);
+    const spooled = () => fs.readdirSync(tmp).filter((f) => f.startsWith('voxnote-diarization-'));
+    const w = new TestWorker({ ...process.env, TMPDIR: tmp });
+    try {
+      const id = w.send({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: audio.path }, options: { diarization: { embeddingModel, segmentationModel, track: true } } });
+      await w.waitFor((e) => e.type === 'stopped' && e.re === id, 60000);
+      assert.equal(spooled().length, 1, 'kept after the session, for a recluster');
+    } finally {
+      await w.close();
+    }
+    assert.deepEqual(spooled(), []);
+  });
+
   it('a model file that would not load costs the labels, not the transcript: a clear notice, finals unlabelled', async () => {
     const bad = `${dir}/not-a-model.onnx`;
     fs.writeFileSync(bad, 'not onnx');

@@ -2,8 +2,10 @@
  * Who spoke in one recognition session (speaker diarization with sherpa-onnx):
  * each final's speaker from its embedding (SpeakerEmbeddingExtractor on the
  * utterance's audio, then speakerClusters.ts), and, with a segmentation model,
- * the session re-clustered at its end by OfflineSpeakerDiarization, block by
- * block, the changed labels worked out by relabel.ts.
+ * the track re-clustered by OfflineSpeakerDiarization, block by block, the
+ * changed labels worked out by relabel.ts: a session's own track at its end,
+ * or a kept track (a meeting's, across its pauses) when the host asks, so a
+ * pause never waits for it.
  *
  * The models and the live speakers stay loaded for the worker's life, so a
  * meeting resumed after a pause (a new session on the same worker) keeps its
@@ -64,38 +66,26 @@ function load(options: DiarizationOptions): Models {
   return loaded;
 }
 
-export class TrackDiarizer {
-  private readonly spool: AudioSpool;
-  private readonly utterances: LabelledUtterance[] = [];
-  private last?: string;
+/**
+ * One time line of audio and labelled finals: a session's own, or, with the
+ * `track` option, every session's on this worker since the last `recluster`
+ * (a meeting's pauses and resumes), their audio end to end.
+ */
+class Track {
+  readonly spool: AudioSpool;
+  /** `utteranceId` here is the index in `finals`: session ids repeat across sessions. */
+  readonly utterances: LabelledUtterance[] = [];
+  readonly finals: Array<{ session: number; utteranceId: number }> = [];
+  last?: string;
 
-  /** Throws a non-fatal VoxnoteError when a model file would not load. */
-  constructor(options: DiarizationOptions, private readonly models = load(options)) {
+  constructor(readonly models: Models) {
     this.spool = new AudioSpool(!!models.diarization);
   }
 
-  /** The session's audio, 16 kHz mono s16le, in order (before the engine gets it). */
-  push(pcm: Buffer): void {
-    this.spool.push(pcm);
-  }
-
-  /** The speaker of a final spanning `start`–`end` session seconds. */
-  label(utteranceId: number, start: number, end: number): string {
-    const { extractor, clusters } = this.models;
-    const stream = extractor.createStream();
-    stream.acceptWaveform({ samples: this.spool.recentSamples(start, end), sampleRate: SAMPLE_RATE });
-    stream.inputFinished();
-    // Too short for one feature frame, or no direction: most likely whoever spoke last goes on.
-    const speaker = (extractor.isReady(stream) ? clusters.assign(extractor.compute(stream)) : undefined) ?? this.last ?? clusters.labels[0] ?? speakerLabel(1);
-    this.last = speaker;
-    this.utterances.push({ utteranceId, start, end, speaker });
-    return speaker;
-  }
-
-  /** Re-clusters the session (with a segmentation model): the finals whose speaker changes. Then releases the audio. */
-  async finish(): Promise<Array<{ utteranceId: number; speaker: string }>> {
+  /** Re-clusters the track (with a segmentation model): the finals whose speaker changes. Then releases the audio. */
+  async recluster(): Promise<Array<{ session: number; utteranceId: number; speaker: string }>> {
     const { diarization, clusters } = this.models;
-    const changed: Array<{ utteranceId: number; speaker: string }> = [];
+    const changed: Array<{ session: number; utteranceId: number; speaker: string }> = [];
     const used = new Set(clusters.labels);
     try {
       if (!diarization) return changed;
@@ -108,17 +98,91 @@ export class TrackDiarizer {
           .process(this.spool.readBlock(from, BLOCK_SECONDS))
           .map((s) => ({ start: s.start + from, end: s.end + from, speaker: s.speaker }));
         for (const c of correctedLabels(inBlock, segments, [...used])) {
-          changed.push(c);
+          changed.push({ ...this.finals[c.utteranceId], speaker: c.speaker });
           used.add(c.speaker);
         }
       }
       return changed;
     } finally {
-      this.dispose();
+      this.spool.dispose();
     }
   }
+}
 
+/** The worker's kept track (sessions started with `track`), until `recluster` or other models. */
+let kept: Track | undefined;
+
+/**
+ * Re-clusters the kept track (the `recluster` command): every final of its sessions whose speaker changes,
+ * by the id of its session's `start`. Then the track is forgotten; none kept: none.
+ */
+export function reclusterKeptTrack(): Promise<Array<{ session: number; utteranceId: number; speaker: string }>> {
+  const track = kept;
+  kept = undefined;
+  return track ? track.recluster() : Promise.resolve([]);
+}
+
+/** The worker is exiting without a `recluster` (a window closing mid-meeting): the kept audio's temp file goes. */
+export function forgetKeptTrack(): void {
+  kept?.spool.dispose();
+  kept = undefined;
+}
+
+export class TrackDiarizer {
+  private readonly track: Track;
+  /** Track seconds at which this session's audio starts. */
+  private readonly offset: number;
+
+  /**
+   * Throws a non-fatal VoxnoteError when a model file would not load. `session`: the id of its `start`.
+   * With `options.track` the session continues the worker's kept track and is not re-clustered at its end.
+   */
+  constructor(private readonly options: DiarizationOptions, private readonly session = 0) {
+    const models = load(options);
+    if (options.track) {
+      if (kept?.models !== models) {
+        kept?.spool.dispose();
+        kept = new Track(models);
+      }
+      this.track = kept;
+    } else {
+      this.track = new Track(models);
+    }
+    this.offset = this.track.spool.seconds;
+  }
+
+  /** The session's audio, 16 kHz mono s16le, in order (before the engine gets it). */
+  push(pcm: Buffer): void {
+    this.track.spool.push(pcm);
+  }
+
+  /** The speaker of a final spanning `start`–`end` session seconds. */
+  label(utteranceId: number, start: number, end: number): string {
+    const track = this.track;
+    const { extractor, clusters } = track.models;
+    const [from, to] = [this.offset + start, this.offset + end];
+    const stream = extractor.createStream();
+    stream.acceptWaveform({ samples: track.spool.recentSamples(from, to), sampleRate: SAMPLE_RATE });
+    stream.inputFinished();
+    // Too short for one feature frame, or no direction: most likely whoever spoke last goes on.
+    const speaker = (extractor.isReady(stream) ? clusters.assign(extractor.compute(stream)) : undefined) ?? track.last ?? clusters.labels[0] ?? speakerLabel(1);
+    track.last = speaker;
+    track.utterances.push({ utteranceId: track.finals.length, start: from, end: to, speaker });
+    track.finals.push({ session: this.session, utteranceId });
+    return speaker;
+  }
+
+  /**
+   * The session's end: re-clusters its own track (with a segmentation model), the finals whose speaker
+   * changes, and releases the audio. A kept track waits for `recluster`: nothing here.
+   */
+  async finish(): Promise<Array<{ utteranceId: number; speaker: string }>> {
+    if (this.options.track) return [];
+    return (await this.track.recluster()).map(({ utteranceId, speaker }) => ({ utteranceId, speaker }));
+  }
+
+  /** Releases a session's own audio; a kept track stays for the next session. */
   dispose(): void {
-    this.spool.dispose();
+    if (!this.options.track) this.track.spool.dispose();
   }
 }
