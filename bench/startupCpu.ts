@@ -17,7 +17,7 @@ import * as path from 'path';
 import { CHUNK_BYTES, SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { startVirtualAudio, VIRTUAL } from '../test/support/pulse';
-import { encodeWav, toneScript, toS16le, type ToneScript } from '../test/support/toneAudio';
+import { encodeWav, toneScript, type ToneScript } from '../test/support/toneAudio';
 import { RawWorker, speechScript } from './liveCpu';
 
 const TICKS = 100; // USER_HZ on Linux
@@ -152,28 +152,20 @@ function runningSpeech(seconds: number): ToneScript {
 }
 
 /**
- * The model's own share, for reference: a fresh recognizer fed the same audio from a
- * moment within it (as if the key were pressed then) in the worker's 100 ms chunks,
- * nothing else in the way: the audio time until its first partial.
+ * The model's own share of one key press: a fresh recognizer fed the audio that session
+ * captured (VOXNOTE_TRACE_AUDIO), in the worker's 100 ms chunks, nothing else in the way:
+ * the audio position at which it gives its first partial.
  */
-function modelShareMs(model: string, script: ToneScript): number[] {
-  const m = VoskModel.load(model)!;
-  const pcm = toS16le(script.samples);
-  const out: number[] = [];
-  for (let key = 0.5; key < script.duration - 3; key += 0.37) {
-    const rec = new VoskRecognizer(m, SAMPLE_RATE);
-    const from = Math.round(key * SAMPLE_RATE) * 2;
-    for (let off = from; off < pcm.length; off += CHUNK_BYTES) {
-      const isFinal = rec.accept(pcm.subarray(off, off + CHUNK_BYTES));
-      if (isFinal ? rec.result().text : rec.partial()) {
-        out.push(Math.round(((Math.min(off + CHUNK_BYTES, pcm.length) - from) / 2 / SAMPLE_RATE) * 1000));
-        break;
-      }
+function modelShareMs(m: VoskModel, pcm: Buffer): number | undefined {
+  const rec = new VoskRecognizer(m, SAMPLE_RATE);
+  try {
+    for (let off = 0; off < pcm.length; off += CHUNK_BYTES) {
+      if (!rec.accept(pcm.subarray(off, off + CHUNK_BYTES)) && rec.partial()) return Math.round((Math.min(off + CHUNK_BYTES, pcm.length) / 2 / SAMPLE_RATE) * 1000);
     }
+    return undefined;
+  } finally {
     rec.free();
   }
-  m.free();
-  return out;
 }
 
 function spread(ms: number[]) {
@@ -185,12 +177,15 @@ function spread(ms: number[]) {
 /**
  * A warm worker (the model loaded), someone speaking into the microphone: from the
  * start command (the key) to the first partial, and to the first captured audio
- * reaching the recognition (VOXNOTE_TRACE), `runs` times. The keys fall at varied
+ * reaching the recognition (VOXNOTE_TRACE), `runs` times. Each press's first partial
+ * splits into the model's share (the audio it needs: modelShareMs on what that
+ * session captured) and Voxnote's own part (the rest: capture start, delivery, decoding time). The keys fall at varied
  * moments of the speech: 0.7-1.7 s after the last session stopped.
  */
-async function keyToFirstPartial(dist: string, model: string, play: () => Promise<void>, runs: number) {
+async function keyToFirstPartial(dist: string, model: string, play: () => Promise<void>, runs: number, dir: string) {
   let firstAudioAt: number | undefined;
-  const w = new RawWorker(path.join(dist, 'worker.js'), { VOXNOTE_TRACE: '1' }, (line) => {
+  const captured = path.join(dir, 'captured');
+  const w = new RawWorker(path.join(dist, 'worker.js'), { VOXNOTE_TRACE: '1', VOXNOTE_TRACE_AUDIO: captured }, (line) => {
     const m = /^voxnote-trace-first-audio (\S+) /.exec(line);
     if (m) firstAudioAt = Number(m[1]);
   });
@@ -221,9 +216,16 @@ async function keyToFirstPartial(dist: string, model: string, play: () => Promis
   } finally {
     await w.close();
   }
+  const m = VoskModel.load(model)!;
+  const share = partial.map((_, i) => modelShareMs(m, fs.readFileSync(`${captured}-${i + 1}.s16`)));
+  m.free();
+  const own = partial.flatMap((ms, i) => (share[i] === undefined ? [] : [ms - share[i]!]));
   return {
     keyToFirstPartial: { ...spread(partial), target: 'p50 <= 300 ms' },
+    modelShare: { ...spread(share.filter((s) => s !== undefined)), note: 'per press: the audio the same model, fed that session\'s captured audio alone, needs for its first partial' },
+    voxnoteOwnPart: { ...spread(own), note: 'per press: key to first partial minus the model\'s share (capture start, delivery, decoding time)' },
     keyToFirstCapturedAudio: { ...spread(audio), target: '<= 50 ms' },
+    eachPress: partial.map((ms, i) => ({ keyToFirstPartialMs: ms, modelShareMs: share[i] ?? 'no partial alone', voxnoteOwnMs: share[i] === undefined ? 'n/a' : ms - share[i]! })),
   };
 }
 
@@ -257,7 +259,7 @@ export async function startupBench(dist: string, model: string) {
       if (exe) py.push(await pythonRun(exe, model, play, seconds));
       plain.push(await plainRun(dist, model, play, seconds));
     }
-    firstPartial = await keyToFirstPartial(dist, model, () => audio.play('mic', runningWav), 10);
+    firstPartial = await keyToFirstPartial(dist, model, () => audio.play('mic', runningWav), 10, dir);
   } finally {
     await audio.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -272,7 +274,6 @@ export async function startupBench(dist: string, model: string) {
   const pythonLoop = py.length ? figure(py) : undefined;
   const nodeLoop = figure(plain);
   const ratio = (x: { cpuSPerAudioMin: number }) => Math.round((voxnote.cpuSPerAudioMin / x.cpuSPerAudioMin) * 100) / 100;
-  const modelShare = spread(modelShareMs(model, running));
   return {
     audioSeconds: seconds,
     rounds,
@@ -287,10 +288,7 @@ export async function startupBench(dist: string, model: string) {
     target: 'ratioToPythonLoop <= 1.3',
     ndjsonLinesPerSecond: Math.round((median(listen.map((l) => l.lines)) / seconds) * 10) / 10,
     runs: { voxnoteListen: voxnote, plainPythonLoop: pythonLoop ?? 'not run', plainNodeLoop: nodeLoop },
-    warmWorker: {
-      ...firstPartial,
-      keyToFirstPartialModelOnly: { ...modelShare, note: "the tone model's own share: audio from the key to its first partial, decoded with nothing in the way" },
-    },
+    warmWorker: firstPartial,
     note:
       'Whole process trees from spawn to exit, start-up included, the same 48 s of tone speech on the virtual microphone; ' +
       'the median of the rounds. The Python loop is the classic recipe with libvosk through ctypes and parec in place of PyAudio ' +

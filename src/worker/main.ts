@@ -4,6 +4,7 @@
  * Started with process.execPath (ELECTRON_RUN_AS_NODE=1 under VS Code).
  * Every event names the command it answers (`re`); session events name their `start`.
  */
+import { appendFileSync } from 'fs';
 import { isDeepStrictEqual } from 'util';
 import * as readline from 'readline';
 import { VoxnoteError } from '../shared/errors';
@@ -30,6 +31,9 @@ const error = (re: number | null, e: Pick<VoxnoteError, 'code' | 'message' | 'hi
 
 /** VOXNOTE_TRACE=1: per-chunk added latency on stderr, read by `npm run bench`. */
 const trace = process.env.VOXNOTE_TRACE ? (ms: number) => process.stderr.write(`voxnote-trace ${ms.toFixed(4)}\n`) : undefined;
+/** VOXNOTE_TRACE_AUDIO=<prefix>: each live start's captured audio to <prefix>-<n>.s16, for the bench to decode alone. */
+const traceAudio = process.env.VOXNOTE_TRACE_AUDIO;
+let tracedStarts = 0;
 
 /** The loaded engine and the spec it was loaded from (kept in memory only: it can hold a credential). */
 let loaded: { spec: EngineSpec; engine: Engine } | undefined;
@@ -87,6 +91,7 @@ function closeParked(): Promise<void> {
 /** Opens the capture of a start that arrived at `arrivedAt`: the parked one when it is the same source. */
 async function captureFor(current: Recognition, source: Source, handlers: CaptureHandlers, arrivedAt: number) {
   if (source.kind === 'file') return openCapture(source, handlers);
+  if (traceAudio) handlers = recorded(handlers, `${traceAudio}-${++tracedStarts}.s16`);
   let relay: CaptureRelay;
   if (parked && isDeepStrictEqual(parked.source, source)) {
     relay = parked;
@@ -100,6 +105,10 @@ async function captureFor(current: Recognition, source: Source, handlers: Captur
   relays.set(current, relay);
   if (trace) void firstAudio(relay, arrivedAt);
   return relay;
+}
+
+function recorded(handlers: CaptureHandlers, file: string): CaptureHandlers {
+  return { ...handlers, onData: (pcm) => (appendFileSync(file, pcm), handlers.onData(pcm)) };
 }
 
 /** VOXNOTE_TRACE: from the start's arrival to the first audio it fed, for `npm run bench`. */

@@ -55,6 +55,13 @@ describe('voxnote transcribe', () => {
     assert.equal(r.stdout, `# Transcript: tones.wav\n\n[00:00:00] yes no\n\n[00:00:02] open file\n\n`);
   });
 
+  it('transcribes a 44.1 kHz stereo WAV (resampled by libsamplerate, which the bundled worker loads from dist/lib only for such a file)', () => {
+    const cd = toneWav([0.5, 'yes', 0.35, 'no', 1.5, 'open', 0.35, 'file', 1.5], { sampleRate: 44100, stereo: true });
+    const r = voxnote(['transcribe', cd.path, '--model', model]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'yes no\nopen file\n');
+  });
+
   it('reads raw s16le by extension', () => {
     const raw = path.join(tempDir('raw'), 'speech.raw');
     const wav = fs.readFileSync(audio.path);

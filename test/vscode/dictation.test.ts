@@ -145,6 +145,11 @@ describe('Voxnote installed from its .vsix in a real VS Code (code-server)', () 
       'LICENSE.txt',
       'dist/cli.js',
       'dist/extension.js',
+      // Libraries the worker loads only when an engine or a file needs them (esbuild.mjs).
+      'dist/lib/assemblyai.js',
+      'dist/lib/libsamplerate.js',
+      'dist/lib/openai.js',
+      'dist/lib/ws.js',
       'dist/native/libportaudio.so.2',
       'dist/native/libvosk.so',
       'dist/native/naudiodon.node',
