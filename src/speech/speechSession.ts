@@ -78,8 +78,6 @@ export interface SpeechSession extends Disposable {
   readonly onStarted: Event<SpeechStarted>;
   readonly onPartial: Event<SpeechPartial>;
   readonly onFinal: Event<SpeechFinal>;
-  /** With diarization models: speaker corrections, before the capture's end (sessions without models need not have it). */
-  readonly onSpeakers?: Event<SpeechSpeakers>;
   /** The id of the worker `start` its events come from now: a kept speaker track's corrections name finals by it. */
   readonly workerStart?: number;
   readonly onLevel: Event<number>;
@@ -158,7 +156,6 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
     started: new Emitter<SpeechStarted>(),
     partial: new Emitter<SpeechPartial>(),
     final: new Emitter<SpeechFinal>(),
-    speakers: new Emitter<SpeechSpeakers>(),
     level: new Emitter<number>(),
     progress: new Emitter<SpeechProgress>(),
     error: new Emitter<SpeechError>(),
@@ -168,7 +165,6 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
   readonly onStarted = this.emitters.started.event;
   readonly onPartial = this.emitters.partial.event;
   readonly onFinal = this.emitters.final.event;
-  readonly onSpeakers = this.emitters.speakers.event;
   readonly onLevel = this.emitters.level.event;
   readonly onProgress = this.emitters.progress.event;
   readonly onError = this.emitters.error.event;
@@ -351,7 +347,7 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
         return this.emitters.final.fire(final);
       }
       case 'speakers':
-        return this.emitters.speakers.fire(e.labels);
+        return; // a meeting's corrections answer `recluster` (SpeechLane.recluster), not a session's end
       case 'level':
         return this.emitters.level.fire(e.dbfs);
       case 'progress':
