@@ -26,7 +26,7 @@ import { startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { choose, fileIs, ghostTexts, itemText, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, fileIs, ghostTexts, itemText, runPickCommand, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,14 +42,6 @@ const LISTENING = /^Listening/;
 async function terminalRows(page: Page): Promise<string[]> {
   const text = await page.locator('.terminal-wrapper .xterm-rows').first().innerText({ timeout: 2000 }).catch(() => '');
   return text.split('\n').map((l) => l.replace(/\u00a0/g, ' ').trimEnd());
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  for (const end = Date.now() + timeoutMs; ; await sleep(100)) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
 }
 
 describe('dictation features in a real VS Code (code-server)', () => {
@@ -148,8 +140,8 @@ describe('dictation features in a real VS Code (code-server)', () => {
   });
 
   it('preload: a worker has loaded the engine before any command', async () => {
-    const worker = await until('the warm worker', async () => ourWorkers()[0]);
-    await until('libvosk in the warm worker', async () => mappedFiles(worker.pid).includes(path.join(extDir, 'dist/native/libvosk.so')));
+    const worker = await waitUntil('the warm worker', async () => ourWorkers()[0]);
+    await waitUntil('libvosk in the warm worker', async () => mappedFiles(worker.pid).includes(path.join(extDir, 'dist/native/libvosk.so')));
     assert.match(await itemText(status()), IDLE, 'the status bar stays idle: nothing is listening');
     warmPid = worker.pid;
   });
@@ -166,7 +158,7 @@ describe('dictation features in a real VS Code (code-server)', () => {
 
     const spoken = speak([0.3, 'yes', 0.35, 'open', 0.35, 'run', 0.35, 'close', 1.2]);
     await waitForItem(status(), /^yes open/);
-    const ghosts = await until('ghost text', async () => {
+    const ghosts = await waitUntil('ghost text', async () => {
       const g = await ghostTexts(page);
       return g.length === 2 && g.every((t) => /^ yes open/.test(t)) && g;
     }, 5_000).catch(async () => assert.fail(`ghost text at both cursors; shown: ${JSON.stringify(await ghostTexts(page))}`));
@@ -256,12 +248,12 @@ describe('dictation features in a real VS Code (code-server)', () => {
   it('dictation into a terminal types the words at the prompt and runs nothing', async () => {
     const t0 = performance.now();
     await wb.runCommand('Terminal: Create New Terminal');
-    const prompt = await until('the shell prompt', async () => (await terminalRows(page)).filter(Boolean).length > 0 && terminalRows(page));
+    const prompt = await waitUntil('the shell prompt', async () => (await terminalRows(page)).filter(Boolean).length > 0 && terminalRows(page));
     await page.locator('.terminal-wrapper .xterm').first().click();
     await page.keyboard.press('Control+Alt+Shift+Space');
     await waitForItem(status(), LISTENING);
     await speak([0.3, 'yes', 0.35, 'open', 1.2]);
-    await until('the words in the terminal', async () => (await terminalRows(page)).some((l) => l.endsWith('Yes open')));
+    await waitUntil('the words in the terminal', async () => (await terminalRows(page)).some((l) => l.endsWith('Yes open')));
     await page.keyboard.press('Control+Alt+Shift+Space');
     await waitForItem(status(), IDLE);
     await sleep(500);

@@ -24,7 +24,7 @@ import { captureTools, workers } from '../support/processes';
 import { recordsVirtualMic, startVirtualAudio, type VirtualAudio } from '../support/pulse';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, packageVoxnote, prerequisites, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { choose, closeNotifications, fileIs, itemText, notification, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, closeNotifications, fileIs, itemText, notification, runPickCommand, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const KEY = 'aai-lifecycle-key-3b9d0e71c2f4';
 const START = 'Notes:\n';
@@ -36,16 +36,7 @@ const MEETING_MIC = /^\d\d:\d\d:\d\d\s+Me\s+AssemblyAI$/;
 const SLOW_STOP_MS = 6000;
 const TOGGLE = 'Control+Alt+Shift+Space';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  for (const end = Date.now() + timeoutMs; ; await sleep(50)) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () => {
   let tmp: string;
@@ -104,7 +95,7 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await page.keyboard.type('Voxnote: Set AssemblyAI API Key');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Set AssemblyAI API Key' }).first().waitFor();
     await page.keyboard.press('Enter');
-    await until('the password box', async () => (await input.getAttribute('type')) === 'password');
+    await waitUntil('the password box', async () => (await input.getAttribute('type')) === 'password');
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
@@ -124,20 +115,20 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await page.keyboard.press(TOGGLE);
     await waitForItem(status(), LISTENING);
     await speak([0.3, 'yes', 0.35, 'no', 1.2]);
-    await until('the first words in the editor', async () => (await editorText()).includes('Yes no.'));
+    await waitUntil('the first words in the editor', async () => (await editorText()).includes('Yes no.'));
 
     mock.terminationDelayMs = SLOW_STOP_MS;
     await page.keyboard.press(TOGGLE);
     const first = mock.connections[0];
-    await until('the first stop to reach the service', () => first.terminateAt !== undefined);
+    await waitUntil('the first stop to reach the service', () => first.terminateAt !== undefined);
     const stopping = await itemText(status());
     await page.keyboard.press(TOGGLE);
     await waitForItem(status(), LISTENING);
-    await until('the second dictation to connect', () => mock.connections.length === 2);
+    await waitUntil('the second dictation to connect', () => mock.connections.length === 2);
     assert.equal(first.terminationAt, undefined, 'the second dictation listened and streamed while the first was still stopping');
     await speak([0.3, 'open', 0.35, 'file', 1.2]);
-    await until('the second words in the editor', async () => (await editorText()).includes('Open file.'));
-    await until('the first stop to end', () => first.terminationAt !== undefined, SLOW_STOP_MS + 10_000);
+    await waitUntil('the second words in the editor', async () => (await editorText()).includes('Open file.'));
+    await waitUntil('the first stop to end', () => first.terminationAt !== undefined, SLOW_STOP_MS + 10_000);
 
     mock.terminationDelayMs = 0;
     await page.keyboard.press(TOGGLE);
@@ -153,9 +144,9 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await runPickCommand(page, 'Voxnote: Start Meeting Notes', 'Voxnote: Start Meeting Notes');
     await choose(page, 'Microphone only');
     await waitForItem(meeting(), MEETING_MIC);
-    await until('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
-    await until('the meeting to stream to the service', () => mock.connections.length === 3);
-    const notes = path.join(notesFolder(), await until('the notes file', () => notesFiles()[0]));
+    await waitUntil('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
+    await waitUntil('the meeting to stream to the service', () => mock.connections.length === 3);
+    const notes = path.join(notesFolder(), await waitUntil('the notes file', () => notesFiles()[0]));
 
     await openEditor('handover.txt');
     const connections = mock.connections.length;
@@ -166,10 +157,10 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await wb.runCommand('Voxnote: Cancel Dictation');
     await waitForItem(status(), IDLE);
     await waitForItem(meeting(), MEETING_MIC);
-    await until('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
+    await waitUntil('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
 
     await speak([0.3, 'run', 0.35, 'open', 1.5]);
-    await until('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Run open.'));
+    await waitUntil('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Run open.'));
     await wb.runCommand('Voxnote: Stop Meeting Notes');
     await waitForItem(meeting(), /^$/);
     assert.equal(fs.readFileSync(path.join(workspace, 'handover.txt'), 'utf8'), START, 'nothing dictated into the editor');
@@ -183,10 +174,10 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     await runPickCommand(page, 'Voxnote: Start Meeting Notes', 'Voxnote: Start Meeting Notes');
     await choose(page, 'Microphone only');
     await waitForItem(meeting(), MEETING_MIC);
-    await until('the meeting to stream to the service', () => mock.connections.length === connections + 1);
+    await waitUntil('the meeting to stream to the service', () => mock.connections.length === connections + 1);
     const meetingConnection = mock.connections[connections];
-    await until('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
-    const notes = path.join(notesFolder(), await until('the new notes file', () => notesFiles().find((f) => !before.includes(f))));
+    await waitUntil('the meeting to capture the microphone', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
+    const notes = path.join(notesFolder(), await waitUntil('the new notes file', () => notesFiles().find((f) => !before.includes(f))));
 
     mock.terminationDelayMs = SLOW_STOP_MS;
     await openEditor('handover.txt');
@@ -194,17 +185,17 @@ describe('lifecycle decisions (issue 15) in a real VS Code (code-server)', () =>
     const ask = await notification(page, 'meeting notes are taking the microphone');
     await ask.getByRole('button', { name: 'Pause meeting microphone and dictate' }).click();
     await closeNotifications(page);
-    await until('the meeting\'s suspend to reach the service', () => meetingConnection.terminateAt !== undefined);
+    await waitUntil('the meeting\'s suspend to reach the service', () => meetingConnection.terminateAt !== undefined);
     await wb.runCommand('Voxnote: Cancel Dictation');
     assert.equal(meetingConnection.terminationAt, undefined, 'the cancel landed while the meeting was still suspending');
     await waitForItem(status(), IDLE);
     mock.terminationDelayMs = 0;
 
-    await until('the meeting to stream again', () => mock.connections.length === connections + 2, SLOW_STOP_MS + 20_000);
-    await until('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
+    await waitUntil('the meeting to stream again', () => mock.connections.length === connections + 2, SLOW_STOP_MS + 20_000);
+    await waitUntil('the meeting to capture the microphone again', () => captures().length === 1 && recordsVirtualMic(captures()[0].argv));
     await waitForItem(meeting(), MEETING_MIC);
     await speak([0.3, 'save', 0.35, 'file', 1.5]);
-    await until('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Save file.'));
+    await waitUntil('the meeting\'s words in the notes file', () => fs.readFileSync(notes, 'utf8').includes('**Me:** Save file.'));
     await wb.runCommand('Voxnote: Stop Meeting Notes');
     await waitForItem(meeting(), /^$/);
     assert.equal(mock.connections.length, connections + 2, 'the cancelled dictation never streamed');

@@ -26,7 +26,7 @@ import { recordsVirtualMic, startVirtualAudio, VIRTUAL, type VirtualAudio } from
 import { buildToneModel } from '../support/toneModel';
 import { toneWav } from '../support/worker';
 import { installedVoxnote, prerequisites, PROJECT_ROOT, packageVoxnote, startCodeServer, type CodeServer, type Workbench } from './harness';
-import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem } from './workbenchUi';
+import { choose, closeNotifications, notification, notified, runPickCommand, voxnoteStatusItem, waitForItem, waitUntil } from './workbenchUi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -62,14 +62,6 @@ describe('Meeting notes from the .vsix in a real VS Code (code-server)', () => {
   const ourWorkers = () => workers().filter((p) => p.argv.some((a) => a.startsWith(extDir + path.sep)));
   const captures = () => ourWorkers().flatMap((w) => captureTools(w.pid));
   const notesFiles = () => (fs.existsSync(notesFolder) ? fs.readdirSync(notesFolder).filter((f) => f.endsWith('.md')).sort() : []);
-
-  async function waitUntil<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-    for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    }
-  }
 
   /** Both sources captured: one capture tool on the virtual mic and one on the speaker's monitor. */
   const bothCapturing = () =>
