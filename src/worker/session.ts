@@ -41,6 +41,8 @@ export class Recognition {
   private sinkMs = 0;
   private readonly partials: boolean;
   private readonly levels: boolean;
+  /** Mic, system audio or a file at real pace: audio arrives as spoken. */
+  private readonly live: boolean;
   /** Who spoke, when the options name diarization models. */
   private speakers?: TrackDiarizer;
   private resolveDone!: () => void;
@@ -56,7 +58,8 @@ export class Recognition {
     private readonly id = 0,
   ) {
     this.partials = options.partials ?? true;
-    this.levels = options.levels ?? (source.kind !== 'file' || !!source.realtime);
+    this.live = source.kind !== 'file' || !!source.realtime;
+    this.levels = options.levels ?? this.live;
   }
 
   /**
@@ -66,7 +69,7 @@ export class Recognition {
   async open(engine: Engine, openCapture: (source: Source, handlers: CaptureHandlers) => Promise<Capture>): Promise<void> {
     const options = this.options;
     const stream = await engine.open(
-      { phrases: options.phrases, maxAlternatives: options.maxAlternatives, partials: this.partials, live: this.source.kind !== 'file' || !!this.source.realtime },
+      { phrases: options.phrases, maxAlternatives: options.maxAlternatives, partials: this.partials, live: this.live },
       this.sink(),
     );
     this.stream = stream;

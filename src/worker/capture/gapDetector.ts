@@ -16,6 +16,8 @@
  * kept flowing at about real time (a steady stream again, not a drain); its
  * size is the lowest lag in the second half of that time.
  */
+import { SAMPLE_RATE } from '../audio/format';
+import type { CaptureHandlers } from './capture';
 
 /** Rises smaller than this are jitter (a loaded machine's late reads, the recorder's fragments). */
 export const GAP_TOLERANCE_SECONDS = 0.4;
@@ -81,4 +83,14 @@ export class GapDetector {
     this.rise = undefined;
     return gap;
   }
+}
+
+/** For a back-end that reports no loss itself: passes each 16 kHz chunk on, and reports a gap the clock shows. */
+export function deliverWatchingGaps(handlers: Pick<CaptureHandlers, 'onData' | 'onDropped'>): (pcm: Buffer) => void {
+  const gaps = new GapDetector(SAMPLE_RATE);
+  return (pcm) => {
+    handlers.onData(pcm);
+    const gap = gaps.push(pcm.length / 2);
+    if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
+  };
 }

@@ -27,7 +27,7 @@ import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
 import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { VoxnoteError } from '../../shared/errors';
 import { readPulseState, resolvePulseSource, type PulseState } from './pulse';
-import { GapDetector } from './gapDetector';
+import { deliverWatchingGaps } from './gapDetector';
 
 export interface PaDevice {
   id: number;
@@ -221,7 +221,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
   }
 
   const stream = io;
-  const gaps = new GapDetector(SAMPLE_RATE);
+  const deliver = deliverWatchingGaps(handlers);
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
@@ -239,11 +239,7 @@ export const openPortAudioCapture: OpenCapture<MicSource> = async (source, handl
           'Start dictation again; if it keeps failing, choose another device with Voxnote: Select Microphone.'));
         return;
       }
-      if (r.buf && r.buf.length) {
-        handlers.onData(r.buf);
-        const gap = gaps.push(r.buf.length / 2);
-        if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
-      }
+      if (r.buf && r.buf.length) deliver(r.buf);
       if (r.finished) {
         stopping = true;
         handlers.onError(new VoxnoteError('capture-failed', `PortAudio input ${p.device} ended`,

@@ -15,7 +15,7 @@ import type { Capture, CaptureHandlers, OpenCapture } from './capture';
 import { spawnOwned } from '../../shared/childProcess';
 import { openPolledOutput } from './polledOutput';
 import { VoxnoteError } from '../../shared/errors';
-import { GapDetector } from './gapDetector';
+import { deliverWatchingGaps } from './gapDetector';
 
 /** Small, so the first words are not held back; parec's default fragments are 2 s. */
 const LATENCY_MS = 50;
@@ -253,14 +253,11 @@ export const openPulseCapture: OpenCapture<MicSource> = async (source, handlers:
 
   let stopping = false;
   const normalize = pcmNormalizer();
-  const gaps = new GapDetector(SAMPLE_RATE);
+  const deliver = deliverWatchingGaps(handlers);
   const onData = (chunk: Buffer) => {
     if (stopping) return;
     const pcm = normalize(chunk);
-    if (!pcm.length) return;
-    handlers.onData(pcm);
-    const gap = gaps.push(pcm.length / 2);
-    if (gap) handlers.onDropped?.(gap.seconds, gap.atSeconds);
+    if (pcm.length) deliver(pcm);
   };
   if (output) output.start(onData);
   else child.stdout!.on('data', onData);

@@ -30,7 +30,7 @@ const BATCH_FRAMES = 2;
 /** PvRecorder's own ring, for when the reader thread itself is starved: 2.5 s. */
 const RING_FRAMES = 50;
 /** Audio held for a busy recognizer by default: 10 s (320 KB), so a slow decode or a busy machine loses nothing. */
-export const BACKLOG_SECONDS = 10;
+const BACKLOG_SECONDS = 10;
 
 /** pv_recorder_status_t */
 export const PV_STATUS = [

@@ -8,16 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SAMPLE_RATE } from '../audio/format';
+import { toFloat } from '../engines/sherpa/words';
 
 /** Seconds of recent audio kept in memory: 1.9 MB, longer than any one utterance an engine gives (Whisper's 29 s). */
-export const RECENT_SECONDS = 60;
+const RECENT_SECONDS = 60;
 const RECENT_BYTES = RECENT_SECONDS * SAMPLE_RATE * 2;
-
-const toFloat = (pcm: Buffer): Float32Array => {
-  const out = new Float32Array(pcm.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = pcm.readInt16LE(2 * i) / 32768;
-  return out;
-};
 
 export class AudioSpool {
   private readonly recent = Buffer.alloc(RECENT_BYTES);

@@ -28,7 +28,7 @@ import { SAME_SPEAKER_SIMILARITY, SpeakerClusters, speakerLabel } from './speake
  * between them: one block is seconds of CPU with real models, a whole meeting
  * minutes. Speakers are matched across blocks through the live labels.
  */
-export const BLOCK_SECONDS = 120;
+const BLOCK_SECONDS = 120;
 
 interface Models {
   key: string;
