@@ -11,6 +11,8 @@ const section = () => vscode.workspace.getConfiguration('voxnote');
 /** A setting's value; the default when VS Code has none (package.json declares the same, see shared/settings.ts). */
 type Value<K extends SettingName> = (typeof SETTING_DEFAULTS)[K];
 const read = <K extends SettingName>(c: vscode.WorkspaceConfiguration, key: K): Value<K> => c.get<Value<K>>(key, SETTING_DEFAULTS[key]);
+/** A setting from user settings only, never the workspace's: for what a cloned repository must not choose. */
+const userValue = <K extends SettingName>(c: vscode.WorkspaceConfiguration, key: K): Value<K> => c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key];
 /** A meeting source (meetingTrack's TrackKind), named here without importing notes/. */
 type TrackKind = MicSource['kind'];
 
@@ -79,7 +81,7 @@ function notesFolderSetting(c: vscode.WorkspaceConfiguration): { setting: string
   const i = c.inspect<string>('notes.folder');
   const fromWorkspace = i?.workspaceFolderValue ?? i?.workspaceValue;
   if (fromWorkspace === undefined || fromWorkspace !== value || inWorkspace(fromWorkspace)) return { setting: value };
-  const user = i?.globalValue ?? SETTING_DEFAULTS['notes.folder'];
+  const user = userValue(c, 'notes.folder');
   return {
     setting: user,
     ignored: `The workspace's setting voxnote.notes.folder ("${fromWorkspace}") is outside the workspace, so Voxnote ignores it and uses "${user}". A folder outside the workspace can be set in your user settings.`,
@@ -107,22 +109,19 @@ export function readMeetingSettings(): MeetingSettings {
 
 /** voxnote.diarization.* from user settings only: model files are run by the worker, so a workspace must not name them. */
 function readDiarization(c: vscode.WorkspaceConfiguration): MeetingSettings['diarization'] {
-  const user = <K extends 'diarization.embeddingModel' | 'diarization.segmentationModel' | 'diarization.microphone' | 'diarization.threshold' | 'diarization.speakers'>(key: K): Value<K> =>
-    (c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key]) as Value<K>;
-  const embeddingModel = user('diarization.embeddingModel').trim();
-  const segmentationModel = user('diarization.segmentationModel').trim();
-  const speakers = user('diarization.speakers');
+  const embeddingModel = userValue(c, 'diarization.embeddingModel').trim();
+  const segmentationModel = userValue(c, 'diarization.segmentationModel').trim();
+  const speakers = userValue(c, 'diarization.speakers');
   const options: DiarizationOptions | undefined = embeddingModel
-    ? { embeddingModel, ...(segmentationModel ? { segmentationModel } : {}), threshold: user('diarization.threshold'), ...(speakers > 0 ? { speakers } : {}) }
+    ? { embeddingModel, ...(segmentationModel ? { segmentationModel } : {}), threshold: userValue(c, 'diarization.threshold'), ...(speakers > 0 ? { speakers } : {}) }
     : undefined;
-  return { system: options, mic: user('diarization.microphone') ? options : undefined };
+  return { system: options, mic: userValue(c, 'diarization.microphone') ? options : undefined };
 }
 
 /** Where Summarize Meeting sends a transcript when VS Code has no chat model (user settings only: it decides where text goes). */
 export function readSummarySettings(): { baseUrl: string; model: string } {
   const c = section();
-  const user = <K extends 'summary.baseUrl' | 'summary.model'>(key: K): string => (c.inspect<string>(key)?.globalValue ?? SETTING_DEFAULTS[key]).trim();
-  return { baseUrl: user('summary.baseUrl'), model: user('summary.model') };
+  return { baseUrl: userValue(c, 'summary.baseUrl').trim(), model: userValue(c, 'summary.model').trim() };
 }
 
 /** Which engine a purpose uses: the local model unless the person chose another engine's setting value (shared/engines.ts). */
@@ -135,8 +134,7 @@ export const preloadModel = (): boolean => read(section(), 'preloadModel');
 /** voxnote.twoPass.*: user settings only (the final model is a folder the engine reads). */
 export function readTwoPassSettings(): { setting: TwoPassSetting; model: string } {
   const c = section();
-  const user = <K extends 'twoPass.enabled' | 'twoPass.model'>(key: K): Value<K> => c.inspect<Value<K>>(key)?.globalValue ?? SETTING_DEFAULTS[key];
-  return { setting: user('twoPass.enabled'), model: user('twoPass.model').trim() };
+  return { setting: userValue(c, 'twoPass.enabled'), model: userValue(c, 'twoPass.model').trim() };
 }
 export const partialLength = (): number => read(section(), 'statusBar.partialLength');
 /** sherpa-onnx offline models: the longest speech segment decoded at once (cost stays linear in the recording). */
