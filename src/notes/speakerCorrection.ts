@@ -21,7 +21,8 @@ export async function applyNotesEdits(document: vscode.TextDocument, edits: read
   return true;
 }
 
-function applyEdits(document: vscode.TextDocument, edits: readonly TextEdit[]): Thenable<boolean> {
+/** Applies text edits to a document as one undo step, unsaved; false when VS Code refused the edit. */
+export function applyEdits(document: vscode.TextDocument, edits: readonly TextEdit[]): Thenable<boolean> {
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
   return vscode.workspace.applyEdit(edit);

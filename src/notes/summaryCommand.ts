@@ -14,6 +14,7 @@ import { VoxnoteError } from '../shared/errors';
 import { chatCompletionsUrl, endpointChat } from './chatEndpoint';
 import { type ChatFn, type ChatMessage, summarize, summaryMarkdown, summaryRange, transcriptLines } from './meetingSummary';
 import { notesToUse } from './notesFileCommands';
+import { applyEdits } from './speakerCorrection';
 
 export interface SummaryDeps {
   /** The notes of the meeting under way, if one runs: they cannot be summarised until it stops. */
@@ -73,9 +74,7 @@ export async function summarizeMeeting(deps: SummaryDeps, uri?: vscode.Uri): Pro
     // The document may have changed while the model worked: place the summary in its text now.
     const text = document.getText();
     const { start, end } = summaryRange(text);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), summaryMarkdown(sections));
-    if (!(await vscode.workspace.applyEdit(edit)) || !(await document.save())) {
+    if (!(await applyEdits(document, [{ start, end, text: summaryMarkdown(sections) }])) || !(await document.save())) {
       return void notify('error', `Voxnote: could not write the summary into ${name}. Check that the file can be written to, then summarize again.`);
     }
     void vscode.window.showInformationMessage(`Voxnote: summary, decisions and ${sections.actionItems.length} action item${sections.actionItems.length === 1 ? '' : 's'} written into ${name}.`);
