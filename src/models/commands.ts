@@ -19,6 +19,8 @@ const TITLE = { download: 'Voxnote: Download Model', install: 'Voxnote: Install 
 /** Test Model Speed's side: what it recommends on this machine, and the test run after an install. */
 export interface SpeedAdvice {
   recommend(catalog: readonly CatalogEntry[], language: string): Promise<CatalogEntry | undefined>;
+  /** The same for several languages at once (the picker's every language). */
+  recommendEach(catalog: readonly CatalogEntry[], languages: Iterable<string>): Promise<CatalogEntry[]>;
   /** Measures the model just installed; not awaited, so the person can go on. */
   testInstalled(): void;
 }
@@ -94,12 +96,8 @@ export function registerModelCommands(context: vscode.ExtensionContext, models: 
     const items: Item[] = [];
     let language = '';
     // Per language, the most accurate model that runs live here (measured or estimated): first, marked.
-    const recommended = new Set<CatalogEntry>();
     const sorted = sortForPicker(entries);
-    for (const l of new Set(sorted.map((e) => e.language))) {
-      const r = await speed?.recommend(entries, l);
-      if (r) recommended.add(r);
-    }
+    const recommended = new Set((await speed?.recommendEach(entries, new Set(sorted.map((e) => e.language)))) ?? []);
     const ordered = sorted.map((e, i) => ({ e, i })).sort((a, b) => (a.e.language === b.e.language ? Number(recommended.has(b.e)) - Number(recommended.has(a.e)) : 0) || a.i - b.i);
     for (const { e: entry } of ordered) {
       if (entry.language !== language) {

@@ -62,7 +62,14 @@ export class ModelSpeeds {
 
   /** The catalogue model to recommend for `language` on this machine; undefined without a measurement. */
   async recommend(catalog: readonly CatalogEntry[], language: string): Promise<CatalogEntry | undefined> {
-    return recommendModel(catalog, language, this.measured(), await this.yardstick())?.entry;
+    return (await this.recommendEach(catalog, [language]))[0];
+  }
+
+  /** The recommendations for `languages`, from one read of the measurements and the yardstick for them all. */
+  async recommendEach(catalog: readonly CatalogEntry[], languages: Iterable<string>): Promise<CatalogEntry[]> {
+    const measured = this.measured();
+    const vadRtf = await this.yardstick();
+    return [...languages].flatMap((language) => recommendModel(catalog, language, measured, vadRtf)?.entry ?? []);
   }
 
   /**
