@@ -187,7 +187,11 @@ export async function extractTarBz2(file: string, dest: string, opts: ExtractOpt
   let total = 0;
   const unpack = async () => {
     await fs.promises.mkdir(dest, { recursive: true });
-    for await (const entry of extract) {
+    // Not `for await`: leaving it awaits tar-stream's return(), which waits for a close that
+    // never comes while an unread entry holds a write (a refused entry, under load).
+    const next = extract[Symbol.asyncIterator]();
+    for (let step = await next.next(); !step.done; step = await next.next()) {
+      const entry = step.value;
       throwIfCancelled(opts.signal);
       const { name, type, size: bytes } = entry.header;
       if (++entries > maxEntries) throw tooMany(file, maxEntries);
