@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import { spawn, spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { CHUNK_BYTES, SAMPLE_RATE } from '../src/worker/audio/format';
+import { Chunker } from '../src/worker/audio/chunker';
+import { CHUNK_BYTES, LEAD_IN, SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { startVirtualAudio, VIRTUAL } from '../test/support/pulse';
 import { encodeWav, toneScript, type ToneScript } from '../test/support/toneAudio';
@@ -153,14 +154,16 @@ function runningSpeech(seconds: number): ToneScript {
 
 /**
  * The model's own share of one key press: a fresh recognizer fed the audio that session
- * captured (VOXNOTE_TRACE_AUDIO), in the worker's 100 ms chunks, nothing else in the way:
- * the audio position at which it gives its first partial.
+ * captured (VOXNOTE_TRACE_AUDIO), cut as the worker cuts a capture (LEAD_IN, then 100 ms
+ * chunks), nothing else in the way: the audio position at which it gives its first partial.
  */
 function modelShareMs(m: VoskModel, pcm: Buffer): number | undefined {
   const rec = new VoskRecognizer(m, SAMPLE_RATE);
   try {
-    for (let off = 0; off < pcm.length; off += CHUNK_BYTES) {
-      if (!rec.accept(pcm.subarray(off, off + CHUNK_BYTES)) && rec.partial()) return Math.round((Math.min(off + CHUNK_BYTES, pcm.length) / 2 / SAMPLE_RATE) * 1000);
+    let fed = 0;
+    for (const chunk of new Chunker(CHUNK_BYTES, LEAD_IN).push(pcm)) {
+      fed += chunk.length;
+      if (!rec.accept(chunk) && rec.partial()) return Math.round((fed / 2 / SAMPLE_RATE) * 1000);
     }
     return undefined;
   } finally {

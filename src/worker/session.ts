@@ -9,7 +9,7 @@ import { clockTime } from '../shared/time';
 import type { EventBody, RecognizerOptions, Source } from '../shared/protocol';
 import { Chunker } from './audio/chunker';
 import { levelDbfs } from './audio/level';
-import { CHUNK_BYTES, SAMPLE_RATE } from './audio/format';
+import { CHUNK_BYTES, LEAD_IN, SAMPLE_RATE } from './audio/format';
 import { Capture, CaptureHandlers } from './capture/capture';
 import type { Engine, EngineFailure, EngineFinal, RecognitionStream, StreamSink } from './engines/engine';
 import { TrackDiarizer } from './diarization/trackDiarizer';
@@ -23,7 +23,7 @@ export type Emit = (event: EventBody) => void;
 export type Trace = (addedMs: number) => void;
 
 export class Recognition {
-  private readonly chunker = new Chunker(CHUNK_BYTES);
+  private readonly chunker: Chunker;
   private capture?: Capture;
   private stream?: RecognitionStream;
   private utteranceId = 1;
@@ -60,6 +60,8 @@ export class Recognition {
     this.partials = options.partials ?? true;
     this.live = source.kind !== 'file' || !!source.realtime;
     this.levels = options.levels ?? this.live;
+    // Only capture has a key press to answer; files keep one chunk size (their partials are reproducible).
+    this.chunker = new Chunker(CHUNK_BYTES, source.kind === 'file' ? undefined : LEAD_IN);
   }
 
   /**

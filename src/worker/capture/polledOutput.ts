@@ -13,12 +13,14 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CHUNK_BYTES, SAMPLE_RATE } from '../audio/format';
+import { CHUNK_BYTES, LEAD_IN, SAMPLE_RATE } from '../audio/format';
 
 /** The server delivers blocks of ~20 ms: the one completing a chunk has arrived this long after the chunk's end. */
 const SLACK_MS = 25;
 /** Until the first audio: the first words are not held back. */
 const FIRST_POLL_MS = 5;
+/** Through the lead-in (LEAD_IN): about a server block, so the first partial is not held back by whole chunks. */
+const LEAD_POLL_MS = 20;
 const BYTES_PER_MS = (SAMPLE_RATE * 2) / 1000;
 /** Read size: 2 s, more than a pipe holds. */
 const READ_BYTES = 65536;
@@ -93,6 +95,9 @@ function polled(readFd: number, writeFd: number): PolledOutput {
       if (n === 0) return; // the recorder has exited: its exit says why
       total += n;
       onData(Buffer.from(buffer.subarray(0, n)));
+      // A pipe gives what it holds: a short read emptied it, and asking again would only
+      // build an EAGAIN error (with its stack), which cost more than the read itself.
+      if (n < READ_BYTES) return;
     }
   };
 
@@ -100,7 +105,7 @@ function polled(readFd: number, writeFd: number): PolledOutput {
     drain();
     if (closed) return;
     const missing = CHUNK_BYTES - (total % CHUNK_BYTES);
-    timer = setTimeout(poll, total === 0 ? FIRST_POLL_MS : missing / BYTES_PER_MS + SLACK_MS);
+    timer = setTimeout(poll, total === 0 ? FIRST_POLL_MS : total < LEAD_IN.bytes ? LEAD_POLL_MS : missing / BYTES_PER_MS + SLACK_MS);
   };
 
   return {
