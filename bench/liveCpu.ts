@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import { encode, type Command, type EngineSpec, type WorkerEvent } from '../src/shared/protocol';
+import { WORKER_NODE_FLAGS } from '../src/speech/workerClient';
 import { CHUNK_BYTES, SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { AssemblyAIMock } from '../test/support/assemblyaiMock';
@@ -64,7 +65,7 @@ export class RawWorker {
 
   /** `onStderr`: the worker's log lines (VOXNOTE_TRACE's among them); otherwise they go to this process's stderr. */
   constructor(workerPath: string, env: NodeJS.ProcessEnv = {}, onStderr?: (line: string) => void) {
-    this.child = spawn(process.execPath, [workerPath], { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', onStderr ? 'pipe' : 'inherit'] });
+    this.child = spawn(process.execPath, [...WORKER_NODE_FLAGS, workerPath], { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', onStderr ? 'pipe' : 'inherit'] });
     if (onStderr) readline.createInterface({ input: this.child.stderr! }).on('line', onStderr);
     readline.createInterface({ input: this.child.stdout! }).on('line', (l) => {
       const e = JSON.parse(l) as WorkerEvent;

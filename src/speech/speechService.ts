@@ -13,6 +13,7 @@
  */
 import * as os from 'os';
 import type { DeviceInfo, EngineSpec, WorkerEvent } from '../shared/protocol';
+import { audioGoesTo } from '../shared/engines';
 import { CancellationToken, Disposable, Emitter, Event } from './lifecycle';
 import { ConfirmHandover, MicrophoneArbiter } from './microphoneArbiter';
 import type { RestartOptions } from './restartPolicy';
@@ -34,7 +35,7 @@ export interface SpeechServiceOptions extends WorkerClientOptions {
 }
 
 /** What a lane needs of a worker process. */
-export type LaneWorker = SessionWorker & Pick<WorkerClient, 'pid' | 'request' | 'shutdown'>;
+export type LaneWorker = SessionWorker & Pick<WorkerClient, 'pid' | 'request' | 'shutdown'> & Partial<Pick<WorkerClient, 'network'>>;
 
 export interface DeviceList {
   devices: DeviceInfo[];
@@ -82,7 +83,7 @@ export class SpeechLane implements Disposable {
    * Rejects (VoxnoteError) when it cannot; a worker that crashes here is not started again.
    */
   async warm(engine: EngineSpec): Promise<void> {
-    await this.worker().request({ type: 'load', engine: this.service.withThreads(this, engine) }, 'ready', LOAD_TIMEOUT_MS);
+    await this.worker(engine).request({ type: 'load', engine: this.service.withThreads(this, engine) }, 'ready', LOAD_TIMEOUT_MS);
   }
 
   /**
@@ -95,7 +96,7 @@ export class SpeechLane implements Disposable {
     if (this.session && this.session.state !== 'stopping') throw new Error(`the speech lane "${this.name}" already has a session`);
     const lane = this;
     const host: SessionHost = {
-      worker: () => lane.worker(),
+      worker: (engine) => lane.worker(engine),
       ended: (s) => {
         lane.sessions.delete(s);
         if (lane.session === s) lane.session = undefined;
@@ -146,10 +147,15 @@ export class SpeechLane implements Disposable {
     void this.shutdown();
   }
 
-  /** The live worker, or a new one: a worker that died is replaced only here, when something needs it. */
-  worker(): LaneWorker {
-    if (this.client?.alive) return this.client;
-    const client = this.service.spawn();
+  /**
+   * The live worker, or a new one: a worker that died is replaced only here, when something needs it.
+   * A worker started for local engines is replaced for a cloud `engine`; it still ends its last session.
+   */
+  worker(engine?: EngineSpec): LaneWorker {
+    const network = !!engine && audioGoesTo(engine) !== undefined;
+    if (this.client?.alive && (!network || this.client.network !== false)) return this.client;
+    if (this.client?.alive) void this.client.shutdown();
+    const client = this.service.spawn(network);
     this.client = client;
     // After the sessions' own handlers have run for the event, as the bench expects.
     client.onEvent((e) => queueMicrotask(() => this.workerEvents.fire(e)));
@@ -234,8 +240,8 @@ export class SpeechService implements Disposable {
   }
 
   /** @internal for lanes */
-  spawn(): LaneWorker {
-    return this.options.spawnWorker?.() ?? new WorkerClient(this.options);
+  spawn(network: boolean): LaneWorker {
+    return this.options.spawnWorker?.() ?? new WorkerClient({ ...this.options, network });
   }
 
   /** @internal for lanes */

@@ -106,7 +106,8 @@ export interface SessionWorker {
 /** What a session needs from its lane. */
 export interface SessionHost {
   /** The lane's live worker, spawned when there is none. */
-  worker(): SessionWorker;
+  /** The worker to run `engine` on. */
+  worker(engine: EngineSpec): SessionWorker;
   /** The session has ended. */
   ended(session: WorkerSpeechSession): void;
   readonly microphone: MicrophoneArbiter;
@@ -308,7 +309,7 @@ export class WorkerSpeechSession implements SpeechSession, MicrophoneClaim {
   }
 
   private sendStart(): void {
-    const client = this.host.worker();
+    const client = this.host.worker(this.request.engine);
     if (client !== this.client) {
       this.clientSubscriptions.dispose();
       this.client = client;

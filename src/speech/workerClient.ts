@@ -27,7 +27,20 @@ export interface WorkerClientOptions {
    * this long without an event means libvosk is stuck, and the worker is killed.
    */
   unresponsiveMs?: number;
+  /**
+   * False for a worker that runs local engines only: it starts without NODE_EXTRA_CA_CERTS,
+   * which Node parses at every start (a 220 KB system bundle costs 0.04 CPU-s), and a cloud
+   * engine then needs a worker started with it (SpeechLane.worker).
+   */
+  network?: boolean;
 }
+
+/**
+ * V8's GC on the worker's main thread: its heap is a few MB and its main thread mostly
+ * idle, and concurrent marking on helper threads cost more CPU than the marking itself
+ * (`npm run bench startup`: the worker used about 15 % less CPU over a 48 s session).
+ */
+export const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
 
 export interface WorkerExit {
   code: number | null;
@@ -63,10 +76,13 @@ export class WorkerClient implements Disposable {
   private unresponsive = false;
   private exitInfo?: WorkerExit;
   readonly exited: Promise<WorkerExit>;
+  /** Whether it can run a cloud engine (WorkerClientOptions.network). */
+  readonly network: boolean;
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.owned = spawnOwned(process.execPath, [options.workerPath], {
-      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
+    this.network = options.network ?? true;
+    this.owned = spawnOwned(process.execPath, [...WORKER_NODE_FLAGS, options.workerPath], {
+      env: { ...process.env, ...options.env, ...(this.network ? {} : { NODE_EXTRA_CA_CERTS: undefined }), ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // All three pipes were asked for.
