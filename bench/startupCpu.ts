@@ -105,11 +105,11 @@ async function treeCpu(root: number, done: Promise<unknown>): Promise<TreeCpu> {
 const perMinute = (cpu: number, seconds: number) => Math.round((cpu / (seconds / 60)) * 1000) / 1000;
 
 /** `voxnote listen` for `seconds` while the speech plays into the virtual microphone. */
-async function listenRun(dist: string, model: string, play: () => Promise<void>, seconds: number) {
+async function listenRun(dist: string, model: string, play: () => Promise<void>, seconds: number, env: NodeJS.ProcessEnv = {}) {
   const child = spawn(
     process.execPath,
     [path.join(dist, 'cli.js'), 'listen', '--source', 'mic', '--device', VIRTUAL.mic, '--backend', 'pulse', '--model', model, '--format', 'ndjson', '--max-seconds', String(seconds)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let lines = 0;
   child.stdout.on('data', (d: Buffer) => (lines += d.toString().split('\n').length - 1));
@@ -250,6 +250,9 @@ export async function startupBench(dist: string, model: string) {
   const audio = await startVirtualAudio(dir);
   const load = { before: os.loadavg().map((x) => Math.round(x * 100) / 100), after: [] as number[] };
   const listen: Array<Awaited<ReturnType<typeof listenRun>>> = [];
+  // Node parses NODE_EXTRA_CA_CERTS at every start (0.04 CPU-s for a system bundle); Python's loop never reads it.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  const listenNoCa: typeof listen = [];
   const plain: TreeCpu[] = [];
   const py: TreeCpu[] = [];
   let firstPartial: Awaited<ReturnType<typeof keyToFirstPartial>>;
@@ -259,6 +262,7 @@ export async function startupBench(dist: string, model: string) {
     // Interleaved, so that a change in the machine's load falls on every variant alike.
     for (let r = 0; r < rounds; r++) {
       listen.push(await listenRun(dist, model, play, seconds));
+      if (extraCa) listenNoCa.push(await listenRun(dist, model, play, seconds, { NODE_EXTRA_CA_CERTS: undefined }));
       if (exe) py.push(await pythonRun(exe, model, play, seconds));
       plain.push(await plainRun(dist, model, play, seconds));
     }
@@ -274,9 +278,10 @@ export async function startupBench(dist: string, model: string) {
     cpuSecondsByProcess: runs.map((r) => r.byProcess),
   });
   const voxnote = figure(listen);
+  const voxnoteNoCa = listenNoCa.length ? figure(listenNoCa) : undefined;
   const pythonLoop = py.length ? figure(py) : undefined;
   const nodeLoop = figure(plain);
-  const ratio = (x: { cpuSPerAudioMin: number }) => Math.round((voxnote.cpuSPerAudioMin / x.cpuSPerAudioMin) * 100) / 100;
+  const ratio = (x: { cpuSPerAudioMin: number }, v = voxnote) => Math.round((v.cpuSPerAudioMin / x.cpuSPerAudioMin) * 100) / 100;
   return {
     audioSeconds: seconds,
     rounds,
@@ -287,6 +292,14 @@ export async function startupBench(dist: string, model: string) {
       plainNodeLoop: nodeLoop.cpuSPerAudioMin,
     },
     ratioToPythonLoop: pythonLoop ? ratio(pythonLoop) : 'not run',
+    ...(voxnoteNoCa && {
+      withoutNodeExtraCaCerts: {
+        note: `this environment sets NODE_EXTRA_CA_CERTS (${extraCa}), which every Node process parses at start; most machines do not`,
+        voxnoteListen: voxnoteNoCa.cpuSPerAudioMin,
+        ratioToPythonLoop: pythonLoop ? ratio(pythonLoop, voxnoteNoCa) : 'not run',
+        runs: voxnoteNoCa,
+      },
+    }),
     ratioToNodeLoop: ratio(nodeLoop),
     target: 'ratioToPythonLoop <= 1.3',
     ndjsonLinesPerSecond: Math.round((median(listen.map((l) => l.lines)) / seconds) * 10) / 10,
