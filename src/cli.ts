@@ -10,7 +10,7 @@ import { engineForModel } from './speech/engineSpec';
 import type { SessionRequest, SpeechFinal, SpeechPartial } from './speech/speechSession';
 import { SpeechService } from './speech/speechService';
 import { measureMachine, measureSpeed } from './speech/speedTest';
-import { catalogPath, FIRST_RUN, loadCatalog } from './models/catalog';
+import { catalogPath, loadCatalog } from './models/catalog';
 import { speedMessage, speedVerdict } from './models/modelSpeed';
 import { liveInstead } from './models/recommend';
 import { checkModelFolder } from './shared/modelFolder';
@@ -159,13 +159,12 @@ async function speed(values: { model?: string }, json: boolean): Promise<void> {
   process.on('SIGINT', () => abort.abort());
   const name = path.basename(model);
   const catalog = loadCatalog(catalogPath(path.join(__dirname, '..', 'models', 'catalog.json')));
-  const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
   const measured = async () => {
     const m = await measureSpeed({ speech, engine: engineForModel(model, check), clip: path.join(__dirname, '..', 'media', 'speed-test', 'speech.wav'), signal: abort.signal });
     if (!m || speedVerdict(m.rtf) === 'live') return { m };
     // Too slow: the machine's yardstick estimates which catalogue model would keep up (none when it cannot be measured).
     const vadRtf = await measureMachine(speech).catch(() => undefined);
-    return { m, pick: liveInstead(catalog, name, new Map([[name, m.rtf]]), firstRunLanguage, vadRtf) };
+    return { m, pick: liveInstead(catalog, name, new Map([[name, m.rtf]]), vadRtf) };
   };
   const { m, pick } = await measured().finally(() => speech.shutdown());
   if (!m) process.exit(130);

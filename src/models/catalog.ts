@@ -114,13 +114,16 @@ export function loadCatalog(file: string): CatalogEntry[] {
   return parseCatalog(text);
 }
 
+/** The language of the model the first run offers, the default for recommendations. */
+export const firstRunLanguage = (entries: readonly CatalogEntry[]): string | undefined => entries.find((e) => e.name === FIRST_RUN.model)?.language;
+
 /**
  * Order for the picker: languages grouped, the first-run model's language
  * first, then alphabetical; inside a language, recommended before
  * alternative, small before large, then the official order.
  */
 export function sortForPicker(entries: readonly CatalogEntry[]): CatalogEntry[] {
-  const firstLanguage = entries.find((e) => e.name === FIRST_RUN.model)?.language;
+  const firstLanguage = firstRunLanguage(entries);
   const rank = (e: CatalogEntry) => (e.name === FIRST_RUN.model ? 0 : 1) * 4 + (e.alternative ? 2 : 0) + (e.kind === 'small' ? 0 : 1);
   return entries
     .map((e, i) => ({ e, i }))

@@ -13,7 +13,7 @@
  * model is a more accurate one. Without a measurement nothing is estimated and
  * the caller keeps its usual offer. models/README.md ("Test Model Speed") says the same for people.
  */
-import type { CatalogEntry } from './catalog';
+import { firstRunLanguage, type CatalogEntry } from './catalog';
 import { keepsUpLive } from './modelSpeed';
 
 /**
@@ -122,12 +122,12 @@ export function recommendModel(catalog: readonly CatalogEntry[], language: strin
 
 /**
  * What to use for live dictation instead of `current`, measured too slow: the
- * recommendation for its language (else `language`), else the model measured
+ * recommendation for its language (else the first-run model's), else the model measured
  * here that keeps up and is slowest (the largest, so likely the most accurate),
  * else the language's smallest catalogue model.
  */
-export function liveInstead(catalog: readonly CatalogEntry[], current: string, measured: ReadonlyMap<string, number>, language: string, vadRtf?: number): string | undefined {
-  const lang = catalog.find((e) => e.name === current)?.language ?? language;
+export function liveInstead(catalog: readonly CatalogEntry[], current: string, measured: ReadonlyMap<string, number>, vadRtf?: number): string | undefined {
+  const lang = catalog.find((e) => e.name === current)?.language ?? firstRunLanguage(catalog) ?? '';
   const recommended = recommendModel(catalog, lang, measured, vadRtf)?.entry.name;
   const fastMeasured = [...measured].filter(([name, rtf]) => name !== current && keepsUpLive(rtf)).sort((a, b) => b[1] - a[1])[0]?.[0];
   const smallest = catalog

@@ -5,11 +5,12 @@
  */
 import type { ModelCheck } from '../shared/modelFolder';
 import type { EngineSpec } from '../shared/protocol';
+import type { PartialCadence } from '../models/modelSpeed';
 
 export interface SherpaOptions {
   maxSegmentSeconds?: number;
   /** The partial cadence Test Model Speed's measurement set (models/modelSpeed.ts partialCadence). */
-  cadence?: { partialShare: number; partialSeconds: number };
+  cadence?: PartialCadence;
 }
 
 /** The engine follows from the model: the folder check says which engine reads it. */

@@ -105,8 +105,7 @@ export interface SessionWorker {
 
 /** What a session needs from its lane. */
 export interface SessionHost {
-  /** The lane's live worker, spawned when there is none. */
-  /** The worker to run `engine` on. */
+  /** The lane's live worker able to run `engine`, spawned when there is none. */
   worker(engine: EngineSpec): SessionWorker;
   /** The session has ended. */
   ended(session: WorkerSpeechSession): void;

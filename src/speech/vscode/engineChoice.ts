@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import * as os from 'os';
 import { EnginePurpose, engineSetting, maxSegmentSeconds, readSetting, readTwoPassSettings, updateSetting } from '../../config';
 import type { ModelStore, ResolvedModel } from '../../models/modelStore';
-import { readSpeed, type SpeedMemento } from '../../models/modelSpeed';
+import { readSpeed, type PartialCadence, type SpeedMemento } from '../../models/modelSpeed';
 import { decideTwoPass, finalModelFolder } from '../../models/twoPass';
 import { checkModelFolder } from '../../shared/modelFolder';
 import { engineLabel, SETTING_ENGINES } from '../../shared/engines';
@@ -38,7 +38,7 @@ export interface EngineChoiceDeps {
   firstRun(offer: EngineOffer): void;
   reportError(error: { code: string; message: string; hint: string }): void;
   /** The partial cadence a speed measurement of the model folder set, if it was measured here. */
-  cadence?(modelPath: string): { partialShare: number; partialSeconds: number } | undefined;
+  cadence?(modelPath: string): PartialCadence | undefined;
   /** Where Test Model Speed keeps its measurements (globalState). */
   speeds: SpeedMemento;
   /** Says why two-pass is on or off (the Voxnote output log). */

@@ -14,7 +14,7 @@ import { VoxnoteError } from '../../shared/errors';
 import { notify } from '../../notify/nextSteps';
 import type { SpeechService } from '../speechService';
 import { engineForModel } from '../engineSpec';
-import { CatalogEntry, catalogPath, FIRST_RUN, formatSize, loadCatalog } from '../../models/catalog';
+import { CatalogEntry, catalogPath, FIRST_RUN, firstRunLanguage, formatSize, loadCatalog } from '../../models/catalog';
 import { keepsUpLive, partialCadence, readSpeed, readYardstick, speedMessage, speedVerdict, SpeedVerdict, writeSpeed, writeYardstick } from '../../models/modelSpeed';
 import type { ModelStore } from '../../models/modelStore';
 import { liveInstead, recommendModel } from '../../models/recommend';
@@ -79,7 +79,7 @@ export class ModelSpeeds {
    */
   async firstRunOffer(): Promise<{ model: string; label: string } | undefined> {
     const catalog = this.catalog();
-    const language = catalog.find((e) => e.name === FIRST_RUN.model)?.language;
+    const language = firstRunLanguage(catalog);
     if (!language || !(await withDeadline(this.yardstick(), FIRST_RUN_WAIT_MS))) return undefined;
     const entry = await this.recommend(catalog, language);
     return entry && entry.name !== FIRST_RUN.model ? { model: entry.name, label: `Download ${entry.name} (${formatSize(entry.size)}), recommended` } : undefined;
@@ -173,8 +173,7 @@ export class ModelSpeeds {
   /** A model for live dictation instead of `current`, and whether it is installed. */
   private async instead(current: string): Promise<{ name: string; installed: boolean } | undefined> {
     const catalog = this.catalog();
-    const firstRunLanguage = catalog.find((e) => e.name === FIRST_RUN.model)?.language ?? '';
-    const name = liveInstead(catalog, current, this.measured(), firstRunLanguage, await this.yardstick());
+    const name = liveInstead(catalog, current, this.measured(), await this.yardstick());
     return name ? { name, installed: this.models.installed().includes(name) } : undefined;
   }
 

@@ -5,7 +5,7 @@
  * largest share of the worker's CPU (issue 16, `npm run bench startup`). The
  * recorder writes into a FIFO that the worker drains without blocking when a
  * whole 100 ms chunk should be there (plus a block's slack), so it wakes about
- * ten times a second and partials are not held back more than the slack.
+ * ten times a second (every 20 ms through the first second, LEAD_IN) and partials are not held back more than the slack.
  * POSIX only (mkfifo); `undefined` where no FIFO can be made, and the caller reads
  * a pipe as before.
  */
