@@ -31,10 +31,11 @@ import { loadSherpa } from '../src/worker/engines/sherpa/addon';
 import { checkSherpaFolder } from '../src/shared/sherpaModelFolder';
 import { offlineConfig, onlineConfig } from '../src/worker/engines/sherpa/config';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
-import { buildSherpaToneModel, sherpaCostLayers, sherpaToneScript, SherpaToneKind, vadScript } from '../test/support/sherpaToneModel';
+import { buildSherpaToneModel, sherpaToneScript, SherpaToneKind, vadScript } from '../test/support/sherpaToneModel';
 import { toneScript, toS16le, writeRepeatedWav } from '../test/support/toneAudio';
-import { buildToneModel, voskCostLayers } from '../test/support/toneModel';
+import { buildToneModel } from '../test/support/toneModel';
 import { percentile, procCpuSeconds, procRss, runDirect } from './sherpa';
+import { sherpaCostLayers, voskCostLayers } from '../test/support/costCalibration';
 
 const RATE = 16000;
 export const COSTS = [0.02, 0.1, 0.3];

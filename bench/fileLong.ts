@@ -11,10 +11,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSherpaToneModel, sherpaCostLayers } from '../test/support/sherpaToneModel';
+import { buildSherpaToneModel } from '../test/support/sherpaToneModel';
 import { writeRepeatedWav } from '../test/support/toneAudio';
 import { offlineScript, transcribe } from './costly';
 import { runDirect } from './sherpa';
+import { sherpaCostLayers } from '../test/support/costCalibration';
 
 const RATE = 16000;
 const COST = 0.3;

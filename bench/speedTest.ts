@@ -15,7 +15,8 @@ import { partialCadence, speedVerdict } from '../src/models/modelSpeed';
 import { machineFactor, recommendModel } from '../src/models/recommend';
 import { SpeechService } from '../src/speech/speechService';
 import { measureMachine, measureSpeed } from '../src/speech/speedTest';
-import { buildSherpaToneModel, sherpaCostLayers } from '../test/support/sherpaToneModel';
+import { buildSherpaToneModel } from '../test/support/sherpaToneModel';
+import { sherpaCostLayers } from '../test/support/costCalibration';
 
 const COSTS = [0.02, 0.1, 0.3];
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

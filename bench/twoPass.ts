@@ -15,9 +15,10 @@
 import * as os from 'os';
 import * as path from 'path';
 import type { EngineSpec } from '../src/shared/protocol';
-import { buildSherpaToneModel, FRENCH_TOKENS, retoken, sherpaCostLayers } from '../test/support/sherpaToneModel';
+import { buildSherpaToneModel, FRENCH_TOKENS, retoken } from '../test/support/sherpaToneModel';
 import { writeRepeatedWav } from '../test/support/toneAudio';
 import { COSTS, live, measureSherpa, offlineScript } from './costly';
+import { sherpaCostLayers } from '../test/support/costCalibration';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -14,8 +14,8 @@ import { loadCatalog } from '../../src/models/catalog';
 import { LIVE_RTF_LIMIT } from '../../src/models/modelSpeed';
 import { voxnote } from '../support/cliRun';
 import { sherpaModel, vadWav } from '../support/sherpaWorker';
-import { sherpaCostLayers } from '../support/sherpaToneModel';
 import { CLI, isType, ROOT, TestWorker } from '../support/worker';
+import { sherpaCostLayers } from '../support/costCalibration';
 
 interface SpeedJson {
   model: string;

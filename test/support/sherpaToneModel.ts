@@ -92,14 +92,6 @@ function weights(featureDim: number): { W: Float32Array; B: Float32Array } {
  * so decoding costs in proportion to `layers` while the output is unchanged.
  */
 export const COST_WIDTH = 1024;
-/**
- * Decode CPU seconds per audio second one cost layer adds, offline and streaming alike, with
- * numThreads 1 (Voxnote's setting on 2 cores): measured 0.0022–0.0024 at 8 and 32 layers. A
- * starting point only: `npm run bench` measures the cost it actually gets.
- */
-export const SHERPA_SECONDS_PER_COST_LAYER = 0.0023;
-/** Layers for a target decode cost in seconds per audio second (e.g. 0.02, 0.1, 0.3). */
-export const sherpaCostLayers = (secondsPerAudioSecond: number): number => Math.max(0, Math.round(secondsPerAudioSecond / SHERPA_SECONDS_PER_COST_LAYER));
 function costBranch(frames: string, layers: number): { nodes: onnx.INodeProto[]; initializers: onnx.ITensorProto[]; out: string } {
   if (layers <= 0) return { nodes: [], initializers: [], out: '' };
   // A fixed pseudo-random fill: the numbers do not matter, only that the work is real.
@@ -266,7 +258,7 @@ export interface BuildOptions {
   manifest?: boolean;
   /** Add a Silero VAD model (offline only; default true there). */
   vad?: boolean;
-  /** Side-branch MatMul layers that cost decode time and change nothing (costLayersFor picks them for a target cost). */
+  /** Side-branch MatMul layers that cost decode time and change nothing (costCalibration's sherpaCostLayers picks them for a target cost). */
   costLayers?: number;
   /** Extra metadata for the offline model (e.g. a Whisper-like segment limit). */
   metadata?: Record<string, string>;

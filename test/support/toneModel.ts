@@ -68,16 +68,12 @@ export const TONE_WORDS: readonly string[] = Object.keys(TONE_VOCABULARY);
 export interface ToneModelOptions {
   /** Adds --determinize-max-delay=10 --determinize-min-chunk-size=5 --frames-per-chunk=15. */
   fastPartials?: boolean;
-  /** Side-branch layers that cost decode time and change nothing (voskCostLayersFor picks them for a target cost). */
+  /** Side-branch layers that cost decode time and change nothing (costCalibration's voskCostLayers picks them for a target cost). */
   costLayers?: number;
 }
 
 /** Width of the cost branch's layers. */
 const COST_WIDTH = 512;
-/** Decode CPU seconds per audio second one cost layer adds (libvosk, one thread): measured 0.0009 at 4 and 32 layers; the bench measures the real figure. */
-export const VOSK_SECONDS_PER_COST_LAYER = 0.0009;
-/** Layers for a target decode cost in seconds per audio second. */
-export const voskCostLayers = (secondsPerAudioSecond: number): number => Math.max(0, Math.round(secondsPerAudioSecond / VOSK_SECONDS_PER_COST_LAYER));
 
 // ---------------------------------------------------------------------------
 // Phones / transition ids

@@ -10,7 +10,13 @@ import { workers } from './processes';
 import { buildToneModel } from './toneModel';
 import { encodeWav, toneScript, ToneScript } from './toneAudio';
 
-export const ROOT = path.resolve(__dirname, '../../..');
+/** The checkout: the first folder up with a package.json (out/test/support/ compiled, dist/ in the bench bundle). */
+export const ROOT = ((start: string): string => {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+})(__dirname);
 export const WORKER = path.join(ROOT, 'dist', 'worker.js');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 

@@ -15,10 +15,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIRST_RUN, loadCatalog } from '../../src/models/catalog';
 import { sherpaModel } from '../support/sherpaWorker';
-import { buildSherpaToneModel, sherpaCostLayers } from '../support/sherpaToneModel';
+import { buildSherpaToneModel } from '../support/sherpaToneModel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prerequisites, PROJECT_ROOT, QUIET_MACHINE_SETTINGS, startCodeServer, type CodeServer, type Workbench } from './harness';
 import { closeNotifications, notification, runPickCommand } from './workbenchUi';
+import { sherpaCostLayers } from '../support/costCalibration';
 
 describe('Test Model Speed in a real VS Code (code-server)', () => {
   let tmp: string;

@@ -9,9 +9,9 @@ import * as path from 'path';
 import { before, describe, it } from 'node:test';
 import type { EventOf, WorkerEvent } from '../../src/shared/protocol';
 import { sherpaModel, sherpaToneWav, vadWav } from '../support/sherpaWorker';
-import { sherpaCostLayers } from '../support/sherpaToneModel';
-import { buildToneModel, voskCostLayers } from '../support/toneModel';
+import { buildToneModel } from '../support/toneModel';
 import { CLI, isType, tempDir, TestWorker, toneWav } from '../support/worker';
+import { sherpaCostLayers, voskCostLayers } from '../support/costCalibration';
 
 const WORDS = ['yes', 'no', 'open', 'close', 'file', 'save', 'run', 'stop'];
 

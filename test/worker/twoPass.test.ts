@@ -9,10 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSpec, WorkerEvent } from '../../src/shared/protocol';
-import { FRENCH_TOKENS, retoken, sherpaCostLayers, SHERPA_TONE_VOCABULARY, sherpaToneScript } from '../support/sherpaToneModel';
+import { FRENCH_TOKENS, retoken, SHERPA_TONE_VOCABULARY, sherpaToneScript } from '../support/sherpaToneModel';
 import { sherpaModel, sherpaToneWav } from '../support/sherpaWorker';
 import { encodeWav, toneScript } from '../support/toneAudio';
 import { isType, tempDir, TestWorker, toneModel } from '../support/worker';
+import { sherpaCostLayers } from '../support/costCalibration';
 
 /** Three utterances, 2 s apart: longer than the streaming model's 1.2 s endpoint rule. */
 const SCRIPT = [0.5, 'yes', 0.3, 'no', 2, 'open', 0.3, 'file', 2, 'hello', 3];
