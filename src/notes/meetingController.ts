@@ -8,7 +8,7 @@
  * slot (meetingSlot.ts). Commands and the status bar only call it and observe it.
  */
 import * as vscode from 'vscode';
-import { readMeetingSettings } from '../config';
+import { readMeetingSettings, type MeetingSettings } from '../config';
 import { withDeadline } from '../shared/deadline';
 import { audioGoesTo } from '../shared/engines';
 import { Emitter } from '../speech/lifecycle';
@@ -103,6 +103,15 @@ type NotesPlace = Pick<NotesLocation, 'storage' | 'uri'>;
 
 const placeOf = (record: ActiveMeeting): NotesPlace => locationOf(record.uri ? vscode.Uri.parse(record.uri) : vscode.Uri.file(record.notesPath));
 
+/** A source of a meeting as the settings have it now; a resumed meeting keeps its labels. */
+const trackSpec = (settings: MeetingSettings, kind: TrackKind, label: string): TrackSpec => ({
+  kind,
+  label,
+  device: settings.devices[kind],
+  backend: settings.backend,
+  diarization: settings.diarization[kind],
+});
+
 export class MeetingController implements vscode.Disposable {
   private readonly slot = new MeetingSlot<Current>();
   private readonly record: MeetingResumeRecord;
@@ -164,7 +173,7 @@ export class MeetingController implements vscode.Disposable {
    */
   async start(kinds: TrackKind[]): Promise<void> {
     const settings = readMeetingSettings();
-    const tracks: TrackSpec[] = kinds.map((kind) => ({ kind, label: settings.labels[kind], device: settings.devices[kind], backend: settings.backend, diarization: settings.diarization[kind] }));
+    const tracks = kinds.map((kind) => trackSpec(settings, kind, settings.labels[kind]));
     const { entry, created } = this.slot.begin(() => this.create(tracks, (c) => this.openNew(c)));
     if (!created) return this.showNotes();
     await entry.meeting.opened();
@@ -289,7 +298,7 @@ export class MeetingController implements vscode.Disposable {
 
   private resumedTracks(record: ActiveMeeting): TrackSpec[] {
     const settings = readMeetingSettings();
-    return record.tracks.map(({ kind, label }) => ({ kind, label, device: settings.devices[kind], backend: settings.backend, diarization: settings.diarization[kind] }));
+    return record.tracks.map(({ kind, label }) => trackSpec(settings, kind, label));
   }
 
   /** A meeting in the slot at once; `open` gets its notes ready (undefined when the person gave up). */
