@@ -236,7 +236,7 @@ const FILE_MINUTES = 2;
 const LONG_FILE_MINUTES = 60;
 
 export async function costlyBench(dist: string, work: string) {
-  const model = (kind: SherpaToneKind, cost: number) => buildSherpaToneModel(path.join(work, `costly-${kind}-${cost}`), kind, { costLayers: sherpaCostLayers(cost) });
+  const model = (kind: SherpaToneKind, cost: number) => buildSherpaToneModel(path.join(work, `costly-${kind}-${cost}`), kind, { costLayers: sherpaCostLayers(cost, kind) });
   const offline = offlineScript(9);
   const streaming = streamingScript(12);
   const offlineWav = writeRepeatedWav(path.join(work, 'costly-offline.wav'), offline.samples, RATE, 1);

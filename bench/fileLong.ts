@@ -29,7 +29,7 @@ function section<T>(name: string, value: T): T {
 export async function fileLongBench(dist: string, work: string) {
   const minutes = Number(process.env.FILELONG_MINUTES ?? 120);
   const stretchMinutes = Number(process.env.FILELONG_STRETCH_MINUTES ?? 10);
-  const model = buildSherpaToneModel(path.join(work, `filelong-offline-${COST}`), 'offline', { costLayers: sherpaCostLayers(COST) });
+  const model = buildSherpaToneModel(path.join(work, `filelong-offline-${COST}`), 'offline', { costLayers: sherpaCostLayers(COST, 'offline') });
   const script = offlineScript(9);
   const wav = (name: string, m: number) => writeRepeatedWav(path.join(work, name), script.samples, RATE, Math.round((m * 60 * RATE) / script.samples.length));
   const audioMinutes = (file: string) => r3((fs.statSync(file).size - 44) / 2 / RATE / 60);
@@ -74,7 +74,7 @@ export async function fileLongBench(dist: string, work: string) {
     cancel: cancelFigure,
     memory,
     what:
-      `cost-realistic offline tone model at ${COST} s/audio-s (sherpaCostLayers(${COST}), 1 decode thread on 2 cores) + Silero VAD; ` +
+      `cost-realistic offline tone model at ${COST} s/audio-s (sherpaCostLayers(${COST}, 'offline'), 1 decode thread on 2 cores) + Silero VAD; ` +
       `audio = bench/costly.ts's 9 utterances repeated to ${minutes} min (memory, Cancel) and to its first ${stretchMinutes} min (throughput); ` +
       'worker = dist/worker.js, file source read as fast as it decodes, partials off (as Transcribe Audio File); ' +
       'plain loop = node dist/bench.js sherpa-direct offline (its own process); wall and CPU of each, one run each, one after the other',

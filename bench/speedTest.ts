@@ -27,7 +27,7 @@ export async function speedTestBench(dist: string, work: string) {
   try {
     const byCost: Record<string, unknown> = {};
     for (const cost of COSTS) {
-      const model = buildSherpaToneModel(path.join(work, `speed-offline-${cost}`), 'offline', { costLayers: sherpaCostLayers(cost) });
+      const model = buildSherpaToneModel(path.join(work, `speed-offline-${cost}`), 'offline', { costLayers: sherpaCostLayers(cost, 'offline') });
       const m = (await measureSpeed({ speech, engine: { kind: 'sherpa', model }, clip }))!;
       byCost[String(cost)] = { nominalCost: cost, measuredRtf: r3(m.rtf), threads: m.threads, verdict: speedVerdict(m.rtf), cadence: { ...partialCadence(m.rtf), partialSeconds: r3(partialCadence(m.rtf).partialSeconds) }, loadSeconds: r3(m.loadSeconds) };
       process.stderr.write(`speed ${cost}: ${JSON.stringify(byCost[String(cost)])} (load ${os.loadavg()[0].toFixed(2)})\n`);

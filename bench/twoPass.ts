@@ -30,9 +30,8 @@ export async function twoPassBench(dist: string, work: string) {
   const wav = writeRepeatedWav(path.join(work, 'twopass.wav'), script.samples, 16000, 1);
   const figures: Record<string, unknown> = {};
   for (const cost of COSTS) {
-    const layers = sherpaCostLayers(cost);
-    const streaming = buildSherpaToneModel(path.join(work, `twopass-streaming-${cost}`), 'streaming', { costLayers: layers });
-    const offline = buildSherpaToneModel(path.join(work, `twopass-offline-${cost}`), 'offline', { costLayers: layers, tokenNames: FRENCH_TOKENS });
+    const streaming = buildSherpaToneModel(path.join(work, `twopass-streaming-${cost}`), 'streaming', { costLayers: sherpaCostLayers(cost, 'streaming') });
+    const offline = buildSherpaToneModel(path.join(work, `twopass-offline-${cost}`), 'offline', { costLayers: sherpaCostLayers(cost, 'offline'), tokenNames: FRENCH_TOKENS });
     // Voxnote's threads on 2 cores: a grant of one, each model one thread (speech/threadBudget.ts splitTwoPass).
     const single = (model: string): EngineSpec => ({ kind: 'sherpa', model, threads: 1 });
     const twoPass: EngineSpec = { kind: 'sherpa', model: streaming, threads: 1, twoPass: { model: offline, threads: 1 } };

@@ -39,8 +39,10 @@ export interface WorkerClientOptions {
  * V8's GC on the worker's main thread: its heap is a few MB and its main thread mostly
  * idle, and concurrent marking on helper threads cost more CPU than the marking itself
  * (`npm run bench startup`: the worker used about 15 % less CPU over a 48 s session).
+ * --expose-gc: the worker collects sherpa-onnx streams' native memory, which V8 does not
+ * count (engines/sherpa/addon.ts streamDone).
  */
-export const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
+export const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--expose-gc'];
 
 export interface WorkerExit {
   code: number | null;

@@ -35,13 +35,13 @@ async function speed(model: string): Promise<SpeedJson> {
 
 describe('voxnote speed', () => {
   it('a model costing 0.02 s per audio second keeps up; one costing 1 s is for files, and a smaller model is named', async () => {
-    const cheap = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(0.02) }));
+    const cheap = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(0.02, 'offline') }));
     console.log(`# cost 0.02: measured real-time factor ${cheap.rtf.toFixed(3)} with ${cheap.threads} thread(s)`);
     assert.equal(cheap.verdict, 'live');
     assert.match(cheap.message, /^"sherpa-tone-offline" is fast enough for live dictation: it decodes a second of speech in [\d.]+ s on this machine\.$/);
     assert.ok(cheap.audioSeconds > 8, `${cheap.audioSeconds} s of built-in speech`);
 
-    const costly = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(1) }));
+    const costly = await speed(sherpaModel('offline', { costLayers: sherpaCostLayers(1, 'offline') }));
     console.log(`# cost 1: measured real-time factor ${costly.rtf.toFixed(3)} with ${costly.threads} thread(s)`);
     assert.equal(costly.verdict, 'files');
     assert.ok(costly.rtf > LIVE_RTF_LIMIT);
@@ -53,7 +53,7 @@ describe('voxnote speed', () => {
   });
 
   it('Ctrl+C cancels the measurement: nothing is said about the model, exit 130', async () => {
-    const model = sherpaModel('offline', { costLayers: sherpaCostLayers(3) });
+    const model = sherpaModel('offline', { costLayers: sherpaCostLayers(3, 'offline') });
     const child = spawn(process.execPath, [CLI, 'speed', '--model', model], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));

@@ -32,8 +32,8 @@ describe('Test Model Speed in a real VS Code (code-server)', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'voxnote-speed-test-'));
     const workspace = path.join(tmp, 'ws');
     fs.mkdirSync(workspace);
-    costly = buildSherpaToneModel(path.join(tmp, 'slow-model'), 'offline', { costLayers: sherpaCostLayers(1) });
-    server = await startCodeServer({ machineSettings: { 'voxnote.model.path': sherpaModel('offline', { costLayers: sherpaCostLayers(0.02) }) }, tmpParent: tmp });
+    costly = buildSherpaToneModel(path.join(tmp, 'slow-model'), 'offline', { costLayers: sherpaCostLayers(1, 'offline') });
+    server = await startCodeServer({ machineSettings: { 'voxnote.model.path': sherpaModel('offline', { costLayers: sherpaCostLayers(0.02, 'offline') }) }, tmpParent: tmp });
     wb = await server.openWorkbench({ folder: workspace, extensionDevelopmentPath: PROJECT_ROOT });
   });
 

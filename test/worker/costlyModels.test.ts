@@ -18,13 +18,13 @@ const WORDS = ['yes', 'no', 'open', 'close', 'file', 'save', 'run', 'stop'];
 describe('costly models', () => {
   let offline: string;
   before(() => {
-    offline = sherpaModel('offline', { costLayers: sherpaCostLayers(0.3) });
+    offline = sherpaModel('offline', { costLayers: sherpaCostLayers(0.3, 'offline') });
   });
 
   it('costly sherpa models (offline, streaming) and a costly Vosk model decode exactly what the plain ones do', async () => {
     const vosk = path.join(tempDir('vosk-cost'), 'model');
     buildToneModel(vosk, { costLayers: voskCostLayers(0.1) });
-    const streaming = sherpaModel('streaming', { costLayers: sherpaCostLayers(0.1) });
+    const streaming = sherpaModel('streaming', { costLayers: sherpaCostLayers(0.1, 'streaming') });
     const tones = toneWav([0.5, 'yes', 0.3, 'open', 1, 'run', 0.3, 'file', 1]);
     const sherpaTones = sherpaToneWav([0.5, 'hello', 0.3, 'no', 2, 'save', 0.3, 'stop', 2]);
     const speech = vadWav([['yes', 'no'], ['open', 'file']]);
@@ -79,7 +79,7 @@ describe('costly models', () => {
 
   it('live speech faster than the model decodes: a notice says so once, and nothing is lost', async () => {
     // 1.5 s of decode per audio second, 1 s segments: the backlog passes 4 s within the 13 s of speech.
-    const slow = sherpaModel('offline', { costLayers: sherpaCostLayers(1.5) });
+    const slow = sherpaModel('offline', { costLayers: sherpaCostLayers(1.5, 'offline') });
     const words = [...WORDS, ...WORDS.slice(0, 5)];
     const audio = vadWav([words]);
     const w = new TestWorker();

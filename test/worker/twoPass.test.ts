@@ -96,7 +96,7 @@ describe('two-pass recognition (streaming partials, offline finals)', () => {
 
   it('Cancel while the offline model decodes loses nothing: what it has not decoded keeps the streaming text, at once', async () => {
     // An offline model at 3 s of decode per audio second: the first utterance's decode is still running at Cancel.
-    const slow = sherpaModel('offline', { tokenNames: FRENCH_TOKENS, vad: false, costLayers: sherpaCostLayers(3) });
+    const slow = sherpaModel('offline', { tokenNames: FRENCH_TOKENS, vad: false, costLayers: sherpaCostLayers(3, 'offline') });
     const w = new TestWorker();
     try {
       w.send({ type: 'start', engine: spec({}, slow), source: { kind: 'file', path: sherpaToneWav(SCRIPT).path } });

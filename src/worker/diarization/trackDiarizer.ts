@@ -17,7 +17,7 @@ import { VoxnoteError } from '../../shared/errors';
 import { checkDiarizationModel } from '../../shared/diarizationModels';
 import type { DiarizationOptions } from '../../shared/protocol';
 import { SAMPLE_RATE } from '../audio/format';
-import { loadSherpa, type OfflineSpeakerDiarization, type SpeakerEmbeddingExtractor } from '../engines/sherpa/addon';
+import { loadSherpa, streamDone, type OfflineSpeakerDiarization, type SpeakerEmbeddingExtractor } from '../engines/sherpa/addon';
 import { AudioSpool } from './audioSpool';
 import { correctedLabels, type LabelledUtterance } from './relabel';
 import { SAME_SPEAKER_SIMILARITY, SpeakerClusters, speakerLabel } from './speakerClusters';
@@ -166,6 +166,7 @@ export class TrackDiarizer {
     stream.inputFinished();
     // Too short for one feature frame, or no direction: most likely whoever spoke last goes on.
     const speaker = (extractor.isReady(stream) ? clusters.assign(extractor.compute(stream)) : undefined) ?? track.last ?? clusters.labels[0] ?? speakerLabel(1);
+    streamDone(to - from);
     track.last = speaker;
     track.utterances.push({ utteranceId: track.finals.length, start: from, end: to, speaker });
     track.finals.push({ session: this.session, utteranceId });

@@ -8,7 +8,7 @@ import { VoxnoteError } from '../../../shared/errors';
 import { checkSherpaFolder, checkVadFile, SherpaModel } from '../../../shared/sherpaModelFolder';
 import { SAMPLE_RATE } from '../../audio/format';
 import type { Engine, RecognitionStream, StreamOptions, StreamSink } from '../engine';
-import { loadSherpa, OfflineRecognizer, OnlineRecognizer, SherpaAddon } from './addon';
+import { loadSherpa, OfflineRecognizer, OnlineRecognizer, SherpaAddon, streamDone } from './addon';
 import { offlineConfig, onlineConfig, vadConfig } from './config';
 import { StreamingStream } from './streamingStream';
 import { modelSegmentLimit } from './segmentLimit';
@@ -138,7 +138,7 @@ function segmentDecoder(recognizer: OfflineRecognizer, model: SherpaModel): Segm
       }
       const s = recognizer.createStream();
       s.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
-      return recognizer.decodeAsync(s);
+      return recognizer.decodeAsync(s).finally(() => streamDone(samples.length / SAMPLE_RATE));
     });
     lane = run.catch(() => undefined);
     return run;

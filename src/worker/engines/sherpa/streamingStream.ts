@@ -5,7 +5,7 @@
  */
 import { SAMPLE_RATE } from '../../audio/format';
 import type { RecognitionStream, StreamOptions, StreamSink } from '../engine';
-import type { OnlineRecognizer, OnlineResult, OnlineStream } from './addon';
+import { streamDone, type OnlineRecognizer, type OnlineResult, type OnlineStream } from './addon';
 import { round, toFloat, toWords } from './words';
 
 /** Silence after the last audio so the model decodes its last frames (sherpa-onnx's examples use 0.66 s). */
@@ -91,6 +91,7 @@ export class StreamingStream implements RecognitionStream {
     this.stream.inputFinished();
     this.decodeReady();
     this.emitFinal(this.recognizer.getResult(this.stream), this.held);
+    streamDone(this.held / SAMPLE_RATE);
     this.origin += this.real / SAMPLE_RATE;
     this.real = 0;
     this.held = 0;
