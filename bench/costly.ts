@@ -34,18 +34,14 @@ import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { buildSherpaToneModel, sherpaToneScript, SherpaToneKind, vadScript } from '../test/support/sherpaToneModel';
 import { toneScript, toS16le, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
-import { percentile, procCpuSeconds, procRss, runDirect } from './sherpa';
+import { percentile, procCpuSeconds, runDirect } from './sherpa';
+import { procMemory } from '../test/support/procStatus';
 import { sherpaCostLayers, voskCostLayers } from '../test/support/costCalibration';
 
 const RATE = 16000;
 export const COSTS = [0.02, 0.1, 0.3];
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-
-function vmHwm(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 /** Audio with the truth: each utterance's end of speech and text. */
 interface Script {
@@ -202,12 +198,12 @@ export async function transcribe(dist: string, model: string, wav: string, opts:
   let cpu0 = 0;
   client.onEvent((e) => {
     if (e.type === 'started') {
-      startRss = procRss(client.pid!);
+      startRss = procMemory(client.pid!, 'VmRSS');
       cpu0 = procCpuSeconds(client.pid!);
     }
     if (e.type === 'final') finals++;
     // Progress moves by decoded segments, so a mark is taken at the first progress past it.
-    for (const m of opts.marks ?? []) if (e.type === 'progress' && e.seconds >= m * 60 && !(`${m}min` in rss)) rss[`${m}min`] = mb(procRss(client.pid!));
+    for (const m of opts.marks ?? []) if (e.type === 'progress' && e.seconds >= m * 60 && !(`${m}min` in rss)) rss[`${m}min`] = mb(procMemory(client.pid!, 'VmRSS'));
   });
   const t0 = performance.now();
   const stopped = client.request({ type: 'start', engine: { kind: 'sherpa', model }, source: { kind: 'file', path: wav }, options: { partials: false } }, 'stopped', 3600000);
@@ -219,7 +215,7 @@ export async function transcribe(dist: string, model: string, wav: string, opts:
   }
   await stopped;
   const end = performance.now();
-  const peak = vmHwm(client.pid!);
+  const peak = procMemory(client.pid!, 'VmHWM');
   const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;
   await client.shutdown();
   return { seconds: (end - t0) / 1000, cpuSeconds, cancelMs: cancelSent ? Math.round(end - cancelSent) : undefined, finals, startRssMB: mb(startRss), peakRssMB: mb(peak), rss };

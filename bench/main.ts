@@ -31,6 +31,7 @@ import { SAMPLE_RATE } from '../src/worker/audio/format';
 import { VoskModel, VoskRecognizer } from '../src/worker/engines/vosk/libvosk';
 import { toneScript, writeRepeatedWav } from '../test/support/toneAudio';
 import { buildToneModel } from '../test/support/toneModel';
+import { procMemory } from '../test/support/procStatus';
 import { dictationBench } from './dictation';
 import { liveBench, plainLiveLoop } from './liveCpu';
 import { startupBench } from './startupCpu';
@@ -144,11 +145,6 @@ async function latency(modelPath: string) {
   };
 }
 
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
 /** RSS in MB at minutes 1, 15 and 60 of a 60-minute file, for the worker and for a plain libvosk loop. */
 async function memory(modelPath: string) {
   const file = longWav(60);
@@ -158,7 +154,7 @@ async function memory(modelPath: string) {
   client.onEvent((e) => {
     // progress comes after each second of audio is decoded: minute m ends at second 60m - 1.
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
-    if (marks.includes(minute)) worker[minute] = rssBytes(client.pid!);
+    if (marks.includes(minute)) worker[minute] = procMemory(client.pid!, 'VmRSS');
   });
   const t = performance.now();
   await client.request({ type: 'start', engine: { kind: 'vosk', model: modelPath }, source: { kind: 'file', path: file }, options: { partials: true } }, 'stopped', 600000);

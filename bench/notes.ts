@@ -24,6 +24,7 @@ import { NotesWriter } from '../src/notes/notesWriter';
 import { TranscriptStore } from '../src/transcript/transcriptStore';
 import { fullState, panelMessage } from '../src/ui/panelMessages';
 import { longToneWav } from '../test/support/longToneWav';
+import { procMemory } from '../test/support/procStatus';
 
 /** Memory is first measured after this many finals, once everything is warm. */
 const WARM_FINALS = 200;
@@ -37,11 +38,6 @@ const ms = (x: number) => Math.round(x * 100) / 100;
 function collectGarbage(): void {
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();
-}
-
-function vmRss(pid: number | 'self'): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
 }
 
 function percentile(xs: number[], p: number): number {
@@ -110,7 +106,7 @@ export async function notesBench(workerPath: string, modelPath: string, hours = 
     let finals = 0;
     const rss = () => {
       collectGarbage();
-      return { self: vmRss('self'), heap: process.memoryUsage().heapUsed, mic: vmRss(session.pid('mic')!), system: vmRss(session.pid('system')!) };
+      return { self: procMemory('self', 'VmRSS'), heap: process.memoryUsage().heapUsed, mic: procMemory(session.pid('mic')!, 'VmRSS'), system: procMemory(session.pid('system')!, 'VmRSS') };
     };
     let warm: ReturnType<typeof rss> | undefined;
     session.onFinal((f) => {

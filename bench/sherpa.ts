@@ -20,6 +20,7 @@ import { offlineConfig, onlineConfig, VAD_WINDOW, vadConfig } from '../src/worke
 import { BUNDLED_VAD } from '../src/worker/engines/sherpa/sherpaEngine';
 import { buildSherpaToneModel, sherpaToneScript, SherpaToneKind, vadScript } from '../test/support/sherpaToneModel';
 import { writeRepeatedWav } from '../test/support/toneAudio';
+import { procMemory } from '../test/support/procStatus';
 
 const RATE = 16000;
 const CHUNK = 3200;
@@ -67,10 +68,6 @@ export const writeRepeats = (file: string, b: Block, minutes: number): string =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMB = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-export function procRss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 export function procCpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -202,7 +199,7 @@ export async function runWorker(dist: string, engine: EngineSpec, file: string, 
     if (e.type === 'started') cpu0 = procCpuSeconds(client.pid!);
     if (e.type === 'final') arrivals.push({ text: e.text, now });
     const minute = (e.type === 'progress' && (e.seconds + 1) / 60) || 0;
-    if (marks.includes(minute)) rss[minute] = procRss(client.pid!);
+    if (marks.includes(minute)) rss[minute] = procMemory(client.pid!, 'VmRSS');
   });
   await client.request({ type: 'start', engine, source: { kind: 'file', path: file, realtime }, options: { partials: true, levels: true } }, 'stopped', 1800000);
   const cpuSeconds = procCpuSeconds(client.pid!) - cpu0;

@@ -46,7 +46,7 @@ function machineKey(engine: Engine): string {
 const measured = new Map<Engine, number>();
 
 /** Decode seconds per audio second that one cost layer adds on this machine. */
-export function secondsPerCostLayer(engine: Engine): number {
+function secondsPerCostLayer(engine: Engine): number {
   const known = measured.get(engine);
   if (known !== undefined) return known;
   const key = machineKey(engine);
@@ -62,8 +62,8 @@ export function secondsPerCostLayer(engine: Engine): number {
   return perLayer;
 }
 
+const layersFor = (secondsPerAudioSecond: number, engine: Engine): number => Math.max(0, Math.round(secondsPerAudioSecond / secondsPerCostLayer(engine)));
 /** Layers for a target decode cost in seconds per audio second (e.g. 0.02, 0.1, 0.3) of a sherpa-onnx tone model of this kind. */
-export const sherpaCostLayers = (secondsPerAudioSecond: number, kind: SherpaToneKind): number =>
-  Math.max(0, Math.round(secondsPerAudioSecond / secondsPerCostLayer(`sherpa-${kind}`)));
+export const sherpaCostLayers = (secondsPerAudioSecond: number, kind: SherpaToneKind): number => layersFor(secondsPerAudioSecond, `sherpa-${kind}`);
 /** Layers for a target decode cost in seconds per audio second, libvosk. */
-export const voskCostLayers = (secondsPerAudioSecond: number): number => Math.max(0, Math.round(secondsPerAudioSecond / secondsPerCostLayer('vosk')));
+export const voskCostLayers = (secondsPerAudioSecond: number): number => layersFor(secondsPerAudioSecond, 'vosk');

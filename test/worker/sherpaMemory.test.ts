@@ -6,17 +6,16 @@
  * costing 0.02 s per audio second, as Whisper tiny does, not with the bare tone model).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { it } from 'node:test';
 import { sherpaCostLayers } from '../support/costCalibration';
 import { sherpaModel } from '../support/sherpaWorker';
 import { vadScript } from '../support/sherpaToneModel';
 import { writeRepeatedWav } from '../support/toneAudio';
+import { procMemory } from '../support/procStatus';
 import { isType, tempDir, TestWorker } from '../support/worker';
 
-const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM'): number =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM'): number => procMemory(pid, field) / 1048576;
 
 it('a 20-minute file keeps the worker flat: its peak stays within 8 MB of its size at the 100th final, and every utterance is a final', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
   const script = vadScript([['yes', 'no', 'open'], ['save', 'run'], ['close', 'file', 'yes', 'no']]);
